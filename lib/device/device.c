@@ -221,7 +221,8 @@ oclnn_status oclnn_device_match(const oclnn_device_entry *entries, size_t count,
         for (size_t i = 0; i < count && found == count; i++) {
             const oclnn_device_info *in = &entries[i].info;
             if (want >= 0 ? (int)in->type == want
-                          : (contains_ci(in->platform_name, buf) || contains_ci(in->name, buf)))
+                          : (contains_ci(in->platform_name, buf) || contains_ci(in->platform_vendor, buf) ||
+                             contains_ci(in->name, buf)))
                 found = i;
         }
     }

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what oclnn needs to build and test on Debian 12 (apt), skipping what is already there.
+# Runs as root, or through sudo when it is available.
+set -eu
+pkgs=(build-essential meson ninja-build pkg-config python3
+      ocl-icd-opencl-dev opencl-headers ocl-icd-libopencl1 pocl-opencl-icd mesa-opencl-icd clinfo
+      libclblast-dev libcmocka-dev libprotobuf-c-dev protobuf-c-compiler libstb-dev)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "installing: ${missing[*]}"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

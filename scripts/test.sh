@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds oclnn, and runs the whole cmocka suite on POCL and on
+# Mesa rusticl (llvmpipe), then once more on POCL in an AddressSanitizer + UndefinedBehaviorSanitizer build.
+# Prints one line per run and, last, "N passed, N failed" over every test case; exits non-zero on any failure.
+#   OCLNN_TEST_SKIP_INSTALL=1  do not call scripts/install-deps.sh
+#   OCLNN_TEST_RUNS="pocl rusticl asan"  the runs to make (default: all three)
+set -u
+cd "$(dirname "$0")/.."
+[ "${OCLNN_TEST_SKIP_INSTALL:-0}" = 1 ] || bash scripts/install-deps.sh || { echo "dependency install failed"; exit 1; }
+runs=${OCLNN_TEST_RUNS:-"pocl rusticl asan"}
+werror=-Dwerror=true
+total_pass=0
+total_fail=0
+export OCLNN_LOG=${OCLNN_LOG:-warn}
+
+setup() { # dir, extra meson args...
+  local dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" $werror "$@" >"$dir.setup.log" 2>&1 || { cat "$dir.setup.log"; return 1; }
+  fi
+  ninja -C "$dir" >"$dir.build.log" 2>&1 || { tail -50 "$dir.build.log"; return 1; }
+}
+
+# Sums cmocka's per-binary "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)" lines of one meson run; a binary
+# that died before cmocka could print counts as one failure.
+count() { # dir label
+  local log=$1/meson-logs/testlog.txt pass fail mfail
+  pass=$(grep -aoE '^\[  PASSED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
+  fail=$(grep -aoE '^\[  FAILED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
+  mfail=$(grep -aE '^(Fail|Timeout): +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+  [ "$fail" -eq 0 ] && [ "$mfail" -gt 0 ] && fail=$mfail
+  echo "$2: $pass passed, $fail failed"
+  total_pass=$((total_pass + pass))
+  total_fail=$((total_fail + fail))
+}
+
+run() { # label dir env...
+  local label=$1 dir=$2; shift 2
+  env "$@" meson test -C "$dir" --print-errorlogs --no-rebuild >"$dir.test-$label.log" 2>&1
+  local rc=$?
+  [ $rc -ne 0 ] && tail -80 "$dir.test-$label.log"
+  count "$dir" "$label"
+  [ $rc -ne 0 ] && [ "$total_fail" -eq 0 ] && total_fail=1
+}
+
+for r in $runs; do
+  case $r in
+    pocl)
+      setup build-release --buildtype=release || { total_fail=$((total_fail + 1)); continue; }
+      run pocl build-release OCLNN_DEVICE=pocl ;;
+    rusticl)
+      setup build-release --buildtype=release || { total_fail=$((total_fail + 1)); continue; }
+      run rusticl build-release OCLNN_DEVICE=rusticl RUSTICL_ENABLE=llvmpipe ;;
+    asan)
+      setup build-asan --buildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false \
+        || { total_fail=$((total_fail + 1)); continue; }
+      run asan build-asan OCLNN_DEVICE=pocl \
+        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_odr_violation=0:fast_unwind_on_malloc=0 \
+        LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
+        UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ;;
+    *) echo "unknown run '$r'"; total_fail=$((total_fail + 1)) ;;
+  esac
+done
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
