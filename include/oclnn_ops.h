@@ -77,11 +77,14 @@ OCLNN_API void oclnn_conv2d_params_init(oclnn_conv2d_params *params);
 OCLNN_API int oclnn_conv2d_supported(const oclnn_conv2d_params *params, oclnn_conv_algo algo, const char **why);
 
 /**
- * Creates the operator. @p weights has ONNX layout [out][in/groups][kh][kw]; @p bias has out_channels values or is
- * NULL. Both are copied (packed) now; the caller's pointers are not kept.
+ * Creates the operator. @p weights has ONNX layout [out][in/groups][kh][kw] and @p weights_count elements, which
+ * must be exactly that product; @p bias has @p bias_count == out_channels values, or is NULL with bias_count 0.
+ * Both are copied (packed) now; the caller's pointers are not kept.
+ * @retval OCLNN_STATUS_INVALID_ARGUMENT naming the rule for a bad group, stride, dilation or weight count
  */
 OCLNN_API oclnn_status oclnn_conv2d_create(oclnn_context *ctx, const oclnn_conv2d_params *params,
-                                           const float *weights, const float *bias, oclnn_conv2d **out);
+                                           const float *weights, size_t weights_count, const float *bias,
+                                           size_t bias_count, oclnn_conv2d **out);
 
 /** Sets the input size. Computes the output size; never recompiles. */
 OCLNN_API oclnn_status oclnn_conv2d_reshape(oclnn_conv2d *op, size_t batch, size_t height, size_t width,

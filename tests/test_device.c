@@ -147,6 +147,7 @@ static void test_context_options(void **state) {
     oclnn_context_destroy(NULL);
     oclnn_tensor_destroy(NULL);
     oclnn_event_destroy(NULL);
+    oclnn_conv2d_destroy(NULL);
 }
 
 static cl_uint refcount_ctx(cl_context c) {

@@ -1,0 +1,372 @@
+/* conv2d.c - the 2-D convolution operator (ONNX Conv): parameter validation, output shapes and auto_pad,
+ * algorithm choice, and the lifecycle create -> reshape -> setup -> enqueue -> destroy.
+ * The algorithms live beside it (conv2d_direct_pack.c for the direct kernel's packing).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ops/conv2d_direct_pack.h"
+#include "program/program.h"
+
+typedef enum conv_state { CONV_CREATED, CONV_RESHAPED, CONV_READY } conv_state;
+
+struct oclnn_conv2d {
+    oclnn_context *ctx;
+    oclnn_conv2d_params p;
+    oclnn_conv_algo algo;
+    conv_state state;
+    int oc_tile, ow_tile;
+    cl_kernel kernel;
+    cl_mem weights; /* packed */
+    cl_mem bias;    /* NULL when there is none */
+    /* reshape */
+    size_t n, h, w, oh, ow;
+    uint32_t pad_top, pad_left;
+    size_t global[3], local[3];
+};
+
+static const char *const algo_names[] = {
+#define X(name, str) str,
+    OCLNN_CONV_ALGO_LIST(X)
+#undef X
+};
+
+const char *oclnn_conv_algo_name(oclnn_conv_algo a) {
+    return (unsigned)a < OCLNN_CONV_ALGO_COUNT_ ? algo_names[a] : "unknown";
+}
+
+int oclnn_conv_algo_parse(const char *name, oclnn_conv_algo *algo) {
+    for (int i = 0; name && i < OCLNN_CONV_ALGO_COUNT_; i++)
+        if (strcasecmp(name, algo_names[i]) == 0) {
+            *algo = (oclnn_conv_algo)i;
+            return 0;
+        }
+    return -1;
+}
+
+void oclnn_conv2d_params_init(oclnn_conv2d_params *p) {
+    if (!p) return;
+    memset(p, 0, sizeof *p);
+    p->in_channels = p->out_channels = 1;
+    p->groups = 1;
+    p->kernel_h = p->kernel_w = 1;
+    p->stride_h = p->stride_w = 1;
+    p->dilation_h = p->dilation_w = 1;
+    p->activation_alpha = 0.01f;
+}
+
+/* The kernels index with 32-bit ints; larger extents are refused rather than wrapped. */
+#define CONV_MAX_EXTENT (1u << 24)
+#define CONV_MAX_KERNEL 64u
+
+/* Rules every algorithm shares; the message names the rule that fails. */
+static oclnn_status validate(oclnn_errbuf *eb, const oclnn_conv2d_params *p) {
+    if (!p->in_channels || !p->out_channels || !p->groups)
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d: in_channels (%u), out_channels (%u) and group (%u) must be >= 1",
+                          p->in_channels, p->out_channels, p->groups);
+    if (p->in_channels % p->groups || p->out_channels % p->groups)
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT,
+                          "conv2d: group (%u) must divide in_channels (%u) and out_channels (%u)", p->groups,
+                          p->in_channels, p->out_channels);
+    if (!p->kernel_h || !p->kernel_w)
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d: kernel size %ux%u must be >= 1", p->kernel_h, p->kernel_w);
+    if (!p->stride_h || !p->stride_w)
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d: stride %ux%u must be >= 1", p->stride_h, p->stride_w);
+    if (!p->dilation_h || !p->dilation_w)
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d: dilation %ux%u must be >= 1", p->dilation_h,
+                          p->dilation_w);
+    if ((unsigned)p->activation > OCLNN_ACTIVATION_HARD_SWISH || (unsigned)p->residual > OCLNN_RESIDUAL_AFTER_ACTIVATION ||
+        (unsigned)p->auto_pad > OCLNN_AUTO_PAD_VALID || (unsigned)p->algo >= OCLNN_CONV_ALGO_COUNT_)
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d: activation, residual, auto_pad or algo out of range");
+    if (p->activation == OCLNN_ACTIVATION_CLIP && !(p->activation_alpha <= p->activation_beta))
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d: Clip needs min (%g) <= max (%g)",
+                          (double)p->activation_alpha, (double)p->activation_beta);
+    if (p->in_channels > CONV_MAX_EXTENT || p->out_channels > CONV_MAX_EXTENT || p->kernel_h > CONV_MAX_KERNEL ||
+        p->kernel_w > CONV_MAX_KERNEL || p->stride_h > CONV_MAX_KERNEL || p->stride_w > CONV_MAX_KERNEL ||
+        p->dilation_h > CONV_MAX_KERNEL || p->dilation_w > CONV_MAX_KERNEL || p->pad_top > CONV_MAX_EXTENT ||
+        p->pad_left > CONV_MAX_EXTENT || p->pad_bottom > CONV_MAX_EXTENT || p->pad_right > CONV_MAX_EXTENT)
+        return oclnn_fail(eb, OCLNN_STATUS_UNSUPPORTED,
+                          "conv2d: channels or pads above 2^24, or kernel, stride or dilation above %u", CONV_MAX_KERNEL);
+    return OCLNN_STATUS_OK;
+}
+
+int oclnn_conv2d_supported(const oclnn_conv2d_params *p, oclnn_conv_algo algo, const char **why) {
+    static oclnn_errbuf scratch; /* only the status matters here */
+    const char *reason = NULL;
+    if (!p || validate(&scratch, p) != OCLNN_STATUS_OK)
+        reason = "the parameters are invalid";
+    else if (algo != OCLNN_CONV_ALGO_AUTO && algo != OCLNN_CONV_ALGO_DIRECT)
+        reason = "unknown algorithm";
+    if (why) *why = reason;
+    return reason == NULL;
+}
+
+/* Per-device tiles. The defaults suit CPU drivers with 8-wide float vectors (AVX2 under POCL: 12 of 16 ymm
+ * registers hold accumulators); narrow groups (depthwise) shrink the channel tile so no work is padding. */
+static void choose_tiles(const oclnn_device_info *d, const oclnn_conv2d_params *p, int *oc_tile, int *ow_tile) {
+    unsigned kg = p->out_channels / p->groups;
+    *oc_tile = OCLNN_CONV2D_DIRECT_DEFAULT_OC_TILE;
+    *ow_tile = OCLNN_CONV2D_DIRECT_DEFAULT_OW_TILE;
+    if (kg < 16) {
+        *oc_tile = kg <= 1 ? 1 : kg <= 2 ? 2 : kg <= 4 ? 4 : 8;
+        *ow_tile = 8;
+    }
+    (void)d;
+}
+
+/* Adds -DNAME=v unless v is the .cl file's default, so that equal configurations give one cache key and the
+ * registry's variant list can name configurations the way the operator does. */
+static void opt_int(oclnn_opts *o, const char *name, long v, long dflt) {
+    if (v != dflt) oclnn_opts_add(o, "-D%s=%ld", name, v);
+}
+
+static void conv_options(const oclnn_conv2d *op, oclnn_opts *o) {
+    const oclnn_conv2d_params *p = &op->p;
+    oclnn_opts_init(o);
+    opt_int(o, "KH", p->kernel_h, 3);
+    opt_int(o, "KW", p->kernel_w, 3);
+    opt_int(o, "SH", p->stride_h, 1);
+    opt_int(o, "SW", p->stride_w, 1);
+    opt_int(o, "DH", p->dilation_h, 1);
+    opt_int(o, "DW", p->dilation_w, 1);
+    opt_int(o, "OC_TILE", op->oc_tile, OCLNN_CONV2D_DIRECT_DEFAULT_OC_TILE);
+    opt_int(o, "OW_TILE", op->ow_tile, OCLNN_CONV2D_DIRECT_DEFAULT_OW_TILE);
+    opt_int(o, "HAS_BIAS", op->bias != NULL, 0);
+    opt_int(o, "HAS_RESIDUAL", p->residual != OCLNN_RESIDUAL_NONE, 0);
+    opt_int(o, "RESIDUAL_AFTER_ACT", p->residual == OCLNN_RESIDUAL_AFTER_ACTIVATION, 0);
+    opt_int(o, "ACT", p->activation, 0);
+    if (p->activation == OCLNN_ACTIVATION_LEAKY_RELU || p->activation == OCLNN_ACTIVATION_CLIP ||
+        p->activation == OCLNN_ACTIVATION_HARD_SIGMOID) {
+        /* %.9e round-trips a float exactly and is a valid OpenCL C literal with the f suffix. */
+        oclnn_opts_add(o, "-DACT_ALPHA=%.9ef", (double)p->activation_alpha);
+        oclnn_opts_add(o, "-DACT_BETA=%.9ef", (double)p->activation_beta);
+    }
+}
+
+static oclnn_status choose_algo(oclnn_context *ctx, const oclnn_conv2d_params *p, oclnn_conv_algo *algo) {
+    oclnn_conv_algo a = p->algo;
+    const char *env = getenv("OCLNN_CONV_ALGO");
+    if (a == OCLNN_CONV_ALGO_AUTO && env && *env) {
+        if (oclnn_conv_algo_parse(env, &a))
+            return oclnn_fail(&ctx->err, OCLNN_STATUS_INVALID_ARGUMENT, "OCLNN_CONV_ALGO='%s' names no algorithm", env);
+    }
+    const char *why = NULL;
+    if (!oclnn_conv2d_supported(p, a, &why))
+        return oclnn_fail(&ctx->err, OCLNN_STATUS_UNSUPPORTED, "conv2d: algorithm %s cannot run this convolution: %s",
+                          oclnn_conv_algo_name(a), why);
+    /* Heuristic: the direct kernel is the only algorithm so far. */
+    *algo = OCLNN_CONV_ALGO_DIRECT;
+    return OCLNN_STATUS_OK;
+}
+
+oclnn_status oclnn_conv2d_create(oclnn_context *ctx, const oclnn_conv2d_params *params, const float *weights,
+                                 size_t weights_count, const float *bias, size_t bias_count, oclnn_conv2d **out) {
+    oclnn_errbuf *eb = ctx ? &ctx->err : NULL;
+    if (!out) return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d_create: out is NULL");
+    *out = NULL;
+    if (!ctx || !params || !weights)
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d_create: ctx, params and weights must be set");
+    oclnn_status st = validate(eb, params);
+    if (st) return st;
+    size_t want = (size_t)params->out_channels * (params->in_channels / params->groups) * params->kernel_h *
+                  params->kernel_w;
+    if (weights_count != want)
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT,
+                          "conv2d: weights have %zu elements, [%u][%u][%u][%u] needs %zu", weights_count,
+                          params->out_channels, params->in_channels / params->groups, params->kernel_h,
+                          params->kernel_w, want);
+    if ((bias && bias_count != params->out_channels) || (!bias && bias_count))
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d: bias has %zu elements, needs %u%s", bias_count,
+                          params->out_channels, bias ? "" : " (or NULL and 0)");
+    oclnn_conv2d *op = oclnn_calloc(ctx->alloc, 1, sizeof *op);
+    if (!op) return oclnn_fail(eb, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "allocating conv2d");
+    op->ctx = ctx;
+    op->p = *params;
+    if ((st = choose_algo(ctx, params, &op->algo))) goto fail;
+    choose_tiles(&ctx->info, params, &op->oc_tile, &op->ow_tile);
+
+    const oclnn_conv2d_params *p = params;
+    int K = (int)p->out_channels, C = (int)p->in_channels, G = (int)p->groups;
+    size_t packed_n = oclnn_conv2d_direct_packed_size(K, C, G, (int)p->kernel_h, (int)p->kernel_w, op->oc_tile);
+    size_t bytes;
+    if (!oclnn_mul_size(packed_n, sizeof(float), &bytes) || bytes > ctx->info.max_alloc_bytes) {
+        st = oclnn_fail(eb, OCLNN_STATUS_OUT_OF_DEVICE_MEMORY, "conv2d: packed weights of %zu floats exceed the device's largest allocation",
+                        packed_n);
+        goto fail;
+    }
+    float *packed = oclnn_malloc(ctx->alloc, bytes);
+    if (!packed) {
+        st = oclnn_fail(eb, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "conv2d: packing %zu weights", packed_n);
+        goto fail;
+    }
+    oclnn_conv2d_direct_pack(weights, packed, K, C, G, (int)p->kernel_h, (int)p->kernel_w, op->oc_tile);
+    cl_int err;
+    op->weights = clw_CreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes, packed, &err);
+    oclnn_free(ctx->alloc, packed);
+    if (!op->weights) {
+        st = clw_fail(eb, err, "clCreateBuffer (conv2d weights)");
+        goto fail;
+    }
+    if (bias) {
+        op->bias = clw_CreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, (size_t)K * sizeof(float),
+                                    (void *)bias, &err);
+        if (!op->bias) {
+            st = clw_fail(eb, err, "clCreateBuffer (conv2d bias)");
+            goto fail;
+        }
+    }
+    oclnn_opts o;
+    conv_options(op, &o);
+    if ((st = oclnn_kernel_create(ctx, OCLNN_KERNEL_CONV2D_DIRECT, o.buf, "conv2d_direct", &op->kernel))) goto fail;
+    op->state = CONV_CREATED;
+    *out = op;
+    return OCLNN_STATUS_OK;
+fail:
+    oclnn_conv2d_destroy(op);
+    return st;
+}
+
+/* ONNX output size and pads for one spatial axis; false when the kernel does not fit the padded input. */
+static bool axis_shape(size_t in, uint32_t k, uint32_t s, uint32_t d, oclnn_auto_pad ap, uint32_t pb, uint32_t pe,
+                       size_t *out, uint32_t *pad_begin) {
+    size_t eff = (size_t)d * (k - 1) + 1;
+    if (ap == OCLNN_AUTO_PAD_SAME_UPPER || ap == OCLNN_AUTO_PAD_SAME_LOWER) {
+        size_t o = (in + s - 1) / s;
+        size_t need = (o - 1) * s + eff;
+        size_t total = need > in ? need - in : 0;
+        *pad_begin = (uint32_t)(ap == OCLNN_AUTO_PAD_SAME_UPPER ? total / 2 : total - total / 2);
+        *out = o;
+        return true;
+    }
+    if (ap == OCLNN_AUTO_PAD_VALID) pb = pe = 0;
+    size_t padded = in + pb + pe;
+    if (padded < eff) return false;
+    *pad_begin = pb;
+    *out = (padded - eff) / s + 1;
+    return true;
+}
+
+oclnn_status oclnn_conv2d_reshape(oclnn_conv2d *op, size_t batch, size_t height, size_t width, size_t *out_height,
+                                  size_t *out_width) {
+    if (!op) return oclnn_fail(NULL, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d_reshape: op is NULL");
+    oclnn_errbuf *eb = &op->ctx->err;
+    const oclnn_conv2d_params *p = &op->p;
+    if (!batch || !height || !width)
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_SHAPE, "conv2d: input %zux%zux%zu has a zero dimension", batch, height, width);
+    if (batch > CONV_MAX_EXTENT || height > CONV_MAX_EXTENT || width > CONV_MAX_EXTENT)
+        return oclnn_fail(eb, OCLNN_STATUS_UNSUPPORTED, "conv2d: input dimensions above 2^24");
+    size_t oh, ow;
+    uint32_t pt, pl;
+    if (!axis_shape(height, p->kernel_h, p->stride_h, p->dilation_h, p->auto_pad, p->pad_top, p->pad_bottom, &oh, &pt) ||
+        !axis_shape(width, p->kernel_w, p->stride_w, p->dilation_w, p->auto_pad, p->pad_left, p->pad_right, &ow, &pl))
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_SHAPE,
+                          "conv2d: kernel %ux%u (dilation %ux%u) is larger than the padded input %zux%zu", p->kernel_h,
+                          p->kernel_w, p->dilation_h, p->dilation_w, height + p->pad_top + p->pad_bottom,
+                          width + p->pad_left + p->pad_right);
+    /* Every element index must fit the kernels' 32-bit arithmetic. */
+    size_t in_elems, out_elems;
+    if (!oclnn_mul_size(batch, p->in_channels, &in_elems) || !oclnn_mul_size(in_elems, height * width, &in_elems) ||
+        !oclnn_mul_size(batch, p->out_channels, &out_elems) || !oclnn_mul_size(out_elems, oh * ow, &out_elems) ||
+        in_elems > INT32_MAX || out_elems > INT32_MAX)
+        return oclnn_fail(eb, OCLNN_STATUS_UNSUPPORTED, "conv2d: tensors above 2^31 elements");
+    op->n = batch;
+    op->h = height;
+    op->w = width;
+    op->oh = oh;
+    op->ow = ow;
+    op->pad_top = pt;
+    op->pad_left = pl;
+    oclnn_conv2d_direct_ndrange((int)batch, (int)p->out_channels, (int)oh, (int)ow, (int)p->groups, op->oc_tile,
+                                op->ow_tile, op->global, op->local);
+    op->state = CONV_RESHAPED;
+    if (out_height) *out_height = oh;
+    if (out_width) *out_width = ow;
+    return OCLNN_STATUS_OK;
+}
+
+/* A 4-D f32 tensor with batch n, at least c_need channels from c_off, and spatial size h x w. */
+static oclnn_status check_tensor(oclnn_errbuf *eb, const char *what, const oclnn_tensor *t, size_t n, size_t c_off,
+                                 size_t c, size_t h, size_t w) {
+    if (!t) return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d: %s tensor is NULL", what);
+    if (t->dtype != OCLNN_DTYPE_F32 || t->ndim != 4 || (size_t)t->dims[0] != n || (size_t)t->dims[2] != h ||
+        (size_t)t->dims[3] != w || (size_t)t->dims[1] < c_off + c || t->offset % sizeof(float))
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_SHAPE,
+                          "conv2d: %s must be f32 %zu x (>= %zu + %zu) x %zu x %zu, got %zu-D %lld x %lld x %lld x %lld",
+                          what, n, c_off, c, h, w, t->ndim, (long long)t->dims[0],
+                          (long long)(t->ndim > 1 ? t->dims[1] : 0), (long long)(t->ndim > 2 ? t->dims[2] : 0),
+                          (long long)(t->ndim > 3 ? t->dims[3] : 0));
+    return OCLNN_STATUS_OK;
+}
+
+oclnn_status oclnn_conv2d_setup(oclnn_conv2d *op, const oclnn_tensor *input, oclnn_tensor *output,
+                                size_t output_channel_offset, const oclnn_tensor *residual,
+                                size_t residual_channel_offset) {
+    if (!op) return oclnn_fail(NULL, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d_setup: op is NULL");
+    oclnn_errbuf *eb = &op->ctx->err;
+    const oclnn_conv2d_params *p = &op->p;
+    if (op->state == CONV_CREATED) return oclnn_fail(eb, OCLNN_STATUS_INVALID_STATE, "conv2d: setup before reshape");
+    oclnn_status st;
+    if ((st = check_tensor(eb, "input", input, op->n, 0, p->in_channels, op->h, op->w))) return st;
+    if ((st = check_tensor(eb, "output", output, op->n, output_channel_offset, p->out_channels, op->oh, op->ow)))
+        return st;
+    int has_res = p->residual != OCLNN_RESIDUAL_NONE;
+    if (has_res && (st = check_tensor(eb, "residual", residual, op->n, residual_channel_offset, p->out_channels,
+                                      op->oh, op->ow)))
+        return st;
+    if (!has_res && residual)
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d: a residual tensor was given but the params ask for none");
+    /* The kernel reads input while other work-items write output: the two must not share memory. */
+    if (input->mem == output->mem && input->offset < output->offset + output->nbytes &&
+        output->offset < input->offset + input->nbytes)
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d: input and output overlap");
+    cl_mem res_mem = has_res ? residual->mem : op->weights; /* any valid buffer stands in for an unused one */
+    cl_mem bias_mem = op->bias ? op->bias : op->weights;
+    int args[] = {(int)op->n, (int)p->in_channels, (int)op->h, (int)op->w, (int)p->out_channels, (int)op->oh,
+                  (int)op->ow, (int)op->pad_top, (int)op->pad_left, (int)p->groups, (int)output_channel_offset,
+                  (int)output->dims[1], (int)(has_res ? residual_channel_offset : 0),
+                  (int)(has_res ? residual->dims[1] : 0)};
+    int in_off = (int)(input->offset / 4), out_off = (int)(output->offset / 4),
+        res_off = has_res ? (int)(residual->offset / 4) : 0;
+    cl_kernel k = op->kernel;
+    cl_int err = CL_SUCCESS;
+    cl_uint i = 0;
+    err |= clw_SetKernelArg(k, i++, sizeof(cl_mem), &input->mem);
+    err |= clw_SetKernelArg(k, i++, sizeof(int), &in_off);
+    err |= clw_SetKernelArg(k, i++, sizeof(cl_mem), &op->weights);
+    err |= clw_SetKernelArg(k, i++, sizeof(cl_mem), &bias_mem);
+    err |= clw_SetKernelArg(k, i++, sizeof(cl_mem), &output->mem);
+    err |= clw_SetKernelArg(k, i++, sizeof(int), &out_off);
+    err |= clw_SetKernelArg(k, i++, sizeof(cl_mem), &res_mem);
+    err |= clw_SetKernelArg(k, i++, sizeof(int), &res_off);
+    for (size_t a = 0; a < sizeof args / sizeof args[0]; a++) err |= clw_SetKernelArg(k, i++, sizeof(int), &args[a]);
+    if (err != CL_SUCCESS) return oclnn_fail(eb, OCLNN_STATUS_OPENCL_ERROR, "conv2d: clSetKernelArg failed");
+    op->state = CONV_READY;
+    return OCLNN_STATUS_OK;
+}
+
+oclnn_status oclnn_conv2d_enqueue(oclnn_conv2d *op, uint32_t queue, oclnn_event **event) {
+    if (event) *event = NULL;
+    if (!op) return oclnn_fail(NULL, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d_enqueue: op is NULL");
+    oclnn_context *ctx = op->ctx;
+    if (op->state != CONV_READY)
+        return oclnn_fail(&ctx->err, OCLNN_STATUS_INVALID_STATE, "conv2d: enqueue before reshape and setup");
+    if (queue >= ctx->num_queues)
+        return oclnn_fail(&ctx->err, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d: queue %u of %u", queue, ctx->num_queues);
+    cl_event ev = NULL;
+    cl_int err = clw_EnqueueNDRangeKernel(ctx->queues[queue], op->kernel, 3, op->global, op->local, 0, NULL,
+                                          event ? &ev : NULL);
+    if (err != CL_SUCCESS) return clw_fail(&ctx->err, err, "clEnqueueNDRangeKernel (conv2d)");
+    return event ? oclnn_event_wrap(ctx, ev, event) : OCLNN_STATUS_OK;
+}
+
+oclnn_conv_algo oclnn_conv2d_algo(const oclnn_conv2d *op) { return op ? op->algo : OCLNN_CONV_ALGO_AUTO; }
+
+void oclnn_conv2d_destroy(oclnn_conv2d *op) {
+    if (!op) return;
+    if (op->kernel) clw_ReleaseKernel(op->kernel);
+    if (op->weights) clw_ReleaseMemObject(op->weights);
+    if (op->bias) clw_ReleaseMemObject(op->bias);
+    oclnn_free(op->ctx->alloc, op);
+}
