@@ -1,31 +1,44 @@
 /* conv2d.c - the 2-D convolution operator (ONNX Conv): parameter validation, output shapes and auto_pad,
  * algorithm choice, and the lifecycle create -> reshape -> setup -> enqueue -> destroy.
- * The algorithms live beside it (conv2d_direct_pack.c for the direct kernel's packing).
+ * Each algorithm implements lib/ops/conv2d_impl.h in a file of its own (conv2d_direct.c, ...).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "ops/conv2d_direct_pack.h"
-#include "program/program.h"
+#include "ops/conv2d_impl.h"
 
-typedef enum conv_state { CONV_CREATED, CONV_RESHAPED, CONV_READY } conv_state;
+enum { CONV_CREATED, CONV_RESHAPED, CONV_READY };
 
-struct oclnn_conv2d {
-    oclnn_context *ctx;
-    oclnn_conv2d_params p;
-    oclnn_conv_algo algo;
-    conv_state state;
-    int oc_tile, ow_tile;
-    cl_kernel kernel;
-    cl_mem weights; /* packed */
-    cl_mem bias;    /* NULL when there is none */
-    /* reshape */
-    size_t n, h, w, oh, ow;
-    uint32_t pad_top, pad_left;
-    size_t global[3], local[3];
+/* Every algorithm, in the order the heuristic prefers them when it has no better idea. */
+static const conv2d_algorithm *const algorithms[] = {
+    &oclnn_conv2d_direct_algorithm,
 };
+
+static const conv2d_algorithm *find_algorithm(oclnn_conv_algo a) {
+    for (size_t i = 0; i < sizeof algorithms / sizeof algorithms[0]; i++)
+        if (algorithms[i]->algo == a) return algorithms[i];
+    return NULL;
+}
+
+void oclnn_opts_int(oclnn_opts *o, const char *name, long v, long dflt) {
+    if (v != dflt) oclnn_opts_add(o, "-D%s=%ld", name, v);
+}
+
+void oclnn_conv2d_epilogue_options(const oclnn_conv2d *op, oclnn_opts *o) {
+    const oclnn_conv2d_params *p = &op->p;
+    oclnn_opts_int(o, "HAS_BIAS", op->has_bias, 0);
+    oclnn_opts_int(o, "HAS_RESIDUAL", p->residual != OCLNN_RESIDUAL_NONE, 0);
+    oclnn_opts_int(o, "RESIDUAL_AFTER_ACT", p->residual == OCLNN_RESIDUAL_AFTER_ACTIVATION, 0);
+    oclnn_opts_int(o, "ACT", p->activation, 0);
+    if (p->activation == OCLNN_ACTIVATION_LEAKY_RELU || p->activation == OCLNN_ACTIVATION_CLIP ||
+        p->activation == OCLNN_ACTIVATION_HARD_SIGMOID) {
+        /* %.9e round-trips a float exactly and is a valid OpenCL C literal with the f suffix. */
+        oclnn_opts_add(o, "-DACT_ALPHA=%.9ef", (double)p->activation_alpha);
+        oclnn_opts_add(o, "-DACT_BETA=%.9ef", (double)p->activation_beta);
+    }
+}
 
 static const char *const algo_names[] = {
 #define X(name, str) str,
@@ -92,60 +105,35 @@ static oclnn_status validate(oclnn_errbuf *eb, const oclnn_conv2d_params *p) {
     return OCLNN_STATUS_OK;
 }
 
+/* Device-independent part of the query: the public API has no device, so it asks about the default one. */
+static int supported_on(const oclnn_device_info *dev, const oclnn_conv2d_params *p, oclnn_conv_algo algo,
+                        const char **why) {
+    static _Thread_local oclnn_errbuf scratch; /* only the status matters here */
+    *why = NULL;
+    if (!p || validate(&scratch, p) != OCLNN_STATUS_OK) {
+        *why = "the parameters are invalid";
+        return 0;
+    }
+    if (algo == OCLNN_CONV_ALGO_AUTO) return 1;
+    const conv2d_algorithm *a = find_algorithm(algo);
+    if (!a) {
+        *why = "this algorithm is not available";
+        return 0;
+    }
+    return a->supported(dev, p, why);
+}
+
 int oclnn_conv2d_supported(const oclnn_conv2d_params *p, oclnn_conv_algo algo, const char **why) {
-    static oclnn_errbuf scratch; /* only the status matters here */
-    const char *reason = NULL;
-    if (!p || validate(&scratch, p) != OCLNN_STATUS_OK)
-        reason = "the parameters are invalid";
-    else if (algo != OCLNN_CONV_ALGO_AUTO && algo != OCLNN_CONV_ALGO_DIRECT)
-        reason = "unknown algorithm";
+    const char *reason;
+    oclnn_device_info dev;
+    memset(&dev, 0, sizeof dev);
+    oclnn_device_select(NULL, &dev); /* without a device, rules that depend on it use zeroed capabilities */
+    int ok = supported_on(&dev, p, algo, &reason);
     if (why) *why = reason;
-    return reason == NULL;
+    return ok;
 }
 
-/* Per-device tiles. The defaults suit CPU drivers with 8-wide float vectors (AVX2 under POCL: 12 of 16 ymm
- * registers hold accumulators); narrow groups (depthwise) shrink the channel tile so no work is padding. */
-static void choose_tiles(const oclnn_device_info *d, const oclnn_conv2d_params *p, int *oc_tile, int *ow_tile) {
-    unsigned kg = p->out_channels / p->groups;
-    *oc_tile = OCLNN_CONV2D_DIRECT_DEFAULT_OC_TILE;
-    *ow_tile = OCLNN_CONV2D_DIRECT_DEFAULT_OW_TILE;
-    if (kg < 16) {
-        *oc_tile = kg <= 1 ? 1 : kg <= 2 ? 2 : kg <= 4 ? 4 : 8;
-        *ow_tile = 8;
-    }
-    (void)d;
-}
-
-/* Adds -DNAME=v unless v is the .cl file's default, so that equal configurations give one cache key and the
- * registry's variant list can name configurations the way the operator does. */
-static void opt_int(oclnn_opts *o, const char *name, long v, long dflt) {
-    if (v != dflt) oclnn_opts_add(o, "-D%s=%ld", name, v);
-}
-
-static void conv_options(const oclnn_conv2d *op, oclnn_opts *o) {
-    const oclnn_conv2d_params *p = &op->p;
-    oclnn_opts_init(o);
-    opt_int(o, "KH", p->kernel_h, 3);
-    opt_int(o, "KW", p->kernel_w, 3);
-    opt_int(o, "SH", p->stride_h, 1);
-    opt_int(o, "SW", p->stride_w, 1);
-    opt_int(o, "DH", p->dilation_h, 1);
-    opt_int(o, "DW", p->dilation_w, 1);
-    opt_int(o, "OC_TILE", op->oc_tile, OCLNN_CONV2D_DIRECT_DEFAULT_OC_TILE);
-    opt_int(o, "OW_TILE", op->ow_tile, OCLNN_CONV2D_DIRECT_DEFAULT_OW_TILE);
-    opt_int(o, "HAS_BIAS", op->bias != NULL, 0);
-    opt_int(o, "HAS_RESIDUAL", p->residual != OCLNN_RESIDUAL_NONE, 0);
-    opt_int(o, "RESIDUAL_AFTER_ACT", p->residual == OCLNN_RESIDUAL_AFTER_ACTIVATION, 0);
-    opt_int(o, "ACT", p->activation, 0);
-    if (p->activation == OCLNN_ACTIVATION_LEAKY_RELU || p->activation == OCLNN_ACTIVATION_CLIP ||
-        p->activation == OCLNN_ACTIVATION_HARD_SIGMOID) {
-        /* %.9e round-trips a float exactly and is a valid OpenCL C literal with the f suffix. */
-        oclnn_opts_add(o, "-DACT_ALPHA=%.9ef", (double)p->activation_alpha);
-        oclnn_opts_add(o, "-DACT_BETA=%.9ef", (double)p->activation_beta);
-    }
-}
-
-static oclnn_status choose_algo(oclnn_context *ctx, const oclnn_conv2d_params *p, oclnn_conv_algo *algo) {
+static oclnn_status choose_algo(oclnn_context *ctx, const oclnn_conv2d_params *p, const conv2d_algorithm **out) {
     oclnn_conv_algo a = p->algo;
     const char *env = getenv("OCLNN_CONV_ALGO");
     if (a == OCLNN_CONV_ALGO_AUTO && env && *env) {
@@ -153,12 +141,20 @@ static oclnn_status choose_algo(oclnn_context *ctx, const oclnn_conv2d_params *p
             return oclnn_fail(&ctx->err, OCLNN_STATUS_INVALID_ARGUMENT, "OCLNN_CONV_ALGO='%s' names no algorithm", env);
     }
     const char *why = NULL;
-    if (!oclnn_conv2d_supported(p, a, &why))
+    if (!supported_on(&ctx->info, p, a, &why))
         return oclnn_fail(&ctx->err, OCLNN_STATUS_UNSUPPORTED, "conv2d: algorithm %s cannot run this convolution: %s",
                           oclnn_conv_algo_name(a), why);
-    /* Heuristic: the direct kernel is the only algorithm so far. */
-    *algo = OCLNN_CONV_ALGO_DIRECT;
-    return OCLNN_STATUS_OK;
+    if (a != OCLNN_CONV_ALGO_AUTO) {
+        *out = find_algorithm(a);
+        return OCLNN_STATUS_OK;
+    }
+    /* Heuristic: the first algorithm in preference order that supports the configuration. */
+    for (size_t i = 0; i < sizeof algorithms / sizeof algorithms[0]; i++)
+        if (algorithms[i]->supported(&ctx->info, p, &why)) {
+            *out = algorithms[i];
+            return OCLNN_STATUS_OK;
+        }
+    return oclnn_fail(&ctx->err, OCLNN_STATUS_UNSUPPORTED, "conv2d: no algorithm supports this convolution");
 }
 
 oclnn_status oclnn_conv2d_create(oclnn_context *ctx, const oclnn_conv2d_params *params, const float *weights,
@@ -184,42 +180,10 @@ oclnn_status oclnn_conv2d_create(oclnn_context *ctx, const oclnn_conv2d_params *
     if (!op) return oclnn_fail(eb, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "allocating conv2d");
     op->ctx = ctx;
     op->p = *params;
-    if ((st = choose_algo(ctx, params, &op->algo))) goto fail;
-    choose_tiles(&ctx->info, params, &op->oc_tile, &op->ow_tile);
-
-    const oclnn_conv2d_params *p = params;
-    int K = (int)p->out_channels, C = (int)p->in_channels, G = (int)p->groups;
-    size_t packed_n = oclnn_conv2d_direct_packed_size(K, C, G, (int)p->kernel_h, (int)p->kernel_w, op->oc_tile);
-    size_t bytes;
-    if (!oclnn_mul_size(packed_n, sizeof(float), &bytes) || bytes > ctx->info.max_alloc_bytes) {
-        st = oclnn_fail(eb, OCLNN_STATUS_OUT_OF_DEVICE_MEMORY, "conv2d: packed weights of %zu floats exceed the device's largest allocation",
-                        packed_n);
-        goto fail;
-    }
-    float *packed = oclnn_malloc(ctx->alloc, bytes);
-    if (!packed) {
-        st = oclnn_fail(eb, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "conv2d: packing %zu weights", packed_n);
-        goto fail;
-    }
-    oclnn_conv2d_direct_pack(weights, packed, K, C, G, (int)p->kernel_h, (int)p->kernel_w, op->oc_tile);
-    cl_int err;
-    op->weights = clw_CreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes, packed, &err);
-    oclnn_free(ctx->alloc, packed);
-    if (!op->weights) {
-        st = clw_fail(eb, err, "clCreateBuffer (conv2d weights)");
-        goto fail;
-    }
-    if (bias) {
-        op->bias = clw_CreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, (size_t)K * sizeof(float),
-                                    (void *)bias, &err);
-        if (!op->bias) {
-            st = clw_fail(eb, err, "clCreateBuffer (conv2d bias)");
-            goto fail;
-        }
-    }
-    oclnn_opts o;
-    conv_options(op, &o);
-    if ((st = oclnn_kernel_create(ctx, OCLNN_KERNEL_CONV2D_DIRECT, o.buf, "conv2d_direct", &op->kernel))) goto fail;
+    op->has_bias = bias != NULL;
+    if ((st = choose_algo(ctx, params, &op->impl_fns))) goto fail;
+    op->algo = op->impl_fns->algo;
+    if ((st = op->impl_fns->create(op, weights, bias))) goto fail;
     op->state = CONV_CREATED;
     *out = op;
     return OCLNN_STATUS_OK;
@@ -278,8 +242,9 @@ oclnn_status oclnn_conv2d_reshape(oclnn_conv2d *op, size_t batch, size_t height,
     op->ow = ow;
     op->pad_top = pt;
     op->pad_left = pl;
-    oclnn_conv2d_direct_ndrange((int)batch, (int)p->out_channels, (int)oh, (int)ow, (int)p->groups, op->oc_tile,
-                                op->ow_tile, op->global, op->local);
+    op->state = CONV_CREATED; /* until the algorithm accepts the new size */
+    oclnn_status st = op->impl_fns->reshape(op);
+    if (st) return st;
     op->state = CONV_RESHAPED;
     if (out_height) *out_height = oh;
     if (out_width) *out_width = ow;
@@ -321,27 +286,18 @@ oclnn_status oclnn_conv2d_setup(oclnn_conv2d *op, const oclnn_tensor *input, ocl
     if (input->mem == output->mem && input->offset < output->offset + output->nbytes &&
         output->offset < input->offset + input->nbytes)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d: input and output overlap");
-    cl_mem res_mem = has_res ? residual->mem : op->weights; /* any valid buffer stands in for an unused one */
-    cl_mem bias_mem = op->bias ? op->bias : op->weights;
-    int args[] = {(int)op->n, (int)p->in_channels, (int)op->h, (int)op->w, (int)p->out_channels, (int)op->oh,
-                  (int)op->ow, (int)op->pad_top, (int)op->pad_left, (int)p->groups, (int)output_channel_offset,
-                  (int)output->dims[1], (int)(has_res ? residual_channel_offset : 0),
-                  (int)(has_res ? residual->dims[1] : 0)};
-    int in_off = (int)(input->offset / 4), out_off = (int)(output->offset / 4),
-        res_off = has_res ? (int)(residual->offset / 4) : 0;
-    cl_kernel k = op->kernel;
-    cl_int err = CL_SUCCESS;
-    cl_uint i = 0;
-    err |= clw_SetKernelArg(k, i++, sizeof(cl_mem), &input->mem);
-    err |= clw_SetKernelArg(k, i++, sizeof(int), &in_off);
-    err |= clw_SetKernelArg(k, i++, sizeof(cl_mem), &op->weights);
-    err |= clw_SetKernelArg(k, i++, sizeof(cl_mem), &bias_mem);
-    err |= clw_SetKernelArg(k, i++, sizeof(cl_mem), &output->mem);
-    err |= clw_SetKernelArg(k, i++, sizeof(int), &out_off);
-    err |= clw_SetKernelArg(k, i++, sizeof(cl_mem), &res_mem);
-    err |= clw_SetKernelArg(k, i++, sizeof(int), &res_off);
-    for (size_t a = 0; a < sizeof args / sizeof args[0]; a++) err |= clw_SetKernelArg(k, i++, sizeof(int), &args[a]);
-    if (err != CL_SUCCESS) return oclnn_fail(eb, OCLNN_STATUS_OPENCL_ERROR, "conv2d: clSetKernelArg failed");
+    conv2d_binding bd = {input->mem,
+                         output->mem,
+                         has_res ? residual->mem : NULL,
+                         input->offset / sizeof(float),
+                         output->offset / sizeof(float),
+                         has_res ? residual->offset / sizeof(float) : 0,
+                         output_channel_offset,
+                         (size_t)output->dims[1],
+                         has_res ? residual_channel_offset : 0,
+                         has_res ? (size_t)residual->dims[1] : 0};
+    op->state = CONV_RESHAPED;
+    if ((st = op->impl_fns->setup(op, &bd))) return st;
     op->state = CONV_READY;
     return OCLNN_STATUS_OK;
 }
@@ -355,9 +311,8 @@ oclnn_status oclnn_conv2d_enqueue(oclnn_conv2d *op, uint32_t queue, oclnn_event 
     if (queue >= ctx->num_queues)
         return oclnn_fail(&ctx->err, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d: queue %u of %u", queue, ctx->num_queues);
     cl_event ev = NULL;
-    cl_int err = clw_EnqueueNDRangeKernel(ctx->queues[queue], op->kernel, 3, op->global, op->local, 0, NULL,
-                                          event ? &ev : NULL);
-    if (err != CL_SUCCESS) return clw_fail(&ctx->err, err, "clEnqueueNDRangeKernel (conv2d)");
+    oclnn_status st = op->impl_fns->enqueue(op, ctx->queues[queue], event ? &ev : NULL);
+    if (st) return st;
     return event ? oclnn_event_wrap(ctx, ev, event) : OCLNN_STATUS_OK;
 }
 
@@ -365,8 +320,6 @@ oclnn_conv_algo oclnn_conv2d_algo(const oclnn_conv2d *op) { return op ? op->algo
 
 void oclnn_conv2d_destroy(oclnn_conv2d *op) {
     if (!op) return;
-    if (op->kernel) clw_ReleaseKernel(op->kernel);
-    if (op->weights) clw_ReleaseMemObject(op->weights);
-    if (op->bias) clw_ReleaseMemObject(op->bias);
+    if (op->impl_fns) op->impl_fns->destroy(op);
     oclnn_free(op->ctx->alloc, op);
 }

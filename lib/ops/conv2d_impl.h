@@ -1,0 +1,53 @@
+/* conv2d_impl.h - the contract between the conv2d operator (conv2d.c: validation, shapes, auto_pad, choice of
+ * algorithm, state machine) and each algorithm (conv2d_direct.c, ...). An algorithm sees a validated operator
+ * whose shape fields are set, and owns whatever it keeps in op->impl.
+ */
+#ifndef OCLNN_CONV2D_IMPL_H
+#define OCLNN_CONV2D_IMPL_H
+
+#include "program/program.h"
+
+struct oclnn_conv2d {
+    oclnn_context *ctx;
+    oclnn_conv2d_params p;
+    oclnn_conv_algo algo;
+    const struct conv2d_algorithm *impl_fns;
+    void *impl; /* the algorithm's state */
+    int has_bias;
+    /* Set by reshape before the algorithm's reshape runs. */
+    size_t n, h, w, oh, ow;
+    uint32_t pad_top, pad_left; /* begin pads after auto_pad */
+    int state;                  /* CREATED, RESHAPED, READY */
+};
+
+/* Tensors bound by setup, already checked against the shapes. Offsets are in elements. */
+typedef struct conv2d_binding {
+    cl_mem in, out, res; /* res is NULL without a residual */
+    size_t in_off, out_off, res_off;
+    size_t out_c_offset, out_c_total, res_c_offset, res_c_total;
+} conv2d_binding;
+
+typedef struct conv2d_algorithm {
+    oclnn_conv_algo algo;
+    /* Whether the algorithm can run these (valid) params on this device; *why names the rule when not. */
+    int (*supported)(const oclnn_device_info *dev, const oclnn_conv2d_params *p, const char **why);
+    /* Packs weights (ONNX layout) and bias (NULL or out_channels values), builds programs. */
+    oclnn_status (*create)(oclnn_conv2d *op, const float *weights, const float *bias);
+    /* New input size (op->n/h/w/oh/ow/pads are set): NDRanges, workspaces. Must not compile. */
+    oclnn_status (*reshape)(oclnn_conv2d *op);
+    oclnn_status (*setup)(oclnn_conv2d *op, const conv2d_binding *b);
+    /* Enqueues all work on @p q; when @p ev is not NULL it receives an event for the last command. */
+    oclnn_status (*enqueue)(oclnn_conv2d *op, cl_command_queue q, cl_event *ev);
+    void (*destroy)(oclnn_conv2d *op); /* frees op->impl; op->impl may be NULL or half-built */
+} conv2d_algorithm;
+
+extern const conv2d_algorithm oclnn_conv2d_direct_algorithm;
+
+/* Adds -DNAME=v unless v is the .cl file's default, so equal configurations share one cache key and the
+ * registry's variant list can name configurations the way the operators do. */
+void oclnn_opts_int(oclnn_opts *o, const char *name, long v, long dflt);
+/* The fused epilogue's options (ACT, ACT_ALPHA, ACT_BETA, HAS_BIAS, HAS_RESIDUAL, RESIDUAL_AFTER_ACT), which every
+ * conv kernel file spells the same way. */
+void oclnn_conv2d_epilogue_options(const oclnn_conv2d *op, oclnn_opts *o);
+
+#endif
