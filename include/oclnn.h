@@ -225,6 +225,13 @@ OCLNN_API size_t oclnn_dtype_size(oclnn_dtype dtype);
  */
 OCLNN_API oclnn_status oclnn_tensor_create(oclnn_context *ctx, oclnn_dtype dtype, size_t ndim, const int64_t *dims,
                                            oclnn_tensor **out);
+/**
+ * A tensor that aliases @p base's memory from @p byte_offset (relative to base's first byte) with its own dtype
+ * and shape: Reshape/Flatten/Squeeze without a copy, or a channel slice of a concat. It keeps the memory alive
+ * until destroyed. Fails with OCLNN_STATUS_INVALID_SHAPE if the view does not fit inside @p base.
+ */
+OCLNN_API oclnn_status oclnn_tensor_view(oclnn_tensor *base, size_t byte_offset, oclnn_dtype dtype, size_t ndim,
+                                         const int64_t *dims, oclnn_tensor **out);
 /** NULL is a no-op. */
 OCLNN_API void oclnn_tensor_destroy(oclnn_tensor *tensor);
 

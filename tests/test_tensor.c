@@ -121,6 +121,36 @@ static void test_round_trips(void **state) {
     oclnn_context_destroy(ctx);
 }
 
+/* Views alias their base: writes through one are read through the other; out-of-range views are refused. */
+static void test_views(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(NULL);
+    int64_t dims[4] = {2, 5, 3, 7};
+    oclnn_tensor *t, *v, *flat;
+    assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dims, &t));
+    float x[210], y[210];
+    for (int i = 0; i < 210; i++) x[i] = (float)i;
+    assert_ok(ctx, oclnn_tensor_write(t, 0, sizeof x, x));
+    int64_t fd[2] = {2, 105};
+    assert_ok(ctx, oclnn_tensor_view(t, 0, OCLNN_DTYPE_F32, 2, fd, &flat)); /* Flatten */
+    int64_t vd[3] = {2, 3, 7};                                             /* channels 1..2 of batch 0 */
+    assert_ok(ctx, oclnn_tensor_view(t, 21 * 4, OCLNN_DTYPE_F32, 3, vd, &v));
+    oclnn_tensor_destroy(t); /* the views keep the memory alive */
+    assert_ok(ctx, oclnn_tensor_read(v, 0, 42 * 4, y));
+    for (int i = 0; i < 42; i++) assert_true(y[i] == (float)(21 + i));
+    float z[42] = {0};
+    assert_ok(ctx, oclnn_tensor_write(v, 0, sizeof z, z));
+    assert_ok(ctx, oclnn_tensor_read(flat, 0, sizeof y, y));
+    for (int i = 0; i < 210; i++) assert_true(y[i] == ((i >= 21 && i < 63) ? 0.0f : (float)i));
+    oclnn_tensor *bad = (oclnn_tensor *)ctx;
+    assert_int_equal(oclnn_tensor_view(flat, 4, OCLNN_DTYPE_F32, 2, fd, &bad), OCLNN_STATUS_INVALID_SHAPE);
+    assert_null(bad);
+    assert_int_equal(oclnn_tensor_view(flat, SIZE_MAX - 2, OCLNN_DTYPE_F32, 1, fd, &bad), OCLNN_STATUS_INVALID_SHAPE);
+    oclnn_tensor_destroy(v);
+    oclnn_tensor_destroy(flat);
+    oclnn_context_destroy(ctx);
+}
+
 static void test_event_profiling(void **state) {
     (void)state;
     oclnn_context_options o;
@@ -149,6 +179,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shapes),
         cmocka_unit_test(test_round_trips),
+        cmocka_unit_test(test_views),
         cmocka_unit_test(test_event_profiling),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);

@@ -73,7 +73,7 @@ oclnn_status oclnn_tensor_wrap_cl_mem(oclnn_context *ctx, cl_mem buffer, size_t 
     if (!out) return oclnn_fail(ctx ? &ctx->err : NULL, OCLNN_STATUS_INVALID_ARGUMENT, "tensor_wrap: out is NULL");
     *out = NULL;
     if (!ctx || !buffer) return oclnn_fail(ctx ? &ctx->err : NULL, OCLNN_STATUS_INVALID_ARGUMENT, "tensor_wrap: NULL");
-    size_t bytes, size = 0, end;
+    size_t bytes = 0, size = 0, end;
     oclnn_tensor *t = NULL;
     oclnn_status st = tensor_new(ctx, dtype, ndim, dims, &t, &bytes);
     if (st) return st;
@@ -90,6 +90,31 @@ oclnn_status oclnn_tensor_wrap_cl_mem(oclnn_context *ctx, cl_mem buffer, size_t 
     }
     t->mem = buffer;
     t->offset = byte_offset;
+    *out = t;
+    return OCLNN_STATUS_OK;
+}
+
+oclnn_status oclnn_tensor_view(oclnn_tensor *base, size_t byte_offset, oclnn_dtype dtype, size_t ndim,
+                               const int64_t *dims, oclnn_tensor **out) {
+    if (!out) return oclnn_fail(base ? &base->ctx->err : NULL, OCLNN_STATUS_INVALID_ARGUMENT, "tensor_view: out is NULL");
+    *out = NULL;
+    if (!base) return oclnn_fail(NULL, OCLNN_STATUS_INVALID_ARGUMENT, "tensor_view: base is NULL");
+    oclnn_context *ctx = base->ctx;
+    size_t bytes = 0, end;
+    oclnn_tensor *t = NULL;
+    oclnn_status st = tensor_new(ctx, dtype, ndim, dims, &t, &bytes);
+    if (st) return st;
+    if (!oclnn_add_size(byte_offset, bytes, &end) || end > base->nbytes)
+        st = oclnn_fail(&ctx->err, OCLNN_STATUS_INVALID_SHAPE, "tensor_view: %zu bytes at offset %zu do not fit in %zu",
+                        bytes, byte_offset, base->nbytes);
+    else if (clw_RetainMemObject(base->mem) != CL_SUCCESS)
+        st = oclnn_fail(&ctx->err, OCLNN_STATUS_OPENCL_ERROR, "tensor_view: clRetainMemObject failed");
+    if (st) {
+        oclnn_free(ctx->alloc, t);
+        return st;
+    }
+    t->mem = base->mem;
+    t->offset = base->offset + byte_offset;
     *out = t;
     return OCLNN_STATUS_OK;
 }
