@@ -21,13 +21,18 @@ setup() { # dir, extra meson args...
   ninja -C "$dir" >"$dir.build.log" 2>&1 || { tail -50 "$dir.build.log"; return 1; }
 }
 
-# Sums cmocka's per-binary "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)" lines of one meson run; a binary
-# that died before cmocka could print counts as one failure.
+# Sums cmocka's per-binary "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)" lines of one meson run, plus
+# meson tests that are not cmocka binaries (one case each); a binary that died before cmocka could print counts
+# as one failure.
 count() { # dir label
-  local log=$1/meson-logs/testlog.txt pass fail mfail
+  local log=$1/meson-logs/testlog.txt pass fail mfail mok bins badbins
   pass=$(grep -aoE '^\[  PASSED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
   fail=$(grep -aoE '^\[  FAILED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
   mfail=$(grep -aE '^(Fail|Timeout): +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+  mok=$(grep -aE '^Ok: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+  bins=$(grep -acE '^\[==========\] [0-9]+ test\(s\) run' "$log")
+  badbins=$(grep -acE '^\[  FAILED  \] [0-9]+ test\(s\), listed below' "$log")
+  pass=$((pass + mok - (bins - badbins)))
   [ "$fail" -eq 0 ] && [ "$mfail" -gt 0 ] && fail=$mfail
   echo "$2: $pass passed, $fail failed"
   total_pass=$((total_pass + pass))
