@@ -8,17 +8,24 @@
 #include "device/clw.h"
 #include "oclnn_cl.h"
 #include "program/program.h"
+#include "ref/conv2d_ref.h"
+
+#include <math.h>
 
 enum { C = 5, HW = 7 * 3, CTOT = 9, COFF = 3 };
 
-/* Copies a 5-channel tensor into channels [3, 8) of a 9-channel one with the registry's copy kernel. */
+/* Copies a 5-channel tensor into channels [3, 8) of a 9-channel one with the registry's copy kernel, then runs a
+ * 3x3 conv2d (5 -> 4 channels, bias, ReLU) on it and checks both results. */
 static oclnn_status scenario(const oclnn_allocator *alloc, const char *cache_dir, int *verified) {
     oclnn_context_options o;
     test_options(&o, cache_dir);
     o.allocator = alloc;
     o.log_level = OCLNN_LOG_NONE;
     oclnn_context *ctx = NULL;
-    oclnn_tensor *src = NULL, *dst = NULL;
+    oclnn_tensor *src = NULL, *dst = NULL, *cy = NULL;
+    oclnn_conv2d *conv = NULL;
+    float wt[4 * C * 9], bias[4] = {0.5f, -0.25f, 0.125f, 0};
+    for (int i = 0; i < 4 * C * 9; i++) wt[i] = (float)((i * 7) % 11) / 11.0f - 0.5f;
     oclnn_event *ev = NULL;
     cl_kernel k = NULL;
     float in[C * HW], out[CTOT * HW], zeros[CTOT * HW] = {0};
@@ -54,6 +61,30 @@ static oclnn_status scenario(const oclnn_allocator *alloc, const char *cache_dir
             float want = (ch >= COFF && ch < COFF + C) ? in[(ch - COFF) * HW + i] : 0.0f;
             if (out[ch * HW + i] != want) fail_msg("copy mismatch at channel %d, %d", ch, i);
         }
+    oclnn_conv2d_params p;
+    oclnn_conv2d_params_init(&p);
+    p.in_channels = C;
+    p.out_channels = 4;
+    p.kernel_h = p.kernel_w = 3;
+    p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = 1;
+    p.activation = OCLNN_ACTIVATION_RELU;
+    int64_t dc[4] = {1, 4, 3, 7}, dsrc4[4] = {1, C, 3, 7};
+    oclnn_tensor *src4 = NULL;
+    float cout[4 * HW];
+    if ((st = oclnn_conv2d_create(ctx, &p, wt, sizeof wt / sizeof wt[0], bias, 4, &conv))) goto done;
+    if ((st = oclnn_conv2d_reshape(conv, 1, 3, 7, NULL, NULL))) goto done;
+    if ((st = oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dc, &cy))) goto done;
+    if ((st = oclnn_tensor_view(src, 0, OCLNN_DTYPE_F32, 4, dsrc4, &src4))) goto done;
+    st = oclnn_conv2d_setup(conv, src4, cy, 0, NULL, 0);
+    oclnn_tensor_destroy(src4);
+    if (st) goto done;
+    if ((st = oclnn_conv2d_enqueue(conv, 0, NULL))) goto done;
+    if ((st = oclnn_tensor_read(cy, 0, sizeof cout, cout))) goto done;
+    double yr[4 * HW], mag[4 * HW];
+    conv2d_ref_params rp = {1, C, 3, 7, 4, 3, 3, 1, 1, 1, 1, 1, 1, 3, 7, 1, 1, 0, 0, 0};
+    conv2d_ref(&rp, in, wt, bias, NULL, yr, mag);
+    for (int i = 0; i < 4 * HW; i++)
+        if (!(fabs(cout[i] - yr[i]) <= 1e-5 * mag[i] + 1e-6)) fail_msg("conv mismatch at %d", i);
     *verified = 1;
 done:
     if (st && ctx && strlen(oclnn_last_error(ctx)) == 0 && strlen(oclnn_last_error(NULL)) == 0)
@@ -62,6 +93,8 @@ done:
     oclnn_event_destroy(ev);
     oclnn_tensor_destroy(src);
     oclnn_tensor_destroy(dst);
+    oclnn_tensor_destroy(cy);
+    oclnn_conv2d_destroy(conv);
     oclnn_context_destroy(ctx);
     return st;
 }
@@ -87,7 +120,8 @@ static void test_oom_sweep(void **state) {
             test_alloc_init(&ta);
             ta.fail_at = k;
             v = 0;
-            oclnn_status st = scenario(&ta.hooks, dir, &v);
+            /* Cold runs need an empty cache each time, so the source-build path is the one exercised. */
+            oclnn_status st = scenario(&ta.hooks, warm ? dir : test_tmpdir("oom-cold"), &v);
             if (st != OCLNN_STATUS_OK && st != OCLNN_STATUS_OUT_OF_HOST_MEMORY)
                 fail_msg("%s: allocation %ld: unexpected %s: %s", warm ? "warm" : "cold", k, oclnn_status_name(st),
                          oclnn_last_error(NULL));
