@@ -25,7 +25,7 @@ oclnn_context *test_context(const char *cache_dir);
 const char *test_tmpdir(const char *tag);
 void test_rmtree(const char *path);
 
-/* True on the slow rusticl/llvmpipe device, where case tables are cut down. */
+/* True on the slow devices (rusticl/llvmpipe, Oclgrind), where case tables are cut down. */
 int test_device_is_slow(oclnn_context *ctx);
 
 /* xorshift64*: the tests' one random source. */
