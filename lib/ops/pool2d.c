@@ -27,7 +27,7 @@ struct oclnn_pool2d {
     size_t n, c, h, w, oh, ow;
     uint32_t pad_top, pad_left;       /* begin pads after auto_pad */
     size_t ext_h, ext_w;              /* in + end pad: where the padded extent stops */
-    size_t global[3], local[3];
+    size_t global[2], local[2];
     cl_uint dims;
     int use_local;
     int state;
@@ -169,8 +169,6 @@ static bool axis_shape(size_t in, uint32_t k, uint32_t s, uint32_t d, oclnn_auto
     return true;
 }
 
-static size_t round_up(size_t v, size_t m) { return (v + m - 1) / m * m; }
-
 /* Global pooling: one work-item per channel when there are enough channels to fill the device (and always for
  * small maps, where a work-group would idle), otherwise a work-group per channel. */
 static void choose_global_kernel(oclnn_pool2d *op) {
@@ -232,16 +230,12 @@ oclnn_status oclnn_pool2d_reshape(oclnn_pool2d *op, size_t batch, size_t channel
     if (op->is_global) {
         choose_global_kernel(op);
     } else {
-        /* A row of 16 work-items along x lets CPU drivers vectorise across neighbouring outputs. */
+        /* One work-item per output row; the driver picks the work-group. */
         op->active = op->window;
-        op->dims = 3;
-        op->use_local = 1;
-        size_t lx = op->gwg < 16 ? (size_t)op->gwg : 16; /* gwg already respects the device's limits */
-        op->local[0] = ow >= lx ? lx : ow;
-        op->local[1] = op->local[2] = 1;
-        op->global[0] = round_up(ow, op->local[0]);
-        op->global[1] = oh;
-        op->global[2] = batch * channels;
+        op->dims = 2;
+        op->use_local = 0;
+        op->global[0] = oh;
+        op->global[1] = batch * channels;
     }
     op->state = POOL_RESHAPED; /* the tensors must be bound again: their shapes are kernel arguments */
     if (out_height) *out_height = oh;
