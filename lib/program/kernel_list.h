@@ -9,7 +9,8 @@
 
 #define OCLNN_KERNEL_LIST(X)                                                                                 \
     X(TENSOR_UTIL, "tensor_util.cl", "")                                                                     \
-    X(CONV2D_DIRECT, "conv2d_direct.cl", OCLNN_CONV2D_DIRECT_VARIANTS)
+    X(CONV2D_DIRECT, "conv2d_direct.cl", OCLNN_CONV2D_DIRECT_VARIANTS)                                     \
+    X(POOL2D, "pool2d.cl", OCLNN_POOL2D_VARIANTS)
 
 /* The direct convolution's common configurations, written the way lib/ops/conv2d.c names them (options at
  * the file's default are left out): 1x1, 3x3 (+ residual), 3x3 s2, 3x3 d2, 5x5, 7x7 s2 stems, 1x7/7x1,
@@ -27,6 +28,17 @@
     "-DHAS_BIAS=1 -DKH=7 -DKW=1;"                                                                            \
     "-DACT=1 -DHAS_BIAS=1 -DKH=11 -DKW=11 -DSH=4 -DSW=4;"                                                    \
     "-DACT=1 -DHAS_BIAS=1 -DOC_TILE=1 -DOW_TILE=8"
+
+/* Pooling as lib/ops/pool2d.c names it: max 3x3 s2 (ResNet, GoogLeNet; also GlobalMaxPool), max 2x2 s2 (VGG),
+ * max 3x3 s1 (GoogLeNet branches), average 3x3 s1 (Inception-v3), average 2x2 s2 (DenseNet), and "-DMODE=1"
+ * (GlobalAveragePool, and average 3x3 s2). */
+#define OCLNN_POOL2D_VARIANTS                                                                                \
+    ";"                                                                                                      \
+    "-DKH=2 -DKW=2;"                                                                                         \
+    "-DSH=1 -DSW=1;"                                                                                         \
+    "-DMODE=1 -DSH=1 -DSW=1;"                                                                                \
+    "-DKH=2 -DKW=2 -DMODE=1;"                                                                                \
+    "-DMODE=1"
 
 typedef enum oclnn_kernel_id {
 #define X(id, file, variants) OCLNN_KERNEL_##id,
