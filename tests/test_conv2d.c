@@ -4,6 +4,7 @@
  * Accuracy contract, checked on every element: |y - y_ref| <= TOL * M + ABS_TOL, where M is the magnitude sum
  * sum|w*x| + |bias| + |residual| (scaled by the activation's largest slope). TOL_DIRECT = 1e-5 (fp32 FMA
  * accumulation in any order stays far below it); ABS_TOL = 1e-6 covers exp/tanh ulps on values near zero.
+ * Every case that the Winograd algorithms support also runs with each of them, against TOL_WINOGRAD2X2/4X4.
  */
 #include "common.h"
 
@@ -15,6 +16,11 @@
 #include "ref/conv2d_ref.h"
 
 #define TOL_DIRECT 1e-5
+/* Winograd adds the rounding of the transforms: F(2x2) measured worst |err|/M 1.4e-7 and F(4x4) 2.0e-6 on this
+ * table (POCL, seed below; F(4x4)'s input transform multiplies by up to 5 and its output transform by up to 8,
+ * and the errors grow with the channel count). The bounds keep a margin of 5x or more. */
+#define TOL_WINOGRAD2X2 1e-6
+#define TOL_WINOGRAD4X4 1e-5
 #define ABS_TOL 1e-6
 #define SENTINEL 777.25f
 
@@ -86,8 +92,13 @@ static const conv_case cases[] = {
     {"MobileNet dw 3x3 s2 32 @112", 1, 32, 112, 112, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 32, 0, 1, 3, 0, 6, 0, 0, 0},
 };
 
-static double worst_ratio; /* largest |err| / bound over all elements and cases */
-static double worst_rel;   /* largest |err| / M */
+/* Per algorithm, over all elements and cases: the largest |err| / bound and |err| / M. */
+static double worst_ratio[OCLNN_CONV_ALGO_COUNT_];
+static double worst_rel[OCLNN_CONV_ALGO_COUNT_];
+
+static double algo_tol(oclnn_conv_algo a) {
+    return a == OCLNN_CONV_ALGO_WINOGRAD4X4 ? TOL_WINOGRAD4X4 : a == OCLNN_CONV_ALGO_WINOGRAD2X2 ? TOL_WINOGRAD2X2 : TOL_DIRECT;
+}
 
 /* ONNX output size and begin pad of one axis, computed here independently of the library. */
 static void ref_axis(int in, int k, int s, int d, int ap, int pb, int pe, int *out, int *pad) {
@@ -108,26 +119,7 @@ static void fill(float *v, size_t n, uint64_t *seed) {
     for (size_t i = 0; i < n; i++) v[i] = test_rand_float(seed, -1.0f, 1.0f);
 }
 
-static void run_case(oclnn_context *ctx, const conv_case *cc, oclnn_conv_algo algo, double tol) {
-    uint64_t seed = TEST_SEED ^ (uint64_t)(cc - cases) * 0x9E3779B97F4A7C15ull;
-    int oh, ow, pt, pl;
-    ref_axis(cc->h, cc->kh, cc->sh, cc->dh, cc->auto_pad, cc->pt, cc->pb, &oh, &pt);
-    ref_axis(cc->w, cc->kw, cc->sw, cc->dw, cc->auto_pad, cc->pl, cc->pr, &ow, &pl);
-    size_t nx = (size_t)cc->n * cc->c * cc->h * cc->w, nwt = (size_t)cc->k * (cc->c / cc->groups) * cc->kh * cc->kw;
-    size_t ny = (size_t)cc->n * cc->k * oh * ow;
-    int ctot = cc->k + cc->extra_c, coff = cc->extra_c / 2;
-    size_t nytot = (size_t)cc->n * ctot * oh * ow;
-    float *x = malloc(nx * 4), *wt = malloc(nwt * 4), *b = malloc(cc->k * 4), *res = malloc(ny * 4);
-    float *restot = malloc(nytot * 4), *y = malloc(nytot * 4);
-    double *yr = malloc(ny * 8), *mag = malloc(ny * 8);
-    fill(x, nx, &seed);
-    fill(wt, nwt, &seed);
-    fill(b, cc->k, &seed);
-    fill(res, ny, &seed);
-    conv2d_ref_params rp = {cc->n, cc->c, cc->h, cc->w, cc->k, cc->kh, cc->kw, cc->sh, cc->sw, cc->dh, cc->dw,
-                            pt, pl, oh, ow, cc->groups, cc->act, cc->alpha, cc->beta, cc->residual};
-    conv2d_ref(&rp, x, wt, cc->bias ? b : NULL, res, yr, mag);
-
+static oclnn_conv2d_params case_params(const conv_case *cc, oclnn_conv_algo algo) {
     oclnn_conv2d_params p;
     oclnn_conv2d_params_init(&p);
     p.in_channels = cc->c;
@@ -149,6 +141,34 @@ static void run_case(oclnn_context *ctx, const conv_case *cc, oclnn_conv_algo al
     p.activation_beta = cc->beta;
     p.residual = (oclnn_residual)cc->residual;
     p.algo = algo;
+    return p;
+}
+
+/* Runs one case with each of @p algos against one reference computation. */
+static void run_case(oclnn_context *ctx, const conv_case *cc, const oclnn_conv_algo *algos, int nalgos) {
+    uint64_t seed = TEST_SEED ^ (uint64_t)(cc - cases) * 0x9E3779B97F4A7C15ull;
+    int oh, ow, pt, pl;
+    ref_axis(cc->h, cc->kh, cc->sh, cc->dh, cc->auto_pad, cc->pt, cc->pb, &oh, &pt);
+    ref_axis(cc->w, cc->kw, cc->sw, cc->dw, cc->auto_pad, cc->pl, cc->pr, &ow, &pl);
+    size_t nx = (size_t)cc->n * cc->c * cc->h * cc->w, nwt = (size_t)cc->k * (cc->c / cc->groups) * cc->kh * cc->kw;
+    size_t ny = (size_t)cc->n * cc->k * oh * ow;
+    int ctot = cc->k + cc->extra_c, coff = cc->extra_c / 2;
+    size_t nytot = (size_t)cc->n * ctot * oh * ow;
+    float *x = malloc(nx * 4), *wt = malloc(nwt * 4), *b = malloc(cc->k * 4), *res = malloc(ny * 4);
+    float *restot = malloc(nytot * 4), *y = malloc(nytot * 4);
+    double *yr = malloc(ny * 8), *mag = malloc(ny * 8);
+    fill(x, nx, &seed);
+    fill(wt, nwt, &seed);
+    fill(b, cc->k, &seed);
+    fill(res, ny, &seed);
+    conv2d_ref_params rp = {cc->n, cc->c, cc->h, cc->w, cc->k, cc->kh, cc->kw, cc->sh, cc->sw, cc->dh, cc->dw,
+                            pt, pl, oh, ow, cc->groups, cc->act, cc->alpha, cc->beta, cc->residual};
+    conv2d_ref(&rp, x, wt, cc->bias ? b : NULL, res, yr, mag);
+
+    for (int ai = 0; ai < nalgos; ai++) {
+    oclnn_conv_algo algo = algos[ai];
+    double tol = algo_tol(algo);
+    oclnn_conv2d_params p = case_params(cc, algo);
     oclnn_conv2d *op;
     assert_ok(ctx, oclnn_conv2d_create(ctx, &p, wt, nwt, cc->bias ? b : NULL, cc->bias ? (size_t)cc->k : 0, &op));
     size_t goh, gow;
@@ -190,13 +210,14 @@ static void run_case(oclnn_context *ctx, const conv_case *cc, oclnn_conv_algo al
                     fail_msg("%s (%s): n %d k %d pixel %d: got %.9g want %.9g, err %.3g > bound %.3g (seed 0x%llx)",
                              cc->name, oclnn_conv_algo_name(algo), n, ch - coff, i, (double)got, yr[o], err, bound,
                              (unsigned long long)TEST_SEED);
-                if (err / bound > worst_ratio) worst_ratio = err / bound;
-                if (mag[o] > 0 && err / mag[o] > worst_rel) worst_rel = err / mag[o];
+                if (err / bound > worst_ratio[algo]) worst_ratio[algo] = err / bound;
+                if (mag[o] > 0 && err / mag[o] > worst_rel[algo]) worst_rel[algo] = err / mag[o];
             }
     oclnn_tensor_destroy(tx);
     oclnn_tensor_destroy(ty);
     oclnn_tensor_destroy(tr);
     oclnn_conv2d_destroy(op);
+    }
     free(x);
     free(wt);
     free(b);
@@ -207,17 +228,32 @@ static void run_case(oclnn_context *ctx, const conv_case *cc, oclnn_conv_algo al
     free(mag);
 }
 
-static void test_direct_case_table(void **state) {
+/* Every case runs with direct, and with each Winograd algorithm that supports it (3x3, stride 1, dilation 1, one
+ * group), each against its own tolerance. */
+static void test_case_table(void **state) {
     (void)state;
     oclnn_context *ctx = test_context(NULL);
-    int slow = test_device_is_slow(ctx), ran = 0;
+    int slow = test_device_is_slow(ctx), ran[OCLNN_CONV_ALGO_COUNT_] = {0};
+    static const oclnn_conv_algo candidates[] = {OCLNN_CONV_ALGO_DIRECT, OCLNN_CONV_ALGO_WINOGRAD2X2,
+                                                 OCLNN_CONV_ALGO_WINOGRAD4X4};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (slow && !cases[i].small) continue;
-        run_case(ctx, &cases[i], OCLNN_CONV_ALGO_DIRECT, TOL_DIRECT);
-        ran++;
+        oclnn_conv_algo algos[3];
+        int nalgos = 0;
+        for (int a = 0; a < 3; a++) {
+            oclnn_conv2d_params p = case_params(&cases[i], candidates[a]);
+            if (oclnn_conv2d_supported(&p, candidates[a], NULL)) algos[nalgos++] = candidates[a];
+        }
+        if (algos[0] != OCLNN_CONV_ALGO_DIRECT) fail_msg("%s: direct must support every valid case", cases[i].name);
+        run_case(ctx, &cases[i], algos, nalgos);
+        for (int a = 0; a < nalgos; a++) ran[algos[a]]++;
     }
-    printf("# direct: %d cases, worst |err|/bound %.3g, worst |err|/M %.3g (tol %.0e)\n", ran, worst_ratio,
-           worst_rel, TOL_DIRECT);
+    for (int a = 0; a < 3; a++)
+        printf("# %s: %d cases, worst |err|/bound %.3g, worst |err|/M %.3g (tol %.0e)\n",
+               oclnn_conv_algo_name(candidates[a]), ran[candidates[a]], worst_ratio[candidates[a]],
+               worst_rel[candidates[a]], algo_tol(candidates[a]));
+    /* The Winograd runs must not have silently vanished from the table. */
+    assert_true(ran[OCLNN_CONV_ALGO_WINOGRAD2X2] >= 5 && ran[OCLNN_CONV_ALGO_WINOGRAD4X4] >= 5);
     oclnn_context_destroy(ctx);
 }
 
@@ -443,7 +479,7 @@ static void test_reshape_never_recompiles(void **state) {
 int main(void) {
     test_print_seed(__FILE__, TEST_SEED);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_direct_case_table),   cmocka_unit_test(test_bound_is_tight_enough),
+        cmocka_unit_test(test_case_table),   cmocka_unit_test(test_bound_is_tight_enough),
         cmocka_unit_test(test_prebuild_covers_operator), cmocka_unit_test(test_negative_table),
         cmocka_unit_test(test_reshape_never_recompiles),
     };

@@ -9,7 +9,8 @@
 
 #define OCLNN_KERNEL_LIST(X)                                                                                 \
     X(TENSOR_UTIL, "tensor_util.cl", "")                                                                     \
-    X(CONV2D_DIRECT, "conv2d_direct.cl", OCLNN_CONV2D_DIRECT_VARIANTS)
+    X(CONV2D_DIRECT, "conv2d_direct.cl", OCLNN_CONV2D_DIRECT_VARIANTS)                                   \
+    X(CONV2D_WINOGRAD, "conv2d_winograd.cl", OCLNN_CONV2D_WINOGRAD_VARIANTS)
 
 /* The direct convolution's common configurations, written the way lib/ops/conv2d.c names them (options at
  * the file's default are left out): 1x1, 3x3 (+ residual), 3x3 s2, 3x3 d2, 5x5, 7x7 s2 stems, 1x7/7x1,
@@ -27,6 +28,13 @@
     "-DHAS_BIAS=1 -DKH=7 -DKW=1;"                                                                            \
     "-DACT=1 -DHAS_BIAS=1 -DKH=11 -DKW=11 -DSH=4 -DSW=4;"                                                    \
     "-DACT=1 -DHAS_BIAS=1 -DOC_TILE=1 -DOW_TILE=8"
+
+/* Winograd (lib/ops/conv2d_winograd.c): F(4x4) (the file's default) and F(2x2) with bias + ReLU, and F(4x4) with
+ * bias, residual and ReLU (ResNet's 3x3 convs). */
+#define OCLNN_CONV2D_WINOGRAD_VARIANTS                                                                       \
+    "-DACT=1 -DHAS_BIAS=1;"                                                                                  \
+    "-DACT=1 -DHAS_BIAS=1 -DHAS_RESIDUAL=1;"                                                                 \
+    "-DACT=1 -DHAS_BIAS=1 -DWINO_M=2"
 
 typedef enum oclnn_kernel_id {
 #define X(id, file, variants) OCLNN_KERNEL_##id,
