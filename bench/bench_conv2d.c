@@ -1,5 +1,5 @@
 /* bench_conv2d.c - median time and GFLOP/s of the conv2d algorithms (direct, winograd2x2, winograd4x4) on 3x3
- * stride-1 VGG layers, all in one run so the figures are comparable. FLOPs are counted as direct convolution
+ * stride-1 VGG layers, all in one run and interleaved run by run so the figures are comparable. FLOPs are counted as direct convolution
  * (2 * N * K * C * 9 * OH * OW) for every algorithm. Uses the public API only.
  *   bench_conv2d [runs (default 10)] [layer filter substring]    OCLNN_DEVICE picks the device.
  */
@@ -44,9 +44,8 @@ static int cmp_double(const void *a, const void *b) {
         }                                                                                                    \
     } while (0)
 
-/* Median ms of @p runs enqueue+finish after one warm-up run (which also pays for any kernel build). */
-static double time_algo(oclnn_context *ctx, const layer *l, oclnn_conv_algo algo, int runs, const float *w,
-                        oclnn_tensor *x, oclnn_tensor *y) {
+static oclnn_conv2d *make_op(oclnn_context *ctx, const layer *l, oclnn_conv_algo algo, const float *w, oclnn_tensor *x,
+                             oclnn_tensor *y) {
     oclnn_conv2d_params p;
     oclnn_conv2d_params_init(&p);
     p.in_channels = l->c;
@@ -59,20 +58,14 @@ static double time_algo(oclnn_context *ctx, const layer *l, oclnn_conv_algo algo
     CHECK(oclnn_conv2d_create(ctx, &p, w, (size_t)l->k * l->c * 9, NULL, 0, &op));
     CHECK(oclnn_conv2d_reshape(op, 1, l->hw, l->hw, NULL, NULL));
     CHECK(oclnn_conv2d_setup(op, x, y, 0, NULL, 0));
-    CHECK(oclnn_conv2d_enqueue(op, 0, NULL));
+    CHECK(oclnn_conv2d_enqueue(op, 0, NULL)); /* warm-up: first-touch of workspaces */
     CHECK(oclnn_context_finish(ctx));
-    double *t = malloc(sizeof(double) * runs);
-    for (int i = 0; i < runs; i++) {
-        double t0 = now_ms();
-        CHECK(oclnn_conv2d_enqueue(op, 0, NULL));
-        CHECK(oclnn_context_finish(ctx));
-        t[i] = now_ms() - t0;
-    }
-    qsort(t, runs, sizeof *t, cmp_double);
-    double med = runs % 2 ? t[runs / 2] : 0.5 * (t[runs / 2 - 1] + t[runs / 2]);
-    free(t);
-    oclnn_conv2d_destroy(op);
-    return med;
+    return op;
+}
+
+static double median(double *t, int n) {
+    qsort(t, n, sizeof *t, cmp_double);
+    return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
 }
 
 int main(int argc, char **argv) {
@@ -105,12 +98,28 @@ int main(int argc, char **argv) {
         CHECK(oclnn_tensor_write(x, 0, nx * sizeof(float), xh));
         double flops = 2.0 * l->k * l->c * 9 * (double)l->hw * l->hw, direct_ms = 0;
         printf("%s (%.2f GFLOP)\n", l->name, flops * 1e-9);
-        for (size_t a = 0; a < sizeof algos / sizeof algos[0]; a++) {
-            double ms = time_algo(ctx, l, algos[a], runs, w, x, y);
+        enum { NA = sizeof algos / sizeof algos[0] };
+        oclnn_conv2d *ops[NA];
+        double *t[NA];
+        for (int a = 0; a < NA; a++) {
+            ops[a] = make_op(ctx, l, algos[a], w, x, y);
+            t[a] = malloc(sizeof(double) * runs);
+        }
+        /* Round robin: on a shared machine, load changes hit every algorithm alike. */
+        for (int r = 0; r < runs; r++)
+            for (int a = 0; a < NA; a++) {
+                double t0 = now_ms();
+                CHECK(oclnn_conv2d_enqueue(ops[a], 0, NULL));
+                CHECK(oclnn_context_finish(ctx));
+                t[a][r] = now_ms() - t0;
+            }
+        for (int a = 0; a < NA; a++) {
+            double ms = median(t[a], runs);
             if (a == 0) direct_ms = ms;
             printf("  %-12s %9.2f ms %8.1f GFLOP/s  %5.2fx direct\n", oclnn_conv_algo_name(algos[a]), ms,
                    flops / (ms * 1e6), direct_ms / ms);
-            fflush(stdout);
+            oclnn_conv2d_destroy(ops[a]);
+            free(t[a]);
         }
         oclnn_tensor_destroy(x);
         oclnn_tensor_destroy(y);

@@ -8,6 +8,8 @@
  * There are T = A * A transform points t. Buffers (floats, written by lib/ops/conv2d_winograd.c and here):
  *   U  transformed filter, packed at create:   U[t][kb][c][K_TILE]       (k = kb * K_TILE + j, zero past K)
  *   V  transformed input (winograd_input):     V[t][pb][c][P_TILE]       (p = pb * P_TILE + i, zero past P)
+ *      with a t stride of vts >= Pb * C * P_TILE floats, chosen by the host so that the 36 (or 16) streams one
+ *      input work-item writes do not fall into the same few cache sets (a multiple of 4 KiB plus one line)
  *   Mw the products (winograd_gemm):           Mw[kb][pb][t][P_TILE][K_TILE]
  * U and V are laid out in the order one GEMM work-item streams them (as the direct kernel's packed weights),
  * and Mw so that the GEMM stores whole accumulator vectors and one output work-item reads one contiguous block.
@@ -125,18 +127,19 @@ float oclnn_act(float x)
 #endif
 }
 
-/* Input transform. dim0: tile block pb, dim1: input channel c (global size Pb x C).
+/* Input transform. dim0: input channel c, dim1: tile block pb (global size C x Pb); channels fastest, so that
+ * consecutive work-items fill the same cache lines of V.
  * Writes V[t][pb][c][0..P_TILE) = (B^T d B)[t] of the tiles pb * P_TILE + i; zeros for tiles past P. */
 __kernel __attribute__((reqd_work_group_size(1, 1, 1)))
-void winograd_input(__global const float *restrict in, int in_off, __global float *restrict v,
+void winograd_input(__global const float *restrict in, int in_off, __global float *restrict v, int vts,
                     int C, int H, int W, int pad_top, int pad_left, int TH, int TW, int P, int Pb)
 {
-    const int pb = get_global_id(0);
-    const int c = get_global_id(1);
+    const int c = get_global_id(0);
+    const int pb = get_global_id(1);
     if (pb >= Pb || c >= C)
         return;
     const int HW = H * W;
-    const size_t tstride = (size_t)Pb * C * P_TILE; /* floats between two transform points */
+    const size_t tstride = (size_t)vts; /* floats between two transform points */
     __global float *vo = v + ((size_t)pb * C + c) * P_TILE;
     for (int i = 0; i < P_TILE; ++i) {
         const int p = pb * P_TILE + i;
@@ -176,7 +179,7 @@ void winograd_input(__global const float *restrict in, int in_off, __global floa
  * K_TILE x P_TILE sums in 2 x P_TILE float8 registers (12 of AVX2's 16), like conv2d_direct. */
 __kernel __attribute__((reqd_work_group_size(1, 1, 1)))
 void winograd_gemm(__global const float *restrict u, __global const float *restrict v,
-                   __global float *restrict mw, int C, int Kb, int Pb)
+                   __global float *restrict mw, int vts, int C, int Kb, int Pb)
 {
     const int pb = get_global_id(0);
     const int kb = get_global_id(1);
@@ -184,7 +187,7 @@ void winograd_gemm(__global const float *restrict u, __global const float *restr
     if (pb >= Pb || kb >= Kb || t >= WT)
         return;
     __global const float *up = u + ((size_t)t * Kb + kb) * (size_t)C * K_TILE;
-    __global const float *vp = v + ((size_t)t * Pb + pb) * (size_t)C * P_TILE;
+    __global const float *vp = v + (size_t)t * vts + (size_t)pb * C * P_TILE;
     float8 acc[KV][P_TILE];
     _Pragma("unroll") for (int q = 0; q < KV; ++q)
         _Pragma("unroll") for (int i = 0; i < P_TILE; ++i)

@@ -19,6 +19,7 @@ typedef struct winograd_state {
     cl_mem v, mw; /* workspaces, grown at reshape, never shrunk */
     size_t v_bytes, mw_bytes;
     int th, tw, p, pb; /* tiles of the current shape */
+    int vts;           /* V's stride between transform points, in floats */
     size_t g_in[3], g_gemm[3], g_out[3];
 } winograd_state;
 
@@ -128,10 +129,14 @@ static oclnn_status winograd_reshape(oclnn_conv2d *op) {
     oclnn_context *ctx = op->ctx;
     int th = (int)((op->oh + s->m - 1) / s->m), tw = (int)((op->ow + s->m - 1) / s->m);
     size_t p = (size_t)op->n * th * tw, pb = (p + WINO_P_TILE - 1) / WINO_P_TILE;
-    /* V: T x Pb x C x P_TILE floats; M: Kb x Pb x T x P_TILE x K_TILE floats. Offsets inside the kernels are
-     * size_t, but tile and channel indices are ints: both stay below 2^31 elements. */
-    size_t vn, mn, vb, mb;
-    if (!oclnn_mul_size((size_t)s->t * pb * WINO_P_TILE, op->p.in_channels, &vn) ||
+    /* V: T x vts floats; M: Kb x Pb x T x P_TILE x K_TILE floats. Offsets inside the kernels are size_t, but tile
+     * and channel indices are ints: both stay below 2^31 elements. vts is Pb x C x P_TILE rounded up to 4 KiB plus
+     * one 64-byte line, so the T streams an input work-item writes land in T different cache sets (an unpadded
+     * stride such as 2^11 x 99 floats put all 36 of F(4x4) in two sets and made the input transform several times
+     * slower than the GEMM). */
+    size_t vts, vn, mn, vb, mb;
+    if (!oclnn_mul_size(pb * WINO_P_TILE, op->p.in_channels, &vts) || vts > INT32_MAX ||
+        !oclnn_mul_size((vts + 1023) / 1024 * 1024 + 16, (size_t)s->t, &vn) ||
         !oclnn_mul_size((size_t)s->t * pb * WINO_P_TILE, (size_t)s->kb * WINO_K_TILE, &mn) || vn > INT32_MAX ||
         mn > INT32_MAX)
         return oclnn_fail(&ctx->err, OCLNN_STATUS_UNSUPPORTED, "conv2d winograd: workspaces above 2^31 elements");
@@ -148,7 +153,8 @@ static oclnn_status winograd_reshape(oclnn_conv2d *op) {
     s->tw = tw;
     s->p = (int)p;
     s->pb = (int)pb;
-    size_t g_in[3] = {pb, op->p.in_channels, 1}, g_gemm[3] = {pb, (size_t)s->kb, (size_t)s->t},
+    s->vts = (int)((vts + 1023) / 1024 * 1024 + 16);
+    size_t g_in[3] = {op->p.in_channels, pb, 1}, g_gemm[3] = {pb, (size_t)s->kb, (size_t)s->t},
            g_out[3] = {pb, (size_t)s->kb, 1};
     memcpy(s->g_in, g_in, sizeof g_in);
     memcpy(s->g_gemm, g_gemm, sizeof g_gemm);
@@ -173,12 +179,14 @@ static oclnn_status winograd_setup(oclnn_conv2d *op, const conv2d_binding *b) {
     err |= clw_SetKernelArg(s->input, i++, sizeof(cl_mem), &b->in);
     err |= clw_SetKernelArg(s->input, i++, sizeof(int), &in_off);
     err |= clw_SetKernelArg(s->input, i++, sizeof(cl_mem), &s->v);
+    err |= clw_SetKernelArg(s->input, i++, sizeof(int), &s->vts);
     for (size_t a = 0; a < sizeof in_args / sizeof in_args[0]; a++)
         err |= clw_SetKernelArg(s->input, i++, sizeof(int), &in_args[a]);
     i = 0;
     err |= clw_SetKernelArg(s->gemm, i++, sizeof(cl_mem), &s->u);
     err |= clw_SetKernelArg(s->gemm, i++, sizeof(cl_mem), &s->v);
     err |= clw_SetKernelArg(s->gemm, i++, sizeof(cl_mem), &s->mw);
+    err |= clw_SetKernelArg(s->gemm, i++, sizeof(int), &s->vts);
     for (size_t a = 0; a < sizeof gemm_args / sizeof gemm_args[0]; a++)
         err |= clw_SetKernelArg(s->gemm, i++, sizeof(int), &gemm_args[a]);
     i = 0;
