@@ -1,6 +1,6 @@
 /* bench_conv2d.c - median time and GFLOP/s of the conv2d algorithms (direct, winograd2x2, winograd4x4) on 3x3
- * stride-1 VGG layers, all in one run and interleaved run by run so the figures are comparable. FLOPs are counted as direct convolution
- * (2 * N * K * C * 9 * OH * OW) for every algorithm. Uses the public API only.
+ * stride-1 VGG layers, all in one run and interleaved run by run so the figures are comparable. FLOPs are
+ * counted as direct convolution (2 * N * K * C * 9 * OH * OW) for every algorithm. Uses the public API only.
  *   bench_conv2d [runs (default 10)] [layer filter substring]    OCLNN_DEVICE picks the device.
  */
 #include <math.h>

@@ -97,7 +97,8 @@ static double worst_ratio[OCLNN_CONV_ALGO_COUNT_];
 static double worst_rel[OCLNN_CONV_ALGO_COUNT_];
 
 static double algo_tol(oclnn_conv_algo a) {
-    return a == OCLNN_CONV_ALGO_WINOGRAD4X4 ? TOL_WINOGRAD4X4 : a == OCLNN_CONV_ALGO_WINOGRAD2X2 ? TOL_WINOGRAD2X2 : TOL_DIRECT;
+    if (a == OCLNN_CONV_ALGO_WINOGRAD4X4) return TOL_WINOGRAD4X4;
+    return a == OCLNN_CONV_ALGO_WINOGRAD2X2 ? TOL_WINOGRAD2X2 : TOL_DIRECT;
 }
 
 /* ONNX output size and begin pad of one axis, computed here independently of the library. */
