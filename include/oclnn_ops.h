@@ -39,7 +39,9 @@ typedef enum oclnn_auto_pad {
 
 #define OCLNN_CONV_ALGO_LIST(X)                                                                              \
     X(AUTO, "auto")                                                                                          \
-    X(DIRECT, "direct")
+    X(DIRECT, "direct")                                                                                      \
+    X(WINOGRAD2X2, "winograd2x2") /* F(2x2,3x3): 3x3, stride 1, dilation 1, one group */                     \
+    X(WINOGRAD4X4, "winograd4x4") /* F(4x4,3x3): same rules, fewer multiplies, looser accuracy */
 
 typedef enum oclnn_conv_algo {
 #define OCLNN_X_(name, str) OCLNN_CONV_ALGO_##name,

@@ -4,6 +4,7 @@
  * Accuracy contract, checked on every element: |y - y_ref| <= TOL * M + ABS_TOL, where M is the magnitude sum
  * sum|w*x| + |bias| + |residual| (scaled by the activation's largest slope). TOL_DIRECT = 1e-5 (fp32 FMA
  * accumulation in any order stays far below it); ABS_TOL = 1e-6 covers exp/tanh ulps on values near zero.
+ * Every case that the Winograd algorithms support also runs with each of them, against TOL_WINOGRAD2X2/4X4.
  */
 #include "common.h"
 
@@ -15,6 +16,11 @@
 #include "ref/conv2d_ref.h"
 
 #define TOL_DIRECT 1e-5
+/* Winograd adds the rounding of the transforms: F(2x2) measured worst |err|/M 1.4e-7 and F(4x4) 2.0e-6 on this
+ * table (POCL, seed below; F(4x4)'s input transform multiplies by up to 5 and its output transform by up to 8,
+ * and the errors grow with the channel count). The bounds keep a margin of 5x or more. */
+#define TOL_WINOGRAD2X2 1e-6
+#define TOL_WINOGRAD4X4 1e-5
 #define ABS_TOL 1e-6
 #define SENTINEL 777.25f
 
@@ -86,8 +92,14 @@ static const conv_case cases[] = {
     {"MobileNet dw 3x3 s2 32 @112", 1, 32, 112, 112, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 32, 0, 1, 3, 0, 6, 0, 0, 0},
 };
 
-static double worst_ratio; /* largest |err| / bound over all elements and cases */
-static double worst_rel;   /* largest |err| / M */
+/* Per algorithm, over all elements and cases: the largest |err| / bound and |err| / M. */
+static double worst_ratio[OCLNN_CONV_ALGO_COUNT_];
+static double worst_rel[OCLNN_CONV_ALGO_COUNT_];
+
+static double algo_tol(oclnn_conv_algo a) {
+    if (a == OCLNN_CONV_ALGO_WINOGRAD4X4) return TOL_WINOGRAD4X4;
+    return a == OCLNN_CONV_ALGO_WINOGRAD2X2 ? TOL_WINOGRAD2X2 : TOL_DIRECT;
+}
 
 /* ONNX output size and begin pad of one axis, computed here independently of the library. */
 static void ref_axis(int in, int k, int s, int d, int ap, int pb, int pe, int *out, int *pad) {
@@ -108,26 +120,7 @@ static void fill(float *v, size_t n, uint64_t *seed) {
     for (size_t i = 0; i < n; i++) v[i] = test_rand_float(seed, -1.0f, 1.0f);
 }
 
-static void run_case(oclnn_context *ctx, const conv_case *cc, oclnn_conv_algo algo, double tol) {
-    uint64_t seed = TEST_SEED ^ (uint64_t)(cc - cases) * 0x9E3779B97F4A7C15ull;
-    int oh, ow, pt, pl;
-    ref_axis(cc->h, cc->kh, cc->sh, cc->dh, cc->auto_pad, cc->pt, cc->pb, &oh, &pt);
-    ref_axis(cc->w, cc->kw, cc->sw, cc->dw, cc->auto_pad, cc->pl, cc->pr, &ow, &pl);
-    size_t nx = (size_t)cc->n * cc->c * cc->h * cc->w, nwt = (size_t)cc->k * (cc->c / cc->groups) * cc->kh * cc->kw;
-    size_t ny = (size_t)cc->n * cc->k * oh * ow;
-    int ctot = cc->k + cc->extra_c, coff = cc->extra_c / 2;
-    size_t nytot = (size_t)cc->n * ctot * oh * ow;
-    float *x = malloc(nx * 4), *wt = malloc(nwt * 4), *b = malloc(cc->k * 4), *res = malloc(ny * 4);
-    float *restot = malloc(nytot * 4), *y = malloc(nytot * 4);
-    double *yr = malloc(ny * 8), *mag = malloc(ny * 8);
-    fill(x, nx, &seed);
-    fill(wt, nwt, &seed);
-    fill(b, cc->k, &seed);
-    fill(res, ny, &seed);
-    conv2d_ref_params rp = {cc->n, cc->c, cc->h, cc->w, cc->k, cc->kh, cc->kw, cc->sh, cc->sw, cc->dh, cc->dw,
-                            pt, pl, oh, ow, cc->groups, cc->act, cc->alpha, cc->beta, cc->residual};
-    conv2d_ref(&rp, x, wt, cc->bias ? b : NULL, res, yr, mag);
-
+static oclnn_conv2d_params case_params(const conv_case *cc, oclnn_conv_algo algo) {
     oclnn_conv2d_params p;
     oclnn_conv2d_params_init(&p);
     p.in_channels = cc->c;
@@ -149,6 +142,34 @@ static void run_case(oclnn_context *ctx, const conv_case *cc, oclnn_conv_algo al
     p.activation_beta = cc->beta;
     p.residual = (oclnn_residual)cc->residual;
     p.algo = algo;
+    return p;
+}
+
+/* Runs one case with each of @p algos against one reference computation. */
+static void run_case(oclnn_context *ctx, const conv_case *cc, const oclnn_conv_algo *algos, int nalgos) {
+    uint64_t seed = TEST_SEED ^ (uint64_t)(cc - cases) * 0x9E3779B97F4A7C15ull;
+    int oh, ow, pt, pl;
+    ref_axis(cc->h, cc->kh, cc->sh, cc->dh, cc->auto_pad, cc->pt, cc->pb, &oh, &pt);
+    ref_axis(cc->w, cc->kw, cc->sw, cc->dw, cc->auto_pad, cc->pl, cc->pr, &ow, &pl);
+    size_t nx = (size_t)cc->n * cc->c * cc->h * cc->w, nwt = (size_t)cc->k * (cc->c / cc->groups) * cc->kh * cc->kw;
+    size_t ny = (size_t)cc->n * cc->k * oh * ow;
+    int ctot = cc->k + cc->extra_c, coff = cc->extra_c / 2;
+    size_t nytot = (size_t)cc->n * ctot * oh * ow;
+    float *x = malloc(nx * 4), *wt = malloc(nwt * 4), *b = malloc(cc->k * 4), *res = malloc(ny * 4);
+    float *restot = malloc(nytot * 4), *y = malloc(nytot * 4);
+    double *yr = malloc(ny * 8), *mag = malloc(ny * 8);
+    fill(x, nx, &seed);
+    fill(wt, nwt, &seed);
+    fill(b, cc->k, &seed);
+    fill(res, ny, &seed);
+    conv2d_ref_params rp = {cc->n, cc->c, cc->h, cc->w, cc->k, cc->kh, cc->kw, cc->sh, cc->sw, cc->dh, cc->dw,
+                            pt, pl, oh, ow, cc->groups, cc->act, cc->alpha, cc->beta, cc->residual};
+    conv2d_ref(&rp, x, wt, cc->bias ? b : NULL, res, yr, mag);
+
+    for (int ai = 0; ai < nalgos; ai++) {
+    oclnn_conv_algo algo = algos[ai];
+    double tol = algo_tol(algo);
+    oclnn_conv2d_params p = case_params(cc, algo);
     oclnn_conv2d *op;
     assert_ok(ctx, oclnn_conv2d_create(ctx, &p, wt, nwt, cc->bias ? b : NULL, cc->bias ? (size_t)cc->k : 0, &op));
     size_t goh, gow;
@@ -190,13 +211,14 @@ static void run_case(oclnn_context *ctx, const conv_case *cc, oclnn_conv_algo al
                     fail_msg("%s (%s): n %d k %d pixel %d: got %.9g want %.9g, err %.3g > bound %.3g (seed 0x%llx)",
                              cc->name, oclnn_conv_algo_name(algo), n, ch - coff, i, (double)got, yr[o], err, bound,
                              (unsigned long long)TEST_SEED);
-                if (err / bound > worst_ratio) worst_ratio = err / bound;
-                if (mag[o] > 0 && err / mag[o] > worst_rel) worst_rel = err / mag[o];
+                if (err / bound > worst_ratio[algo]) worst_ratio[algo] = err / bound;
+                if (mag[o] > 0 && err / mag[o] > worst_rel[algo]) worst_rel[algo] = err / mag[o];
             }
     oclnn_tensor_destroy(tx);
     oclnn_tensor_destroy(ty);
     oclnn_tensor_destroy(tr);
     oclnn_conv2d_destroy(op);
+    }
     free(x);
     free(wt);
     free(b);
@@ -207,17 +229,32 @@ static void run_case(oclnn_context *ctx, const conv_case *cc, oclnn_conv_algo al
     free(mag);
 }
 
-static void test_direct_case_table(void **state) {
+/* Every case runs with direct, and with each Winograd algorithm that supports it (3x3, stride 1, dilation 1, one
+ * group), each against its own tolerance. */
+static void test_case_table(void **state) {
     (void)state;
     oclnn_context *ctx = test_context(NULL);
-    int slow = test_device_is_slow(ctx), ran = 0;
+    int slow = test_device_is_slow(ctx), ran[OCLNN_CONV_ALGO_COUNT_] = {0};
+    static const oclnn_conv_algo candidates[] = {OCLNN_CONV_ALGO_DIRECT, OCLNN_CONV_ALGO_WINOGRAD2X2,
+                                                 OCLNN_CONV_ALGO_WINOGRAD4X4};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (slow && !cases[i].small) continue;
-        run_case(ctx, &cases[i], OCLNN_CONV_ALGO_DIRECT, TOL_DIRECT);
-        ran++;
+        oclnn_conv_algo algos[3];
+        int nalgos = 0;
+        for (int a = 0; a < 3; a++) {
+            oclnn_conv2d_params p = case_params(&cases[i], candidates[a]);
+            if (oclnn_conv2d_supported(&p, candidates[a], NULL)) algos[nalgos++] = candidates[a];
+        }
+        if (algos[0] != OCLNN_CONV_ALGO_DIRECT) fail_msg("%s: direct must support every valid case", cases[i].name);
+        run_case(ctx, &cases[i], algos, nalgos);
+        for (int a = 0; a < nalgos; a++) ran[algos[a]]++;
     }
-    printf("# direct: %d cases, worst |err|/bound %.3g, worst |err|/M %.3g (tol %.0e)\n", ran, worst_ratio,
-           worst_rel, TOL_DIRECT);
+    for (int a = 0; a < 3; a++)
+        printf("# %s: %d cases, worst |err|/bound %.3g, worst |err|/M %.3g (tol %.0e)\n",
+               oclnn_conv_algo_name(candidates[a]), ran[candidates[a]], worst_ratio[candidates[a]],
+               worst_rel[candidates[a]], algo_tol(candidates[a]));
+    /* The Winograd runs must not have silently vanished from the table. */
+    assert_true(ran[OCLNN_CONV_ALGO_WINOGRAD2X2] >= 5 && ran[OCLNN_CONV_ALGO_WINOGRAD4X4] >= 5);
     oclnn_context_destroy(ctx);
 }
 
@@ -228,8 +265,9 @@ static void test_bound_is_tight_enough(void **state) {
     double m = 10.0, yref = 3.0;
     double wrong = yref + TOL_DIRECT * m * 2 + ABS_TOL;
     assert_false(fabs(wrong - yref) <= TOL_DIRECT * m + ABS_TOL);
-    /* A bias-sized error (dropping the bias) is always far outside the bound. */
+    /* A bias-sized error (dropping the bias) is always far outside the bound, for every algorithm's tolerance. */
     assert_true(0.01 > TOL_DIRECT * 100 + ABS_TOL);
+    assert_true(0.01 > TOL_WINOGRAD4X4 * 100 + ABS_TOL && TOL_WINOGRAD2X2 < TOL_WINOGRAD4X4);
 }
 
 /* Configurations that prebuild_all warms are exactly the ones the operator asks for. */
@@ -240,14 +278,20 @@ static void test_prebuild_covers_operator(void **state) {
     assert_ok(warm, oclnn_context_prebuild_all(warm, NULL));
     oclnn_context_destroy(warm);
     oclnn_context *ctx = test_context(dir);
+#define A OCLNN_CONV_ALGO_AUTO
     static const struct {
         int c, k, kh, kw, s, d, groups, bias, act, residual;
+        oclnn_conv_algo algo;
     } cfg[] = {
-        {8, 16, 1, 1, 1, 1, 1, 0, 0, 0}, {8, 16, 1, 1, 1, 1, 1, 1, 1, 0}, {8, 16, 3, 3, 1, 1, 1, 1, 1, 0},
-        {8, 16, 3, 3, 1, 1, 1, 1, 1, 1}, {8, 16, 3, 3, 2, 1, 1, 1, 0, 0}, {8, 16, 3, 3, 1, 2, 1, 1, 0, 0},
-        {8, 16, 5, 5, 1, 1, 1, 1, 0, 0}, {3, 16, 7, 7, 2, 1, 1, 1, 1, 0}, {8, 16, 1, 7, 1, 1, 1, 1, 0, 0},
-        {8, 16, 7, 1, 1, 1, 1, 1, 0, 0}, {3, 16, 11, 11, 4, 1, 1, 1, 1, 0}, {8, 8, 3, 3, 1, 1, 8, 1, 1, 0},
+        {8, 16, 1, 1, 1, 1, 1, 0, 0, 0, A}, {8, 16, 1, 1, 1, 1, 1, 1, 1, 0, A}, {8, 16, 3, 3, 1, 1, 1, 1, 1, 0, A},
+        {8, 16, 3, 3, 1, 1, 1, 1, 1, 1, A}, {8, 16, 3, 3, 2, 1, 1, 1, 0, 0, A}, {8, 16, 3, 3, 1, 2, 1, 1, 0, 0, A},
+        {8, 16, 5, 5, 1, 1, 1, 1, 0, 0, A}, {3, 16, 7, 7, 2, 1, 1, 1, 1, 0, A}, {8, 16, 1, 7, 1, 1, 1, 1, 0, 0, A},
+        {8, 16, 7, 1, 1, 1, 1, 1, 0, 0, A}, {3, 16, 11, 11, 4, 1, 1, 1, 1, 0, A}, {8, 8, 3, 3, 1, 1, 8, 1, 1, 0, A},
+        {8, 16, 3, 3, 1, 1, 1, 1, 1, 0, OCLNN_CONV_ALGO_WINOGRAD4X4},
+        {8, 16, 3, 3, 1, 1, 1, 1, 1, 1, OCLNN_CONV_ALGO_WINOGRAD4X4},
+        {8, 16, 3, 3, 1, 1, 1, 1, 1, 0, OCLNN_CONV_ALGO_WINOGRAD2X2},
     };
+#undef A
     for (size_t i = 0; i < sizeof cfg / sizeof cfg[0]; i++) {
         oclnn_conv2d_params p;
         oclnn_conv2d_params_init(&p);
@@ -260,6 +304,9 @@ static void test_prebuild_covers_operator(void **state) {
         p.dilation_h = p.dilation_w = cfg[i].d;
         p.activation = (oclnn_activation)cfg[i].act;
         p.residual = (oclnn_residual)cfg[i].residual;
+        p.algo = cfg[i].algo;
+        if (cfg[i].kh == 3 && cfg[i].s == 1 && cfg[i].d == 1 && cfg[i].groups == 1)
+            p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = 1;
         size_t nw = (size_t)cfg[i].k * (cfg[i].c / cfg[i].groups) * cfg[i].kh * cfg[i].kw;
         float *w = calloc(nw, 4), b[16] = {0};
         oclnn_conv2d *op;
@@ -392,12 +439,13 @@ static void test_negative_table(void **state) {
     oclnn_context_destroy(ctx);
 }
 
-/* A reshape to another size reuses the compiled program: no new build. */
-static void test_reshape_never_recompiles(void **state) {
-    (void)state;
+/* A reshape to another size reuses the compiled program: no new build. The sizes grow and shrink, so the Winograd
+ * workspaces are both regrown and reused larger than needed. */
+static void reshape_never_recompiles(oclnn_conv_algo algo) {
     oclnn_context *ctx = test_context(NULL);
     oclnn_conv2d_params p = base_params();
     p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = 1;
+    p.algo = algo;
     float w[6 * 4 * 9];
     uint64_t seed = TEST_SEED;
     fill(w, 6 * 4 * 9, &seed);
@@ -425,7 +473,8 @@ static void test_reshape_never_recompiles(void **state) {
         conv2d_ref_params rp = {n, 6, h, wd, 4, 3, 3, 1, 1, 1, 1, 1, 1, (int)oh, (int)ow, 1, 0, 0, 0, 0};
         conv2d_ref(&rp, x, w, NULL, NULL, yr, mag);
         for (size_t j = 0; j < ny; j++)
-            if (!(fabs(y[j] - yr[j]) <= TOL_DIRECT * mag[j] + ABS_TOL)) fail_msg("size %d: element %zu", i, j);
+            if (!(fabs(y[j] - yr[j]) <= algo_tol(algo) * mag[j] + ABS_TOL))
+                fail_msg("%s size %d: element %zu", oclnn_conv_algo_name(algo), i, j);
         free(x);
         free(y);
         free(yr);
@@ -436,16 +485,169 @@ static void test_reshape_never_recompiles(void **state) {
     oclnn_context_cache_stats(ctx, &s1);
     assert_int_equal(s1.source_builds, s0.source_builds);
     assert_int_equal(s1.disk_hits, s0.disk_hits);
+    assert_int_equal(oclnn_conv2d_algo(op), algo);
     oclnn_conv2d_destroy(op);
+    oclnn_context_destroy(ctx);
+}
+
+static void test_reshape_never_recompiles(void **state) {
+    (void)state;
+    reshape_never_recompiles(OCLNN_CONV_ALGO_DIRECT);
+    reshape_never_recompiles(OCLNN_CONV_ALGO_WINOGRAD2X2);
+    reshape_never_recompiles(OCLNN_CONV_ALGO_WINOGRAD4X4);
+}
+
+/* Winograd's rules: what it cannot run is refused as UNSUPPORTED naming the rule, by the query and by create. */
+static void test_winograd_rules(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(NULL);
+    float w[6 * 4 * 25] = {0};
+    static const struct {
+        const char *name, *msg;
+        int kh, kw, stride, dilation, groups;
+    } bad[] = {
+        {"5x5 kernel", "3x3 kernel", 5, 5, 1, 1, 1}, {"1x3 kernel", "3x3 kernel", 1, 3, 1, 1, 1},
+        {"stride 2", "stride 1", 3, 3, 2, 1, 1},     {"dilation 2", "dilation 1", 3, 3, 1, 2, 1},
+        {"groups 2", "one group", 3, 3, 1, 1, 2},
+    };
+    for (int a = OCLNN_CONV_ALGO_WINOGRAD2X2; a <= OCLNN_CONV_ALGO_WINOGRAD4X4; a++)
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+            oclnn_conv2d_params p = base_params();
+            p.kernel_h = bad[i].kh;
+            p.kernel_w = bad[i].kw;
+            p.stride_h = bad[i].stride;
+            p.dilation_w = bad[i].dilation;
+            p.groups = bad[i].groups;
+            p.algo = (oclnn_conv_algo)a;
+            const char *why = NULL;
+            assert_int_equal(oclnn_conv2d_supported(&p, p.algo, &why), 0);
+            if (!why || !strstr(why, bad[i].msg)) fail_msg("%s: reason '%s' lacks '%s'", bad[i].name, why, bad[i].msg);
+            assert_int_equal(oclnn_conv2d_supported(&p, OCLNN_CONV_ALGO_DIRECT, NULL), 1);
+            oclnn_conv2d *op = (oclnn_conv2d *)ctx;
+            size_t nw = (size_t)4 * (6 / bad[i].groups) * bad[i].kh * bad[i].kw;
+            oclnn_status st = oclnn_conv2d_create(ctx, &p, w, nw, NULL, 0, &op);
+            if (st != OCLNN_STATUS_UNSUPPORTED || !strstr(oclnn_last_error(ctx), bad[i].msg))
+                fail_msg("%s: got %s (%s)", bad[i].name, oclnn_status_name(st), oclnn_last_error(ctx));
+            assert_null(op);
+            /* AUTO falls back to direct for the same params. */
+            p.algo = OCLNN_CONV_ALGO_AUTO;
+            assert_ok(ctx, oclnn_conv2d_create(ctx, &p, w, nw, NULL, 0, &op));
+            assert_int_equal(oclnn_conv2d_algo(op), OCLNN_CONV_ALGO_DIRECT);
+            oclnn_conv2d_destroy(op);
+        }
+    /* The names parse, and OCLNN_CONV_ALGO can ask for them. */
+    oclnn_conv_algo parsed;
+    assert_int_equal(oclnn_conv_algo_parse("winograd4x4", &parsed), 0);
+    assert_int_equal(parsed, OCLNN_CONV_ALGO_WINOGRAD4X4);
+    assert_string_equal(oclnn_conv_algo_name(OCLNN_CONV_ALGO_WINOGRAD2X2), "winograd2x2");
+    oclnn_conv2d_params p = base_params();
+    oclnn_conv2d *op;
+    setenv("OCLNN_CONV_ALGO", "winograd2x2", 1);
+    assert_ok(ctx, oclnn_conv2d_create(ctx, &p, w, 6 * 4 * 9, NULL, 0, &op));
+    assert_int_equal(oclnn_conv2d_algo(op), OCLNN_CONV_ALGO_WINOGRAD2X2);
+    oclnn_conv2d_destroy(op);
+    p.stride_w = 2;
+    assert_int_equal(oclnn_conv2d_create(ctx, &p, w, 6 * 4 * 9, NULL, 0, &op), OCLNN_STATUS_UNSUPPORTED);
+    assert_non_null(strstr(oclnn_last_error(ctx), "stride 1"));
+    unsetenv("OCLNN_CONV_ALGO");
+    oclnn_context_destroy(ctx);
+}
+
+/* The heuristic: AUTO takes winograd4x4 for 3x3 stride-1 convolutions with enough channels, direct otherwise. */
+static void test_auto_choice(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(NULL);
+    static const struct {
+        int c, k, stride;
+        oclnn_conv_algo want;
+    } cfg[] = {
+        {256, 256, 1, OCLNN_CONV_ALGO_WINOGRAD4X4}, {64, 64, 1, OCLNN_CONV_ALGO_WINOGRAD4X4},
+        {64, 64, 2, OCLNN_CONV_ALGO_DIRECT},        {4, 4, 1, OCLNN_CONV_ALGO_DIRECT},
+    };
+    for (size_t i = 0; i < sizeof cfg / sizeof cfg[0]; i++) {
+        oclnn_conv2d_params p = base_params();
+        p.in_channels = cfg[i].c;
+        p.out_channels = cfg[i].k;
+        p.stride_h = p.stride_w = cfg[i].stride;
+        size_t nw = (size_t)cfg[i].c * cfg[i].k * 9;
+        float *w = calloc(nw, sizeof(float));
+        oclnn_conv2d *op;
+        assert_ok(ctx, oclnn_conv2d_create(ctx, &p, w, nw, NULL, 0, &op));
+        if (oclnn_conv2d_algo(op) != cfg[i].want)
+            fail_msg("%d->%d stride %d: AUTO chose %s, want %s", cfg[i].c, cfg[i].k, cfg[i].stride,
+                     oclnn_conv_algo_name(oclnn_conv2d_algo(op)), oclnn_conv_algo_name(cfg[i].want));
+        oclnn_conv2d_destroy(op);
+        free(w);
+    }
+    oclnn_context_destroy(ctx);
+}
+
+/* create -> reshape (small) -> reshape (larger: the workspaces grow) -> setup -> enqueue, with one failure injected
+ * at each point in turn. Every run ends OK or with a status and a message, and leaks no OpenCL object. */
+static oclnn_status winograd_scenario(oclnn_context *ctx, oclnn_conv_algo algo, oclnn_tensor *tx, oclnn_tensor *ty) {
+    oclnn_conv2d_params p = base_params();
+    p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = 1;
+    p.algo = algo;
+    float w[6 * 4 * 9] = {0}, b[4] = {0};
+    oclnn_conv2d *op = NULL;
+    oclnn_status st;
+    if ((st = oclnn_conv2d_create(ctx, &p, w, 6 * 4 * 9, b, 4, &op))) return st;
+    if ((st = oclnn_conv2d_reshape(op, 1, 5, 5, NULL, NULL))) goto done;
+    if ((st = oclnn_conv2d_reshape(op, 1, 13, 11, NULL, NULL))) goto done;
+    if ((st = oclnn_conv2d_setup(op, tx, ty, 0, NULL, 0))) goto done;
+    if ((st = oclnn_conv2d_enqueue(op, 0, NULL))) goto done;
+    st = oclnn_context_finish(ctx);
+done:
+    if (st && !*oclnn_last_error(ctx)) fail_msg("status %s without a message", oclnn_status_name(st));
+    oclnn_conv2d_destroy(op);
+    return st;
+}
+
+static void test_winograd_fault_sweep(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(NULL);
+    int64_t dx[4] = {1, 6, 13, 11}, dy[4] = {1, 4, 13, 11};
+    oclnn_tensor *tx, *ty;
+    assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dx, &tx));
+    assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dy, &ty));
+    static const clw_fault_kind kinds[] = {CLW_FAULT_ALLOC, CLW_FAULT_ENQUEUE};
+    for (int a = OCLNN_CONV_ALGO_WINOGRAD2X2; a <= OCLNN_CONV_ALGO_WINOGRAD4X4; a++) {
+        assert_ok(ctx, winograd_scenario(ctx, (oclnn_conv_algo)a, tx, ty)); /* builds the program once */
+        int64_t live = clw_live_objects();
+        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+            int failed = 0;
+            for (uint64_t k = 1; k < 64; k++) {
+                clw_fault_reset();
+                clw_fault_set(kinds[i], k);
+                oclnn_status st = winograd_scenario(ctx, (oclnn_conv_algo)a, tx, ty);
+                uint64_t calls = clw_calls(kinds[i]);
+                clw_fault_reset();
+                if (clw_live_objects() != live) fail_msg("%s: fault %zu at %llu leaks", oclnn_conv_algo_name(a), i,
+                                                        (unsigned long long)k);
+                if (calls < k) {
+                    assert_ok(ctx, st); /* the fault was never reached */
+                    break;
+                }
+                if (st == OCLNN_STATUS_OK) fail_msg("%s: fault %zu at %llu went unnoticed", oclnn_conv_algo_name(a), i,
+                                                    (unsigned long long)k);
+                failed++;
+            }
+            /* Allocations: U, bias, 3 kernels, 2 workspaces twice; enqueues: 3 launches and a finish. */
+            assert_true(failed >= (kinds[i] == CLW_FAULT_ALLOC ? 7 : 4));
+        }
+    }
+    oclnn_tensor_destroy(tx);
+    oclnn_tensor_destroy(ty);
     oclnn_context_destroy(ctx);
 }
 
 int main(void) {
     test_print_seed(__FILE__, TEST_SEED);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_direct_case_table),   cmocka_unit_test(test_bound_is_tight_enough),
+        cmocka_unit_test(test_case_table),   cmocka_unit_test(test_bound_is_tight_enough),
         cmocka_unit_test(test_prebuild_covers_operator), cmocka_unit_test(test_negative_table),
-        cmocka_unit_test(test_reshape_never_recompiles),
+        cmocka_unit_test(test_reshape_never_recompiles), cmocka_unit_test(test_winograd_rules),
+        cmocka_unit_test(test_auto_choice),              cmocka_unit_test(test_winograd_fault_sweep),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     return r || clw_live_objects() != 0;

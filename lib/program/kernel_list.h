@@ -10,7 +10,8 @@
 #define OCLNN_KERNEL_LIST(X)                                                                                 \
     X(TENSOR_UTIL, "tensor_util.cl", "")                                                                     \
     X(CONV2D_DIRECT, "conv2d_direct.cl", OCLNN_CONV2D_DIRECT_VARIANTS)                                     \
-    X(POOL2D, "pool2d.cl", OCLNN_POOL2D_VARIANTS)
+    X(POOL2D, "pool2d.cl", OCLNN_POOL2D_VARIANTS)                                                         \
+    X(CONV2D_WINOGRAD, "conv2d_winograd.cl", OCLNN_CONV2D_WINOGRAD_VARIANTS)
 
 /* The direct convolution's common configurations, written the way lib/ops/conv2d.c names them (options at
  * the file's default are left out): 1x1, 3x3 (+ residual), 3x3 s2, 3x3 d2, 5x5, 7x7 s2 stems, 1x7/7x1,
@@ -39,6 +40,12 @@
     "-DMODE=1 -DSH=1 -DSW=1;"                                                                                \
     "-DKH=2 -DKW=2 -DMODE=1;"                                                                                \
     "-DMODE=1"
+/* Winograd (lib/ops/conv2d_winograd.c): F(4x4) (the file's default) and F(2x2) with bias + ReLU, and F(4x4) with
+ * bias, residual and ReLU (ResNet's 3x3 convs). */
+#define OCLNN_CONV2D_WINOGRAD_VARIANTS                                                                       \
+    "-DACT=1 -DHAS_BIAS=1;"                                                                                  \
+    "-DACT=1 -DHAS_BIAS=1 -DHAS_RESIDUAL=1;"                                                                 \
+    "-DACT=1 -DHAS_BIAS=1 -DWINO_M=2"
 
 typedef enum oclnn_kernel_id {
 #define X(id, file, variants) OCLNN_KERNEL_##id,
