@@ -39,7 +39,8 @@ typedef enum oclnn_auto_pad {
 
 #define OCLNN_CONV_ALGO_LIST(X)                                                                              \
     X(AUTO, "auto")                                                                                          \
-    X(DIRECT, "direct")
+    X(DIRECT, "direct")                                                                                      \
+    X(GEMM, "gemm")
 
 typedef enum oclnn_conv_algo {
 #define OCLNN_X_(name, str) OCLNN_CONV_ALGO_##name,
@@ -110,5 +111,7 @@ OCLNN_API void oclnn_conv2d_destroy(oclnn_conv2d *op);
 #ifdef __cplusplus
 }
 #endif
+
+#include "oclnn_gemm.h"
 
 #endif

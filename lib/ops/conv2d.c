@@ -14,6 +14,7 @@ enum { CONV_CREATED, CONV_RESHAPED, CONV_READY };
 /* Every algorithm, in the order the heuristic prefers them when it has no better idea. */
 static const conv2d_algorithm *const algorithms[] = {
     &oclnn_conv2d_direct_algorithm,
+    &oclnn_conv2d_gemm_algorithm,
 };
 
 static const conv2d_algorithm *find_algorithm(oclnn_conv_algo a) {

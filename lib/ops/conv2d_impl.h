@@ -42,6 +42,7 @@ typedef struct conv2d_algorithm {
 } conv2d_algorithm;
 
 extern const conv2d_algorithm oclnn_conv2d_direct_algorithm;
+extern const conv2d_algorithm oclnn_conv2d_gemm_algorithm;
 
 /* Adds -DNAME=v unless v is the .cl file's default, so equal configurations share one cache key and the
  * registry's variant list can name configurations the way the operators do. */

@@ -9,7 +9,8 @@
 
 #define OCLNN_KERNEL_LIST(X)                                                                                 \
     X(TENSOR_UTIL, "tensor_util.cl", "")                                                                     \
-    X(CONV2D_DIRECT, "conv2d_direct.cl", OCLNN_CONV2D_DIRECT_VARIANTS)
+    X(CONV2D_DIRECT, "conv2d_direct.cl", OCLNN_CONV2D_DIRECT_VARIANTS)                                      \
+    X(GEMM, "gemm.cl", OCLNN_GEMM_VARIANTS)
 
 /* The direct convolution's common configurations, written the way lib/ops/conv2d.c names them (options at
  * the file's default are left out): 1x1, 3x3 (+ residual), 3x3 s2, 3x3 d2, 5x5, 7x7 s2 stems, 1x7/7x1,
@@ -27,6 +28,23 @@
     "-DHAS_BIAS=1 -DKH=7 -DKW=1;"                                                                            \
     "-DACT=1 -DHAS_BIAS=1 -DKH=11 -DKW=11 -DSH=4 -DSW=4;"                                                    \
     "-DACT=1 -DHAS_BIAS=1 -DOC_TILE=1 -DOW_TILE=8"
+
+/* cl/gemm.cl as lib/ops/gemm.c and conv2d_gemm.c name it: Gemm/MatMul with a dynamic B (each with its GEMV
+ * row tile MR=1), fully-connected layers with packed weights, bias and optional ReLU, and the 1x1 / im2col
+ * convolutions with bias (+ ReLU, + residual). */
+#define OCLNN_GEMM_VARIANTS                                                                                  \
+    ";"                                                                                                      \
+    "-DMR=1;"                                                                                                \
+    "-DB_PACKED=1;"                                                                                          \
+    "-DB_PACKED=1 -DMR=1;"                                                                                   \
+    "-DB_PACKED=1 -DHAS_C=1;"                                                                                \
+    "-DB_PACKED=1 -DHAS_C=1 -DMR=1;"                                                                         \
+    "-DACT=1 -DB_PACKED=1 -DHAS_C=1;"                                                                        \
+    "-DACT=1 -DB_PACKED=1 -DHAS_C=1 -DMR=1;"                                                                 \
+    "-DA_PACKED=1 -DHAS_C=1;"                                                                                \
+    "-DACT=1 -DA_PACKED=1 -DHAS_C=1;"                                                                        \
+    "-DA_PACKED=1 -DACT=1 -DB_PACKED=1 -DHAS_C=1;"                                                           \
+    "-DA_PACKED=1 -DACT=1 -DB_PACKED=1 -DHAS_C=1 -DHAS_RESIDUAL=1"
 
 typedef enum oclnn_kernel_id {
 #define X(id, file, variants) OCLNN_KERNEL_##id,
