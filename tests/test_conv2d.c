@@ -4,6 +4,7 @@
  * Accuracy contract, checked on every element: |y - y_ref| <= TOL * M + ABS_TOL, where M is the magnitude sum
  * sum|w*x| + |bias| + |residual| (scaled by the activation's largest slope). TOL_DIRECT = 1e-5 (fp32 FMA
  * accumulation in any order stays far below it); ABS_TOL = 1e-6 covers exp/tanh ulps on values near zero.
+ * The same table runs on the direct and on the gemm algorithm.
  */
 #include "common.h"
 
@@ -151,6 +152,7 @@ static void run_case(oclnn_context *ctx, const conv_case *cc, oclnn_conv_algo al
     p.algo = algo;
     oclnn_conv2d *op;
     assert_ok(ctx, oclnn_conv2d_create(ctx, &p, wt, nwt, cc->bias ? b : NULL, cc->bias ? (size_t)cc->k : 0, &op));
+    assert_int_equal(oclnn_conv2d_algo(op), algo);
     size_t goh, gow;
     assert_ok(ctx, oclnn_conv2d_reshape(op, cc->n, cc->h, cc->w, &goh, &gow));
     if ((int)goh != oh || (int)gow != ow) fail_msg("%s: output %zux%zu, want %dx%d", cc->name, goh, gow, oh, ow);
@@ -218,6 +220,31 @@ static void test_direct_case_table(void **state) {
     }
     printf("# direct: %d cases, worst |err|/bound %.3g, worst |err|/M %.3g (tol %.0e)\n", ran, worst_ratio,
            worst_rel, TOL_DIRECT);
+    oclnn_context_destroy(ctx);
+}
+
+/* Every case the gemm algorithm claims (it claims every valid configuration) under the same bound. */
+static void test_gemm_case_table(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(NULL);
+    int slow = test_device_is_slow(ctx), ran = 0;
+    worst_ratio = worst_rel = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (slow && !cases[i].small) continue;
+        oclnn_conv2d_params p;
+        oclnn_conv2d_params_init(&p);
+        p.in_channels = cases[i].c;
+        p.out_channels = cases[i].k;
+        p.groups = cases[i].groups;
+        p.kernel_h = cases[i].kh;
+        p.kernel_w = cases[i].kw;
+        if (!oclnn_conv2d_supported(&p, OCLNN_CONV_ALGO_GEMM, NULL)) continue;
+        run_case(ctx, &cases[i], OCLNN_CONV_ALGO_GEMM, TOL_DIRECT);
+        ran++;
+    }
+    assert_true(ran > 0);
+    printf("# gemm: %d cases, worst |err|/bound %.3g, worst |err|/M %.3g (tol %.0e)\n", ran, worst_ratio, worst_rel,
+           TOL_DIRECT);
     oclnn_context_destroy(ctx);
 }
 
@@ -443,7 +470,8 @@ static void test_reshape_never_recompiles(void **state) {
 int main(void) {
     test_print_seed(__FILE__, TEST_SEED);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_direct_case_table),   cmocka_unit_test(test_bound_is_tight_enough),
+        cmocka_unit_test(test_direct_case_table),   cmocka_unit_test(test_gemm_case_table),
+        cmocka_unit_test(test_bound_is_tight_enough),
         cmocka_unit_test(test_prebuild_covers_operator), cmocka_unit_test(test_negative_table),
         cmocka_unit_test(test_reshape_never_recompiles),
     };
