@@ -446,12 +446,59 @@ static void test_reshape_never_recompiles(void **state) {
     oclnn_context_destroy(ctx);
 }
 
+/* The configurations prebuild_all warms are exactly the ones the operators ask for. */
+static void test_prebuild_covers_operators(void **state) {
+    (void)state;
+    const char *dir = test_tmpdir("prebuild");
+    oclnn_context *warm = test_context(dir);
+    assert_ok(warm, oclnn_context_prebuild_all(warm, NULL));
+    oclnn_context_destroy(warm);
+    oclnn_context *ctx = test_context(dir);
+    float w[16 * 9 * 8] = {0}, bias[16] = {0};
+    int64_t bd[2] = {16, 8}, cd[1] = {16};
+    for (int i = 0; i < 4; i++) {
+        /* FC layers (constant transposed weights, bias, with and without ReLU) and a Gemm with a bound B. */
+        oclnn_gemm_params p;
+        oclnn_gemm_params_init(&p);
+        p.backend = OURS;
+        p.trans_b = i < 2;
+        p.activation = i == 1 ? OCLNN_ACTIVATION_RELU : OCLNN_ACTIVATION_NONE;
+        oclnn_gemm *op;
+        assert_ok(ctx, oclnn_gemm_create(ctx, &p, i < 3 ? w : NULL, bd, i < 3 ? bias : NULL, i < 3 ? 1 : 0, cd, &op));
+        oclnn_gemm_destroy(op);
+    }
+    oclnn_matmul *mm;
+    assert_ok(ctx, oclnn_matmul_create(ctx, OURS, NULL, 0, NULL, &mm));
+    oclnn_matmul_destroy(mm);
+    static const struct {
+        int kh, act, residual;
+    } cv[] = {{1, 0, 0}, {1, 1, 0}, {3, 1, 0}, {3, 1, 1}};
+    for (size_t i = 0; i < sizeof cv / sizeof cv[0]; i++) {
+        oclnn_conv2d_params p;
+        oclnn_conv2d_params_init(&p);
+        p.in_channels = 8;
+        p.out_channels = 16;
+        p.kernel_h = p.kernel_w = cv[i].kh;
+        p.activation = (oclnn_activation)cv[i].act;
+        p.residual = (oclnn_residual)cv[i].residual;
+        p.algo = OCLNN_CONV_ALGO_GEMM;
+        oclnn_conv2d *op;
+        assert_ok(ctx, oclnn_conv2d_create(ctx, &p, w, (size_t)16 * 8 * cv[i].kh * cv[i].kh, bias, 16, &op));
+        oclnn_conv2d_destroy(op);
+    }
+    oclnn_cache_stats st;
+    oclnn_context_cache_stats(ctx, &st);
+    if (st.source_builds) fail_msg("%llu configurations are not among the registry's variants",
+                                   (unsigned long long)st.source_builds);
+    oclnn_context_destroy(ctx);
+}
+
 int main(void) {
     test_print_seed(__FILE__, TEST_SEED);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gemm_case_table),        cmocka_unit_test(test_matmul_case_table),
         cmocka_unit_test(test_bound_is_tight_enough),  cmocka_unit_test(test_negative_table),
-        cmocka_unit_test(test_reshape_never_recompiles),
+        cmocka_unit_test(test_reshape_never_recompiles), cmocka_unit_test(test_prebuild_covers_operators),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     return r || clw_live_objects() != 0;

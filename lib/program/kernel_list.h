@@ -43,8 +43,8 @@
     "-DACT=1 -DB_PACKED=1 -DHAS_C=1 -DMR=1;"                                                                 \
     "-DA_PACKED=1 -DHAS_C=1;"                                                                                \
     "-DACT=1 -DA_PACKED=1 -DHAS_C=1;"                                                                        \
-    "-DA_PACKED=1 -DACT=1 -DB_PACKED=1 -DHAS_C=1;"                                                           \
-    "-DA_PACKED=1 -DACT=1 -DB_PACKED=1 -DHAS_C=1 -DHAS_RESIDUAL=1"
+    "-DACT=1 -DA_PACKED=1 -DB_PACKED=1 -DHAS_C=1;"                                                           \
+    "-DACT=1 -DA_PACKED=1 -DB_PACKED=1 -DHAS_C=1 -DHAS_RESIDUAL=1"
 
 typedef enum oclnn_kernel_id {
 #define X(id, file, variants) OCLNN_KERNEL_##id,
