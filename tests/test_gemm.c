@@ -493,12 +493,43 @@ static void test_prebuild_covers_operators(void **state) {
     oclnn_context_destroy(ctx);
 }
 
+/* AUTO picks gemm only for the class where it measured faster (1x1, stride 1, unpadded, one group). */
+static void test_conv_auto_choice(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(NULL);
+    float w[8 * 8 * 9] = {0};
+    static const struct {
+        int kh, stride, pad, groups;
+        oclnn_conv_algo want;
+    } cfg[] = {{1, 1, 0, 1, OCLNN_CONV_ALGO_GEMM}, {1, 2, 0, 1, OCLNN_CONV_ALGO_DIRECT},
+               {1, 1, 1, 1, OCLNN_CONV_ALGO_DIRECT}, {1, 1, 0, 2, OCLNN_CONV_ALGO_DIRECT},
+               {3, 1, 1, 1, OCLNN_CONV_ALGO_DIRECT}};
+    for (size_t i = 0; i < sizeof cfg / sizeof cfg[0]; i++) {
+        oclnn_conv2d_params p;
+        oclnn_conv2d_params_init(&p);
+        p.in_channels = p.out_channels = 8;
+        p.kernel_h = p.kernel_w = cfg[i].kh;
+        p.stride_h = p.stride_w = cfg[i].stride;
+        p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = cfg[i].pad;
+        p.groups = cfg[i].groups;
+        oclnn_conv2d *op;
+        assert_ok(ctx, oclnn_conv2d_create(ctx, &p, w, (size_t)8 * (8 / cfg[i].groups) * cfg[i].kh * cfg[i].kh, NULL,
+                                           0, &op));
+        if (oclnn_conv2d_algo(op) != cfg[i].want)
+            fail_msg("config %zu: AUTO chose %s, want %s", i, oclnn_conv_algo_name(oclnn_conv2d_algo(op)),
+                     oclnn_conv_algo_name(cfg[i].want));
+        oclnn_conv2d_destroy(op);
+    }
+    oclnn_context_destroy(ctx);
+}
+
 int main(void) {
     test_print_seed(__FILE__, TEST_SEED);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gemm_case_table),        cmocka_unit_test(test_matmul_case_table),
         cmocka_unit_test(test_bound_is_tight_enough),  cmocka_unit_test(test_negative_table),
         cmocka_unit_test(test_reshape_never_recompiles), cmocka_unit_test(test_prebuild_covers_operators),
+        cmocka_unit_test(test_conv_auto_choice),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     return r || clw_live_objects() != 0;

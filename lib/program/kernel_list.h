@@ -31,7 +31,7 @@
 
 /* cl/gemm.cl as lib/ops/gemm.c and conv2d_gemm.c name it: Gemm/MatMul with a dynamic B (each with its GEMV
  * row tile MR=1), fully-connected layers with packed weights, bias and optional ReLU, and the 1x1 / im2col
- * convolutions with bias (+ ReLU, + residual). */
+ * convolutions (1x1 is AUTO's choice) with and without bias (+ ReLU, + residual). */
 #define OCLNN_GEMM_VARIANTS                                                                                  \
     ";"                                                                                                      \
     "-DMR=1;"                                                                                                \
@@ -41,6 +41,7 @@
     "-DB_PACKED=1 -DHAS_C=1 -DMR=1;"                                                                         \
     "-DACT=1 -DB_PACKED=1 -DHAS_C=1;"                                                                        \
     "-DACT=1 -DB_PACKED=1 -DHAS_C=1 -DMR=1;"                                                                 \
+    "-DA_PACKED=1;"                                                                                          \
     "-DA_PACKED=1 -DHAS_C=1;"                                                                                \
     "-DACT=1 -DA_PACKED=1 -DHAS_C=1;"                                                                        \
     "-DACT=1 -DA_PACKED=1 -DB_PACKED=1 -DHAS_C=1;"                                                           \
