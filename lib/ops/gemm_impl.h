@@ -52,7 +52,7 @@ size_t oclnn_gemm_packed_size(size_t rows, size_t k, int tile);
 void oclnn_gemm_pack(const float *src, size_t s_row, size_t s_k, size_t rows, size_t k, int tile, float *dst);
 
 /* Which implementation runs a GEMM: params, then $OCLNN_GEMM ("oclnn" or "clblast"), then the device (our kernel
- * on CPUs, where it measured ~5x CLBlast on POCL; CLBlast elsewhere). Sets *use_clblast. */
+ * on CPUs, where it measured 10-30x CLBlast on POCL; CLBlast elsewhere). Sets *use_clblast. */
 oclnn_status oclnn_gemm_choose_backend(oclnn_context *ctx, int requested, int *use_clblast);
 
 /* A GEMM ready to run: the kernels it needs and the launch arguments (filled by the operator). */
