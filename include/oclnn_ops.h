@@ -41,7 +41,8 @@ typedef enum oclnn_auto_pad {
     X(AUTO, "auto")                                                                                          \
     X(DIRECT, "direct")                                                                                      \
     X(WINOGRAD2X2, "winograd2x2") /* F(2x2,3x3): 3x3, stride 1, dilation 1, one group */                     \
-    X(WINOGRAD4X4, "winograd4x4") /* F(4x4,3x3): same rules, fewer multiplies, looser accuracy */
+    X(WINOGRAD4X4, "winograd4x4") /* F(4x4,3x3): same rules, fewer multiplies, looser accuracy */         \
+    X(GEMM, "gemm")               /* im2col (or nothing, for 1x1 stride 1) + GEMM */
 
 typedef enum oclnn_conv_algo {
 #define OCLNN_X_(name, str) OCLNN_CONV_ALGO_##name,
@@ -115,5 +116,6 @@ OCLNN_API void oclnn_conv2d_destroy(oclnn_conv2d *op);
 
 /* Operator families with a header of their own. */
 #include "oclnn_pool.h"
+#include "oclnn_gemm.h"
 
 #endif

@@ -4,7 +4,9 @@
  * Accuracy contract, checked on every element: |y - y_ref| <= TOL * M + ABS_TOL, where M is the magnitude sum
  * sum|w*x| + |bias| + |residual| (scaled by the activation's largest slope). TOL_DIRECT = 1e-5 (fp32 FMA
  * accumulation in any order stays far below it); ABS_TOL = 1e-6 covers exp/tanh ulps on values near zero.
- * Every case that the Winograd algorithms support also runs with each of them, against TOL_WINOGRAD2X2/4X4.
+ * Every case that the Winograd algorithms support also runs with each of them, against TOL_WINOGRAD2X2/4X4,
+ * and every case runs on the gemm algorithm (im2col, or the input itself for 1x1, + our GEMM kernel) against
+ * TOL_DIRECT.
  */
 #include "common.h"
 
@@ -172,6 +174,7 @@ static void run_case(oclnn_context *ctx, const conv_case *cc, const oclnn_conv_a
     oclnn_conv2d_params p = case_params(cc, algo);
     oclnn_conv2d *op;
     assert_ok(ctx, oclnn_conv2d_create(ctx, &p, wt, nwt, cc->bias ? b : NULL, cc->bias ? (size_t)cc->k : 0, &op));
+    assert_int_equal(oclnn_conv2d_algo(op), algo);
     size_t goh, gow;
     assert_ok(ctx, oclnn_conv2d_reshape(op, cc->n, cc->h, cc->w, &goh, &gow));
     if ((int)goh != oh || (int)gow != ow) fail_msg("%s: output %zux%zu, want %dx%d", cc->name, goh, gow, oh, ow);
@@ -229,19 +232,20 @@ static void run_case(oclnn_context *ctx, const conv_case *cc, const oclnn_conv_a
     free(mag);
 }
 
-/* Every case runs with direct, and with each Winograd algorithm that supports it (3x3, stride 1, dilation 1, one
- * group), each against its own tolerance. */
+/* Every case runs with direct and gemm (both claim every valid configuration), and with each Winograd algorithm
+ * that supports it (3x3, stride 1, dilation 1, one group), each against its own tolerance. */
 static void test_case_table(void **state) {
     (void)state;
     oclnn_context *ctx = test_context(NULL);
     int slow = test_device_is_slow(ctx), ran[OCLNN_CONV_ALGO_COUNT_] = {0};
     static const oclnn_conv_algo candidates[] = {OCLNN_CONV_ALGO_DIRECT, OCLNN_CONV_ALGO_WINOGRAD2X2,
-                                                 OCLNN_CONV_ALGO_WINOGRAD4X4};
+                                                 OCLNN_CONV_ALGO_WINOGRAD4X4, OCLNN_CONV_ALGO_GEMM};
+    enum { NCAND = sizeof candidates / sizeof candidates[0] };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (slow && !cases[i].small) continue;
-        oclnn_conv_algo algos[3];
+        oclnn_conv_algo algos[NCAND];
         int nalgos = 0;
-        for (int a = 0; a < 3; a++) {
+        for (int a = 0; a < NCAND; a++) {
             oclnn_conv2d_params p = case_params(&cases[i], candidates[a]);
             if (oclnn_conv2d_supported(&p, candidates[a], NULL)) algos[nalgos++] = candidates[a];
         }
@@ -249,12 +253,13 @@ static void test_case_table(void **state) {
         run_case(ctx, &cases[i], algos, nalgos);
         for (int a = 0; a < nalgos; a++) ran[algos[a]]++;
     }
-    for (int a = 0; a < 3; a++)
+    for (int a = 0; a < NCAND; a++)
         printf("# %s: %d cases, worst |err|/bound %.3g, worst |err|/M %.3g (tol %.0e)\n",
                oclnn_conv_algo_name(candidates[a]), ran[candidates[a]], worst_ratio[candidates[a]],
                worst_rel[candidates[a]], algo_tol(candidates[a]));
     /* The Winograd runs must not have silently vanished from the table. */
     assert_true(ran[OCLNN_CONV_ALGO_WINOGRAD2X2] >= 5 && ran[OCLNN_CONV_ALGO_WINOGRAD4X4] >= 5);
+    assert_int_equal(ran[OCLNN_CONV_ALGO_GEMM], ran[OCLNN_CONV_ALGO_DIRECT]);
     oclnn_context_destroy(ctx);
 }
 

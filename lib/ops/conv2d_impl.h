@@ -44,6 +44,7 @@ typedef struct conv2d_algorithm {
 extern const conv2d_algorithm oclnn_conv2d_direct_algorithm;
 extern const conv2d_algorithm oclnn_conv2d_winograd2x2_algorithm;
 extern const conv2d_algorithm oclnn_conv2d_winograd4x4_algorithm;
+extern const conv2d_algorithm oclnn_conv2d_gemm_algorithm;
 
 /* Adds -DNAME=v unless v is the .cl file's default, so equal configurations share one cache key and the
  * registry's variant list can name configurations the way the operators do. */

@@ -11,7 +11,8 @@
     X(TENSOR_UTIL, "tensor_util.cl", "")                                                                     \
     X(CONV2D_DIRECT, "conv2d_direct.cl", OCLNN_CONV2D_DIRECT_VARIANTS)                                     \
     X(POOL2D, "pool2d.cl", OCLNN_POOL2D_VARIANTS)                                                         \
-    X(CONV2D_WINOGRAD, "conv2d_winograd.cl", OCLNN_CONV2D_WINOGRAD_VARIANTS)
+    X(CONV2D_WINOGRAD, "conv2d_winograd.cl", OCLNN_CONV2D_WINOGRAD_VARIANTS)                               \
+    X(GEMM, "gemm.cl", OCLNN_GEMM_VARIANTS)
 
 /* The direct convolution's common configurations, written the way lib/ops/conv2d.c names them (options at
  * the file's default are left out): 1x1, 3x3 (+ residual), 3x3 s2, 3x3 d2, 5x5, 7x7 s2 stems, 1x7/7x1,
@@ -46,6 +47,23 @@
     "-DACT=1 -DHAS_BIAS=1;"                                                                                  \
     "-DACT=1 -DHAS_BIAS=1 -DHAS_RESIDUAL=1;"                                                                 \
     "-DACT=1 -DHAS_BIAS=1 -DWINO_M=2"
+/* cl/gemm.cl as lib/ops/gemm.c and conv2d_gemm.c name it: Gemm/MatMul with a dynamic B (each with its GEMV
+ * row tile MR=1), fully-connected layers with packed weights, bias and optional ReLU, and the 1x1 / im2col
+ * convolutions (1x1 is AUTO's choice) with and without bias (+ ReLU, + residual). */
+#define OCLNN_GEMM_VARIANTS                                                                                  \
+    ";"                                                                                                      \
+    "-DMR=1;"                                                                                                \
+    "-DB_PACKED=1;"                                                                                          \
+    "-DB_PACKED=1 -DMR=1;"                                                                                   \
+    "-DB_PACKED=1 -DHAS_C=1;"                                                                                \
+    "-DB_PACKED=1 -DHAS_C=1 -DMR=1;"                                                                         \
+    "-DACT=1 -DB_PACKED=1 -DHAS_C=1;"                                                                        \
+    "-DACT=1 -DB_PACKED=1 -DHAS_C=1 -DMR=1;"                                                                 \
+    "-DA_PACKED=1;"                                                                                          \
+    "-DA_PACKED=1 -DHAS_C=1;"                                                                                \
+    "-DACT=1 -DA_PACKED=1 -DHAS_C=1;"                                                                        \
+    "-DACT=1 -DA_PACKED=1 -DB_PACKED=1 -DHAS_C=1;"                                                           \
+    "-DACT=1 -DA_PACKED=1 -DB_PACKED=1 -DHAS_C=1 -DHAS_RESIDUAL=1"
 
 typedef enum oclnn_kernel_id {
 #define X(id, file, variants) OCLNN_KERNEL_##id,
