@@ -111,6 +111,8 @@ OCLNN_API void oclnn_conv2d_destroy(oclnn_conv2d *op);
 }
 #endif
 
+#include "oclnn_argmax.h"
+#include "oclnn_lrn.h"
 #include "oclnn_softmax.h"
 
 #endif
