@@ -4,17 +4,21 @@
  * -D options, all optional:
  *   LOG   0: Softmax     y = exp(x - m) / s                                          (default 0)
  *         1: LogSoftmax  y = (x - m) - log(s),   with s = sum over the axis of exp(x - m)
+ *   VEC   positions along `inner` per work-item of softmax_strided: 1, 2, 4, 8 or 16  (default 8)
  *   WG    work-group size of softmax_rows, a power of two (its reqd_work_group_size) (default 64)
  *
  * Kernels (shapes are arguments, so one program serves every shape):
- *   softmax_strided  one work-item per (outer, inner) position, looping over the axis with stride `inner`, so
- *                    neighbouring work-items read neighbouring addresses: the channel axis of NCHW maps (a
- *                    per-pixel softmax over C classes), and short rows. global = outer*inner rounded up.
+ *   softmax_strided  one work-item per VEC consecutive (outer, inner) positions, looping over the axis with
+ *                    stride `inner` on VEC-wide vectors: the channel axis of NCHW maps (a per-pixel softmax over
+ *                    C classes) loads VEC neighbouring pixels at a time, and neighbouring work-items read
+ *                    neighbouring addresses. Positions past the last whole vector of a row of `inner` (and rows
+ *                    with inner < VEC, such as short last-axis rows) take a scalar loop.
+ *                    global = outer * ceil(inner / VEC), rounded up to the local size.
  *   softmax_rows     one work-group of WG items per row, for inner == 1 and long rows ([N, 1000] logits): the
  *                    items stride the row by WG and reduce the max and the sum through local memory.
  *                    global = outer*WG, local = WG.
- * Both read x three times (max, sum, write) and recompute exp rather than storing it, so y is written once and
- * may be x itself (in place): each element is read and written by the same work-item only.
+ * Both make three passes over the axis (max; exp and sum; write), and y may be x itself (in place): each element
+ * is read and written by the same work-item only.
  * Sums are accumulated in blocks of BLOCK terms, so the float rounding error of s grows with BLOCK + len/BLOCK
  * rather than with len.
  *
@@ -24,6 +28,9 @@
 
 #ifndef LOG
 #define LOG 0
+#endif
+#ifndef VEC
+#define VEC 8
 #endif
 #ifndef WG
 #define WG 64
@@ -35,43 +42,85 @@
 
 #define BLOCK 16
 
-/* y at one position from x, the axis max m and the axis sum s (1/s precomputed for Softmax, log(s) for LogSoftmax). */
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+#if VEC == 1
+typedef float vecf;
+#define VLOAD(p) (*(p))
+#define VSTORE(v, p) (*(p) = (v))
+#else
+typedef CAT(float, VEC) vecf;
+#define VLOAD(p) CAT(vload, VEC)(0, p)
+#define VSTORE(v, p) CAT(vstore, VEC)(v, 0, p)
+#endif
+#define SLOAD(p) (*(p))
+#define SSTORE(v, p) (*(p) = (v))
+
+/* Pass 2 adds e = exp(x - m) to the sum; Softmax also stores e in y, so that pass 3 scales y by 1/s instead of
+ * computing exp again (the column is still in cache: this halves the exps). LogSoftmax's pass 3 needs no exp. */
 #if LOG
-#define SOFTMAX_OUT(x, m, k) (((x) - (m)) - (k))
+#define PASS2(e, yp) ((void)0)
+#define PASS3(xp, yp, m, k) (((LD(xp)) - (m)) - (k))
 #define SOFTMAX_FACTOR(s) log(s)
 #else
-#define SOFTMAX_OUT(x, m, k) (exp((x) - (m)) * (k))
+#define PASS2(e, yp) ST(e, yp)
+#define PASS3(xp, yp, m, k) (LD(yp) * (k))
 #define SOFTMAX_FACTOR(s) (1.0f / (s))
 #endif
+
+/* The three passes over one column (or VEC neighbouring columns) starting at xp / yp, for element type T. LD and
+ * ST name the load and store of a T. */
+#define SOFTMAX_COLUMN(T, xp, yp)                                                                          \
+    {                                                                                                      \
+        T m = LD(xp);                                                                                      \
+        for (int c = 1; c < len; ++c)                                                                      \
+            m = fmax(m, LD((xp) + c * inner));                                                             \
+        T s = (T)(0.0f);                                                                                   \
+        for (int c0 = 0; c0 < len; c0 += BLOCK) {                                                          \
+            const int c1 = min(c0 + BLOCK, len);                                                           \
+            T b = (T)(0.0f);                                                                               \
+            for (int c = c0; c < c1; ++c) {                                                                \
+                const T e = exp(LD((xp) + c * inner) - m);                                                 \
+                PASS2(e, (yp) + c * inner);                                                                \
+                b += e;                                                                                    \
+            }                                                                                              \
+            s += b;                                                                                        \
+        }                                                                                                  \
+        const T k = SOFTMAX_FACTOR(s);                                                                     \
+        for (int c = 0; c < len; ++c)                                                                      \
+            ST(PASS3((xp) + c * inner, (yp) + c * inner, m, k), (yp) + c * inner);                         \
+    }
 
 __kernel void softmax_strided(__global const float *x, int x_off, __global float *y, int y_off, int outer, int len,
                               int inner)
 {
+    const int nb = (inner + VEC - 1) / VEC; /* vectors per row of `inner` */
     const int gid = get_global_id(0);
-    if (gid >= outer * inner)
+    if (gid >= outer * nb)
         return;
-    const int o = gid / inner, i = gid - o * inner;
-    const int base = o * len * inner + i;
+    const int o = gid / nb, i0 = (gid - o * nb) * VEC;
+    const int base = o * len * inner + i0;
     __global const float *xp = x + x_off + base;
     __global float *yp = y + y_off + base;
-
-    float m = xp[0];
-    for (int c = 1; c < len; ++c)
-        m = fmax(m, xp[c * inner]);
-
-    float s = 0.0f;
-    for (int c0 = 0; c0 < len; c0 += BLOCK) {
-        const int c1 = min(c0 + BLOCK, len);
-        float b = 0.0f;
-        for (int c = c0; c < c1; ++c)
-            b += exp(xp[c * inner] - m);
-        s += b;
+    if (i0 + VEC <= inner) {
+#define LD VLOAD
+#define ST VSTORE
+        SOFTMAX_COLUMN(vecf, xp, yp)
+#undef LD
+#undef ST
+    } else {
+#define LD SLOAD
+#define ST SSTORE
+        for (int i = 0; i < inner - i0; ++i)
+            SOFTMAX_COLUMN(float, xp + i, yp + i)
+#undef LD
+#undef ST
     }
-
-    const float k = SOFTMAX_FACTOR(s);
-    for (int c = 0; c < len; ++c)
-        yp[c * inner] = SOFTMAX_OUT(xp[c * inner], m, k);
 }
+
+/* softmax_rows works on scalars. */
+#define LD SLOAD
+#define ST SSTORE
 
 __kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
 void softmax_rows(__global const float *x, int x_off, __global float *y, int y_off, int rows, int len)
@@ -100,8 +149,11 @@ void softmax_rows(__global const float *x, int x_off, __global float *y, int y_o
     for (int c0 = t; c0 < len; c0 += BLOCK * WG) {
         const int c1 = min(c0 + BLOCK * WG, len);
         float b = 0.0f;
-        for (int c = c0; c < c1; c += WG)
-            b += exp(xr[c] - m);
+        for (int c = c0; c < c1; c += WG) {
+            const float e = exp(xr[c] - m);
+            PASS2(e, yr + c);
+            b += e;
+        }
         s += b;
     }
     red[t] = s;
@@ -113,5 +165,5 @@ void softmax_rows(__global const float *x, int x_off, __global float *y, int y_o
     }
     const float k = SOFTMAX_FACTOR(red[0]);
     for (int c = t; c < len; c += WG)
-        yr[c] = SOFTMAX_OUT(xr[c], m, k);
+        yr[c] = PASS3(xr + c, yr + c, m, k);
 }

@@ -7,6 +7,9 @@
 
 enum { ARGMAX_CREATED, ARGMAX_RESHAPED, ARGMAX_READY };
 
+/* Positions per work-item (cl/argmax.cl's default VEC: one AVX2 register of floats). */
+#define ARGMAX_VEC 8
+
 struct oclnn_argmax {
     oclnn_context *ctx;
     oclnn_argmax_params p;
@@ -44,6 +47,7 @@ oclnn_status oclnn_argmax_create(oclnn_context *ctx, const oclnn_argmax_params *
     oclnn_opts o;
     oclnn_opts_init(&o);
     oclnn_opts_int(&o, "SELECT_LAST", params->select_last_index, 0);
+    oclnn_opts_int(&o, "VEC", ARGMAX_VEC, 8);
     oclnn_status st = oclnn_kernel_create(ctx, OCLNN_KERNEL_ARGMAX, o.buf, "argmax_strided", &op->kernel);
     if (st) {
         oclnn_argmax_destroy(op);
@@ -72,7 +76,7 @@ oclnn_status oclnn_argmax_reshape(oclnn_argmax *op, size_t ndim, const int64_t *
         if (d != axis) op->out_dims[op->out_ndim++] = dims[d];
         else if (op->p.keepdims) op->out_dims[op->out_ndim++] = 1;
     }
-    oclnn_axis_launch_1d(op->ctx, op->outer * op->inner, &op->global, &op->local);
+    oclnn_axis_launch_1d(op->ctx, op->outer * ((op->inner + ARGMAX_VEC - 1) / ARGMAX_VEC), &op->global, &op->local);
     op->state = ARGMAX_RESHAPED;
     if (out_ndim) *out_ndim = op->out_ndim;
     if (out_dims) memcpy(out_dims, op->out_dims, op->out_ndim * sizeof *out_dims);

@@ -9,6 +9,7 @@
 enum { LRN_CREATED, LRN_RESHAPED, LRN_READY };
 
 #define LRN_MAX_SIZE 127 /* cl/lrn.cl unrolls the window; beyond this it would only bloat the kernel */
+#define LRN_VEC 8        /* pixels per work-item: cl/lrn.cl's default VEC, one AVX2 register of floats */
 
 struct oclnn_lrn {
     oclnn_context *ctx;
@@ -49,6 +50,7 @@ oclnn_status oclnn_lrn_create(oclnn_context *ctx, const oclnn_lrn_params *params
     oclnn_opts o;
     oclnn_opts_init(&o);
     oclnn_opts_int(&o, "SIZE", params->size, 5);
+    oclnn_opts_int(&o, "VEC", LRN_VEC, 8);
     oclnn_status st = oclnn_kernel_create(ctx, OCLNN_KERNEL_LRN, o.buf, "lrn_across_channels", &op->kernel);
     if (st) {
         oclnn_lrn_destroy(op);
@@ -72,7 +74,7 @@ oclnn_status oclnn_lrn_reshape(oclnn_lrn *op, size_t ndim, const int64_t *dims) 
     memcpy(op->dims, dims, ndim * sizeof *dims);
     oclnn_axis_split(dims, ndim, 1, &outer, &op->c, &op->inner);
     op->n = outer;
-    oclnn_axis_launch_1d(op->ctx, op->n * op->inner, &op->global, &op->local);
+    oclnn_axis_launch_1d(op->ctx, op->n * ((op->inner + LRN_VEC - 1) / LRN_VEC), &op->global, &op->local);
     op->state = LRN_RESHAPED;
     return OCLNN_STATUS_OK;
 }

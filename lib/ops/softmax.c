@@ -12,6 +12,8 @@ enum { SOFTMAX_CREATED, SOFTMAX_RESHAPED, SOFTMAX_READY };
  * it, most items of a group would be idle and one work-item per row (softmax_strided) does better. */
 #define ROWS_WG 64
 #define ROWS_MIN_LEN (2 * ROWS_WG)
+/* Positions per work-item of softmax_strided (the file's default VEC: one AVX2 register). */
+#define STRIDED_VEC 8
 
 struct oclnn_softmax {
     oclnn_context *ctx;
@@ -51,6 +53,7 @@ oclnn_status oclnn_softmax_create(oclnn_context *ctx, const oclnn_softmax_params
     oclnn_opts o;
     oclnn_opts_init(&o);
     oclnn_opts_int(&o, "LOG", params->log, 0);
+    oclnn_opts_int(&o, "VEC", STRIDED_VEC, 8);
     oclnn_opts_int(&o, "WG", ROWS_WG, 64);
     oclnn_status st = oclnn_kernel_create(ctx, OCLNN_KERNEL_SOFTMAX, o.buf, "softmax_strided", &op->strided);
     if (!st) st = oclnn_kernel_create(ctx, OCLNN_KERNEL_SOFTMAX, o.buf, "softmax_rows", &op->rows);
@@ -90,7 +93,8 @@ oclnn_status oclnn_softmax_reshape(oclnn_softmax *op, size_t ndim, const int64_t
         op->local = ROWS_WG;
         op->global = op->outer * ROWS_WG;
     } else {
-        oclnn_axis_launch_1d(op->ctx, op->outer * op->inner, &op->global, &op->local);
+        oclnn_axis_launch_1d(op->ctx, op->outer * ((op->inner + STRIDED_VEC - 1) / STRIDED_VEC), &op->global,
+                             &op->local);
     }
     op->state = SOFTMAX_RESHAPED;
     return OCLNN_STATUS_OK;
