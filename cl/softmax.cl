@@ -4,7 +4,8 @@
  * -D options, all optional:
  *   LOG   0: Softmax     y = exp(x - m) / s                                          (default 0)
  *         1: LogSoftmax  y = (x - m) - log(s),   with s = sum over the axis of exp(x - m)
- *   VEC   positions along `inner` per work-item of softmax_strided: 1, 2, 4, 8 or 16  (default 8)
+ *   VEC   vector width: positions along `inner` per work-item of softmax_strided, and the
+ *         chunk softmax_rows loads: 1, 2, 4, 8 or 16                                   (default 8)
  *   WG    work-group size of softmax_rows, a power of two (its reqd_work_group_size) (default 64)
  *
  * Kernels (shapes are arguments, so one program serves every shape):
@@ -15,8 +16,8 @@
  *                    with inner < VEC, such as short last-axis rows) take a scalar loop.
  *                    global = outer * ceil(inner / VEC), rounded up to the local size.
  *   softmax_rows     one work-group of WG items per row, for inner == 1 and long rows ([N, 1000] logits): the
- *                    items stride the row by WG and reduce the max and the sum through local memory.
- *                    global = outer*WG, local = WG.
+ *                    items take the row's VEC-wide vectors in turn (then its last len % VEC elements one each),
+ *                    and reduce the max and the sum through local memory. global = outer*WG, local = WG.
  * Both make three passes over the axis (max; exp and sum; write), and y may be x itself (in place): each element
  * is read and written by the same work-item only.
  * Sums are accumulated in blocks of BLOCK terms, so the float rounding error of s grows with BLOCK + len/BLOCK
@@ -118,10 +119,60 @@ __kernel void softmax_strided(__global const float *x, int x_off, __global float
     }
 }
 
-/* softmax_rows works on scalars. */
-#define LD SLOAD
-#define ST SSTORE
+/* Horizontal max and sum of a vecf, through private memory (any VEC). */
+float hmax(vecf v)
+{
+    float t[VEC];
+    VSTORE(v, t);
+    float r = t[0];
+    _Pragma("unroll") for (int i = 1; i < VEC; ++i)
+        r = fmax(r, t[i]);
+    return r;
+}
 
+float hsum(vecf v)
+{
+    float t[VEC];
+    VSTORE(v, t);
+    float r = t[0];
+    _Pragma("unroll") for (int i = 1; i < VEC; ++i)
+        r += t[i];
+    return r;
+}
+
+/* Max and sum of the group's WG values through local memory; every item gets the result. */
+float group_max(__local float *red, float v)
+{
+    const int t = get_local_id(0);
+    red[t] = v;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int h = WG / 2; h > 0; h >>= 1) {
+        if (t < h)
+            red[t] = fmax(red[t], red[t + h]);
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    const float r = red[0];
+    barrier(CLK_LOCAL_MEM_FENCE); /* everyone has read red[0] before red is reused */
+    return r;
+}
+
+float group_sum(__local float *red, float v)
+{
+    const int t = get_local_id(0);
+    red[t] = v;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int h = WG / 2; h > 0; h >>= 1) {
+        if (t < h)
+            red[t] += red[t + h];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    const float r = red[0];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    return r;
+}
+
+/* A row is nv = len / VEC whole vectors, vector j handled by item j % WG, then a tail of len % VEC elements,
+ * element nv*VEC + t handled by item t: the same owner in every pass. */
 __kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
 void softmax_rows(__global const float *x, int x_off, __global float *y, int y_off, int rows, int len)
 {
@@ -131,39 +182,54 @@ void softmax_rows(__global const float *x, int x_off, __global float *y, int y_o
         return;
     __global const float *xr = x + x_off + row * len;
     __global float *yr = y + y_off + row * len;
+    const int nv = len / VEC, tail = nv * VEC + t;
 
-    float m = -INFINITY;
-    for (int c = t; c < len; c += WG)
-        m = fmax(m, xr[c]);
-    red[t] = m;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int h = WG / 2; h > 0; h >>= 1) {
-        if (t < h)
-            red[t] = fmax(red[t], red[t + h]);
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    m = red[0];
-    barrier(CLK_LOCAL_MEM_FENCE); /* everyone has read red[0] before it is reused */
+    vecf mv = (vecf)(-INFINITY);
+    for (int j = t; j < nv; j += WG)
+        mv = fmax(mv, VLOAD(xr + j * VEC));
+    float m = hmax(mv);
+    if (tail < len)
+        m = fmax(m, xr[tail]);
+    m = group_max(red, m);
 
-    float s = 0.0f;
-    for (int c0 = t; c0 < len; c0 += BLOCK * WG) {
-        const int c1 = min(c0 + BLOCK * WG, len);
-        float b = 0.0f;
-        for (int c = c0; c < c1; c += WG) {
-            const float e = exp(xr[c] - m);
-            PASS2(e, yr + c);
+    vecf sv = (vecf)(0.0f);
+#define LD VLOAD
+#define ST VSTORE
+    for (int j0 = t; j0 < nv; j0 += BLOCK * WG) {
+        const int j1 = min(j0 + BLOCK * WG, nv);
+        vecf b = (vecf)(0.0f);
+        for (int j = j0; j < j1; j += WG) {
+            const vecf e = exp(VLOAD(xr + j * VEC) - m);
+            PASS2(e, yr + j * VEC);
             b += e;
         }
-        s += b;
+        sv += b;
     }
-    red[t] = s;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int h = WG / 2; h > 0; h >>= 1) {
-        if (t < h)
-            red[t] += red[t + h];
-        barrier(CLK_LOCAL_MEM_FENCE);
+#undef LD
+#undef ST
+    float s = hsum(sv);
+    if (tail < len) {
+        const float e = exp(xr[tail] - m);
+#define LD SLOAD
+#define ST SSTORE
+        PASS2(e, yr + tail);
+#undef LD
+#undef ST
+        s += e;
     }
-    const float k = SOFTMAX_FACTOR(red[0]);
-    for (int c = t; c < len; c += WG)
-        yr[c] = PASS3(xr + c, yr + c, m, k);
+    s = group_sum(red, s);
+
+    const float k = SOFTMAX_FACTOR(s);
+#define LD VLOAD
+#define ST VSTORE
+    for (int j = t; j < nv; j += WG)
+        VSTORE(PASS3(xr + j * VEC, yr + j * VEC, m, k), yr + j * VEC);
+#undef LD
+#undef ST
+#define LD SLOAD
+#define ST SSTORE
+    if (tail < len)
+        yr[tail] = PASS3(xr + tail, yr + tail, m, k);
+#undef LD
+#undef ST
 }

@@ -60,6 +60,7 @@ static const sm_case cases[] = {
     {"[4,127] last axis below the row kernel", 2, {4, 127}, -1, 0, 0, -8, 8, 0, 0},
     {"[4,128] last axis at the row kernel", 2, {4, 128}, -1, 0, 0, -8, 8, 0, 1},
     {"[2,3001] long odd rows in place", 2, {2, 3001}, -1, 1, 0, -8, 8, 1, 0},
+    {"[3,1007] rows with a 7-element tail, in place", 2, {3, 1007}, -1, 0, 0, -8, 8, 1, 1},
     {"[2,1000] values 50..120 (exp overflows)", 2, {2, 1000}, -1, 0, 0, 50, 120, 0, 1},
     {"[2,9,7,5] values 50..120, channel axis", 4, {2, 9, 7, 5}, 1, 0, 0, 50, 120, 0, 1},
     {"[1,9,7,5] values -120..-50, log", 4, {1, 9, 7, 5}, 1, 1, 0, -120, -50, 0, 1},
