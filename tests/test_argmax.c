@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "device/clw.h"
+#include "op_faults.h"
 #include "program/program.h"
 #include "ref/argmax_ref.h"
 
@@ -296,6 +297,44 @@ static void test_negative_table(void **state) {
     oclnn_context_destroy(ctx);
 }
 
+/* One small run for the failure sweeps: a per-pixel argmax with whole vectors and a tail. */
+static oclnn_status fault_scenario(oclnn_context *ctx, int *verified) {
+    enum { N = 2 * 5 * 27, NO = 2 * 27 };
+    int64_t dims[4] = {2, 5, 3, 9}, odims[3] = {2, 3, 9};
+    float x[N];
+    int64_t y[NO], yr[NO];
+    for (int i = 0; i < N; i++) x[i] = (float)((i * 7) % 11);
+    oclnn_argmax *op = NULL;
+    oclnn_tensor *tx = NULL, *ty = NULL;
+    oclnn_event *ev = NULL;
+    oclnn_argmax_params p;
+    oclnn_argmax_params_init(&p);
+    p.axis = 1;
+    p.keepdims = 0;
+    oclnn_status st;
+    if ((st = oclnn_argmax_create(ctx, &p, &op)) || (st = oclnn_argmax_reshape(op, 4, dims, NULL, NULL)) ||
+        (st = oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dims, &tx)) ||
+        (st = oclnn_tensor_create(ctx, OCLNN_DTYPE_I64, 3, odims, &ty)) || (st = oclnn_tensor_write(tx, 0, sizeof x, x)) ||
+        (st = oclnn_argmax_setup(op, tx, ty)) || (st = oclnn_argmax_enqueue(op, 0, &ev)) ||
+        (st = oclnn_event_wait(ev)) || (st = oclnn_tensor_read(ty, 0, sizeof y, y)))
+        goto done;
+    argmax_ref(x, yr, 2, 5, 27, 0);
+    if (memcmp(y, yr, sizeof y)) fail_msg("fault scenario: wrong indices");
+    *verified = 1;
+done:
+    oclnn_event_destroy(ev);
+    oclnn_tensor_destroy(tx);
+    oclnn_tensor_destroy(ty);
+    oclnn_argmax_destroy(op);
+    return st;
+}
+
+/* Each host allocation and each OpenCL allocation and enqueue fails in turn: clean statuses, no leaks. */
+static void test_fault_sweeps(void **state) {
+    (void)state;
+    test_op_fault_sweeps("argmax", fault_scenario, cache_dir);
+}
+
 int main(void) {
     test_print_seed(__FILE__, TEST_SEED);
     cache_dir = test_tmpdir("argmax-cache"); /* shared by the tests: each variant is compiled once */
@@ -304,6 +343,7 @@ int main(void) {
         cmocka_unit_test(test_special_values),
         cmocka_unit_test(test_prebuild_and_reshape),
         cmocka_unit_test(test_negative_table),
+        cmocka_unit_test(test_fault_sweeps),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     return r || clw_live_objects() != 0;

@@ -11,6 +11,7 @@
 #include <math.h>
 
 #include "device/clw.h"
+#include "op_faults.h"
 #include "program/program.h"
 #include "ref/lrn_ref.h"
 
@@ -265,6 +266,43 @@ static void test_negative_table(void **state) {
     oclnn_context_destroy(ctx);
 }
 
+/* One small run for the failure sweeps: AlexNet's LRN on pixels with whole vectors and a tail. */
+static oclnn_status fault_scenario(oclnn_context *ctx, int *verified) {
+    enum { N = 2 * 7 * 27 };
+    int64_t dims[4] = {2, 7, 3, 9};
+    float x[N], y[N];
+    double yr[N];
+    for (int i = 0; i < N; i++) x[i] = (float)((i * 7) % 11) - 5.0f;
+    oclnn_lrn *op = NULL;
+    oclnn_tensor *tx = NULL, *ty = NULL;
+    oclnn_event *ev = NULL;
+    oclnn_lrn_params p;
+    oclnn_lrn_params_init(&p);
+    oclnn_status st;
+    if ((st = oclnn_lrn_create(ctx, &p, &op)) || (st = oclnn_lrn_reshape(op, 4, dims)) ||
+        (st = oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dims, &tx)) ||
+        (st = oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dims, &ty)) || (st = oclnn_tensor_write(tx, 0, sizeof x, x)) ||
+        (st = oclnn_lrn_setup(op, tx, ty)) || (st = oclnn_lrn_enqueue(op, 0, &ev)) || (st = oclnn_event_wait(ev)) ||
+        (st = oclnn_tensor_read(ty, 0, sizeof y, y)))
+        goto done;
+    lrn_ref(x, yr, 2, 7, 27, p.size, p.alpha, p.beta, p.bias);
+    for (int i = 0; i < N; i++)
+        if (!(fabs(y[i] - yr[i]) <= LRN_REL * fabs(yr[i]) + LRN_ABS)) fail_msg("fault scenario: element %d is wrong", i);
+    *verified = 1;
+done:
+    oclnn_event_destroy(ev);
+    oclnn_tensor_destroy(tx);
+    oclnn_tensor_destroy(ty);
+    oclnn_lrn_destroy(op);
+    return st;
+}
+
+/* Each host allocation and each OpenCL allocation and enqueue fails in turn: clean statuses, no leaks. */
+static void test_fault_sweeps(void **state) {
+    (void)state;
+    test_op_fault_sweeps("lrn", fault_scenario, cache_dir);
+}
+
 int main(void) {
     test_print_seed(__FILE__, TEST_SEED);
     cache_dir = test_tmpdir("lrn-cache"); /* shared by the tests: each variant is compiled once */
@@ -273,6 +311,7 @@ int main(void) {
         cmocka_unit_test(test_even_window_by_hand),
         cmocka_unit_test(test_prebuild_and_reshape),
         cmocka_unit_test(test_negative_table),
+        cmocka_unit_test(test_fault_sweeps),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     return r || clw_live_objects() != 0;
