@@ -242,7 +242,8 @@ static void test_negative_table(void **state) {
     expect_status(ctx, oclnn_lrn_setup(op, tx, ty), OCLNN_STATUS_INVALID_STATE, "before reshape");
     expect_status(ctx, oclnn_lrn_enqueue(op, 0, NULL), OCLNN_STATUS_INVALID_STATE, "before reshape");
     expect_status(ctx, oclnn_lrn_reshape(op, 1, d1), OCLNN_STATUS_INVALID_SHAPE, "2 to 5 dimensions");
-    expect_status(ctx, oclnn_lrn_reshape(op, 6, d6), OCLNN_STATUS_INVALID_SHAPE, "1 to 5 dimensions");
+    expect_status(ctx, oclnn_lrn_reshape(op, 6, d6), OCLNN_STATUS_INVALID_SHAPE, "2 to 5 dimensions, got 6");
+    expect_status(ctx, oclnn_lrn_reshape(op, 4, NULL), OCLNN_STATUS_INVALID_SHAPE, "2 to 5 dimensions, got 0");
     expect_status(ctx, oclnn_lrn_reshape(op, 4, dz), OCLNN_STATUS_INVALID_SHAPE, "dimension 1 is 0");
     assert_ok(ctx, oclnn_lrn_reshape(op, 4, d4));
     expect_status(ctx, oclnn_lrn_enqueue(op, 0, NULL), OCLNN_STATUS_INVALID_STATE, "before reshape and setup");
