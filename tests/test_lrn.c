@@ -3,8 +3,9 @@
  * batches, views at offsets; a hand-computed even window; a negative table of exact statuses.
  *
  * Accuracy contract, checked on every element: |y - y_ref| <= 4e-6 * |y_ref| + 1e-7. OpenCL's pow is within
- * 16 ulp (1e-6 relative); the float square sum of at most `size` terms and alpha / size add a few ulp, which
- * beta scales. The absolute term covers outputs that are zero or nearly so.
+ * 16 ulp (1e-6 relative), the forms used for beta 0.75, 0.5 and 1 (rsqrt, sqrt, division) within a few ulp
+ * together; the float square sum of at most `size` terms and alpha / size add a few ulp, which beta scales.
+ * The absolute term covers outputs that are zero or nearly so. Cases cover every beta form.
  */
 #include "common.h"
 
@@ -36,6 +37,8 @@ static const lrn_case cases[] = {
     {"GoogLeNet norm2 [1,192,28,28] (@28 of 56)", 4, {1, 192, 28, 28}, 5, 1e-4f, 0.75f, 1.0f, 30, 0},
     {"[3,23,27,37] size 5, strong", 4, {3, 23, 27, 37}, 5, 1.0f, 0.75f, 2.0f, 2, 1},
     {"[1,23,27,37] size 3", 4, {1, 23, 27, 37}, 3, 0.5f, 0.75f, 1.0f, 2, 1},
+    {"[1,23,27,37] size 5 beta 0.6 (pow)", 4, {1, 23, 27, 37}, 5, 1.0f, 0.6f, 1.0f, 2, 1},
+    {"[1,23,27,37] size 5 beta 2.5 (pow), large t", 4, {1, 23, 27, 37}, 5, 30.0f, 2.5f, 1.0f, 30, 0},
     {"[1,23,27,37] size 4 (even)", 4, {1, 23, 27, 37}, 4, 1.0f, 0.75f, 2.0f, 2, 1},
     {"[1,23,27,37] size 2 (even)", 4, {1, 23, 27, 37}, 2, 2.0f, 0.5f, 1.0f, 2, 0},
     {"[1,23,27,37] size 1", 4, {1, 23, 27, 37}, 1, 1.0f, 1.0f, 1.0f, 2, 0},
@@ -156,7 +159,8 @@ static void test_even_window_by_hand(void **state) {
     oclnn_context_destroy(ctx);
 }
 
-/* After prebuild_all the common sizes build nothing, and a reshape to other shapes never recompiles. */
+/* After prebuild_all the common configurations (size 5 and 3 with beta 0.75, size 5 with any other beta) build
+ * nothing, and a reshape to other shapes never recompiles. */
 static void test_prebuild_and_reshape(void **state) {
     (void)state;
     const char *dir = test_tmpdir("prebuild");
@@ -164,9 +168,10 @@ static void test_prebuild_and_reshape(void **state) {
     assert_ok(warm, oclnn_context_prebuild_all(warm, NULL));
     oclnn_context_destroy(warm);
     oclnn_context *ctx = test_context(dir);
-    static const int sizes[] = {5, 3};
-    for (int s = 0; s < 2; s++) {
-        oclnn_lrn *op = make_op(ctx, sizes[s], 1e-4f, 0.75f, 1.0f);
+    static const int sizes[] = {5, 3, 5};
+    static const float betas[] = {0.75f, 0.75f, 0.6f};
+    for (int s = 0; s < 3; s++) {
+        oclnn_lrn *op = make_op(ctx, sizes[s], 1e-4f, betas[s], 1.0f);
         static const lrn_case shapes[] = {
             {"reshape [1,9,5,7]", 4, {1, 9, 5, 7}, 0, 0, 0, 0, 2, 1},
             {"reshape [2,4,3]", 3, {2, 4, 3}, 0, 0, 0, 0, 2, 1},
@@ -175,14 +180,14 @@ static void test_prebuild_and_reshape(void **state) {
             lrn_case lc = shapes[i];
             lc.size = sizes[s];
             lc.alpha = 1e-4f;
-            lc.beta = 0.75f;
+            lc.beta = betas[s];
             lc.bias = 1.0f;
             run_case(ctx, op, &lc);
         }
         oclnn_lrn_destroy(op);
         oclnn_cache_stats st;
         oclnn_context_cache_stats(ctx, &st);
-        if (st.source_builds) fail_msg("size %d built a program", sizes[s]);
+        if (st.source_builds) fail_msg("size %d beta %g built a program", sizes[s], (double)betas[s]);
     }
     oclnn_context_destroy(ctx);
 }

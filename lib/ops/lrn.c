@@ -23,6 +23,14 @@ struct oclnn_lrn {
     int state;
 };
 
+/* cl/lrn.cl's BETA_MODE: the betas with a faster exact-enough form than pow (0: none). */
+static int beta_mode(float beta) {
+    if (beta == 0.75f) return 1;
+    if (beta == 0.5f) return 2;
+    if (beta == 1.0f) return 3;
+    return 0;
+}
+
 void oclnn_lrn_params_init(oclnn_lrn_params *p) {
     if (!p) return;
     memset(p, 0, sizeof *p);
@@ -51,6 +59,7 @@ oclnn_status oclnn_lrn_create(oclnn_context *ctx, const oclnn_lrn_params *params
     oclnn_opts_init(&o);
     oclnn_opts_int(&o, "SIZE", params->size, 5);
     oclnn_opts_int(&o, "VEC", LRN_VEC, 8);
+    oclnn_opts_int(&o, "BETA_MODE", beta_mode(params->beta), 0);
     oclnn_status st = oclnn_kernel_create(ctx, OCLNN_KERNEL_LRN, o.buf, "lrn_across_channels", &op->kernel);
     if (st) {
         oclnn_lrn_destroy(op);

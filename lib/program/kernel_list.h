@@ -12,7 +12,7 @@
     X(CONV2D_DIRECT, "conv2d_direct.cl", OCLNN_CONV2D_DIRECT_VARIANTS)                                       \
     X(SOFTMAX, "softmax.cl", ";-DLOG=1")                                                                     \
     X(ARGMAX, "argmax.cl", ";-DSELECT_LAST=1")                                                               \
-    X(LRN, "lrn.cl", ";-DSIZE=3")
+    X(LRN, "lrn.cl", ";-DBETA_MODE=1;-DBETA_MODE=1 -DSIZE=3")
 
 /* The direct convolution's common configurations, written the way lib/ops/conv2d.c names them (options at
  * the file's default are left out): 1x1, 3x3 (+ residual), 3x3 s2, 3x3 d2, 5x5, 7x7 s2 stems, 1x7/7x1,
