@@ -25,8 +25,7 @@ OCLNN_API void oclnn_argmax_params_init(oclnn_argmax_params *params);
  * NaNs the first (the last with select_last_index) does. +-inf compare as usual.
  * @retval OCLNN_STATUS_INVALID_ARGUMENT for an axis outside [-5, 4], or keepdims / select_last_index not 0 or 1
  */
-OCLNN_API oclnn_status oclnn_argmax_create(oclnn_context *ctx, const oclnn_argmax_params *params,
-                                           oclnn_argmax **out);
+OCLNN_API oclnn_status oclnn_argmax_create(oclnn_context *ctx, const oclnn_argmax_params *params, oclnn_argmax **out);
 
 /**
  * Sets the input shape (1 to 5 dims) and computes the output's: the input's with dims[axis] = 1 (keepdims) or

@@ -24,11 +24,13 @@ static void sweep_host(const char *name, op_scenario_fn scenario, const char *ca
         oclnn_status st = scenario(ctx, &v);
         ta.fail_at = 0;
         if (st && st != OCLNN_STATUS_OUT_OF_HOST_MEMORY)
-            fail_msg("%s: host allocation %ld: unexpected %s: %s", name, k, oclnn_status_name(st), oclnn_last_error(ctx));
+            fail_msg("%s: host allocation %ld: unexpected %s: %s", name, k, oclnn_status_name(st),
+                     oclnn_last_error(ctx));
         if (!st && !v) fail_msg("%s: host allocation %ld: OK without a verified result", name, k);
         if (st && !oclnn_last_error(ctx)[0]) fail_msg("%s: %s without a message", name, oclnn_status_name(st));
         failures += st != OCLNN_STATUS_OK;
-        if (ta.live != live0) fail_msg("%s: host allocation %ld failed: %ld allocations leaked", name, k, ta.live - live0);
+        if (ta.live != live0)
+            fail_msg("%s: host allocation %ld failed: %ld allocations leaked", name, k, ta.live - live0);
     }
     printf("# %s: %ld host allocations, %ld failures reported\n", name, total, failures);
     assert_true(failures >= 1);
@@ -54,7 +56,8 @@ static void sweep_opencl(const char *name, op_scenario_fn scenario, const char *
         if (st && st != OCLNN_STATUS_OUT_OF_DEVICE_MEMORY && st != OCLNN_STATUS_OUT_OF_HOST_MEMORY)
             fail_msg("%s: %s call %llu: unexpected %s: %s", name, kind_name, (unsigned long long)k,
                      oclnn_status_name(st), oclnn_last_error(ctx));
-        if (!st && !v) fail_msg("%s: %s call %llu: OK without a verified result", name, kind_name, (unsigned long long)k);
+        if (!st && !v)
+            fail_msg("%s: %s call %llu: OK without a verified result", name, kind_name, (unsigned long long)k);
         failures += st != OCLNN_STATUS_OK;
         if (clw_live_objects() != live0)
             fail_msg("%s: %s call %llu failed: %lld OpenCL objects leaked", name, kind_name, (unsigned long long)k,

@@ -50,8 +50,10 @@ static const am_case cases[] = {
 static int64_t expected_out_dims(const am_case *ac, int axis, int64_t *od) {
     int64_t k = 0;
     for (int d = 0; d < ac->ndim; d++)
-        if (d != axis) od[k++] = ac->dims[d];
-        else if (ac->keepdims) od[k++] = 1;
+        if (d != axis)
+            od[k++] = ac->dims[d];
+        else if (ac->keepdims)
+            od[k++] = 1;
     return k;
 }
 
@@ -59,8 +61,10 @@ static void run_case(oclnn_context *ctx, const am_case *ac) {
     uint64_t seed = TEST_SEED ^ (uint64_t)(ac - cases + 1) * 0x9E3779B97F4A7C15ull;
     int axis = ac->axis < 0 ? ac->axis + ac->ndim : ac->axis;
     size_t outer = 1, len = (size_t)ac->dims[axis], inner = 1;
-    for (int d = 0; d < axis; d++) outer *= (size_t)ac->dims[d];
-    for (int d = axis + 1; d < ac->ndim; d++) inner *= (size_t)ac->dims[d];
+    for (int d = 0; d < axis; d++)
+        outer *= (size_t)ac->dims[d];
+    for (int d = axis + 1; d < ac->ndim; d++)
+        inner *= (size_t)ac->dims[d];
     size_t count = outer * len * inner, ocount = outer * inner;
     float *x = malloc(count * 4);
     int64_t *yr = malloc(ocount * 8), *y = malloc((ocount + 2 * PAD) * 8);
@@ -88,7 +92,8 @@ static void run_case(oclnn_context *ctx, const am_case *ac) {
     assert_ok(ctx, oclnn_tensor_view(xb, PAD * 4, OCLNN_DTYPE_F32, (size_t)ac->ndim, ac->dims, &tx));
     assert_ok(ctx, oclnn_tensor_view(yb, PAD * 8, OCLNN_DTYPE_I64, wn ? (size_t)wn : 1, wn ? want : &one, &ty));
     assert_ok(ctx, oclnn_tensor_write(tx, 0, count * 4, x));
-    for (int64_t i = 0; i < ny; i++) y[i] = SENTINEL_IDX;
+    for (int64_t i = 0; i < ny; i++)
+        y[i] = SENTINEL_IDX;
     assert_ok(ctx, oclnn_tensor_write(yb, 0, (size_t)ny * 8, y));
     assert_ok(ctx, oclnn_argmax_setup(op, tx, ty));
     assert_ok(ctx, oclnn_argmax_enqueue(op, 0, NULL));
@@ -131,14 +136,20 @@ static void test_special_values(void **state) {
     const float inf = INFINITY, nan = NAN;
     /* Each row with its answer for ties-first and ties-last. */
     const float v[R][L] = {
-        {1, 0, 3, 0, 2},          {1, nan, 3, nan, 2},           {nan, 1, 2, 3, 4},
-        {nan, nan, nan, nan, nan}, {-inf, -inf, -inf, -inf, -inf}, {inf, 5, inf, -inf, 1},
-        {-inf, -3e38f, -inf, -3e38f, -inf}, {-0.0f, 0.0f, -0.0f, -1, -2},
+        {1, 0, 3, 0, 2},
+        {1, nan, 3, nan, 2},
+        {nan, 1, 2, 3, 4},
+        {nan, nan, nan, nan, nan},
+        {-inf, -inf, -inf, -inf, -inf},
+        {inf, 5, inf, -inf, 1},
+        {-inf, -3e38f, -inf, -3e38f, -inf},
+        {-0.0f, 0.0f, -0.0f, -1, -2},
     };
     static const int64_t first[R] = {2, 1, 0, 0, 0, 0, 1, 0}, lastv[R] = {2, 3, 0, 4, 4, 2, 3, 2};
     float x[R * L], xt[L * R];
     for (int r = 0; r < R; r++)
-        for (int c = 0; c < L; c++) x[r * L + c] = xt[c * R + r] = v[r][c];
+        for (int c = 0; c < L; c++)
+            x[r * L + c] = xt[c * R + r] = v[r][c];
     for (int last = 0; last < 2; last++)
         for (int transposed = 0; transposed < 2; transposed++) {
             oclnn_argmax_params p;
@@ -193,7 +204,8 @@ static void test_prebuild_and_reshape(void **state) {
             oclnn_argmax *op;
             assert_ok(ctx, oclnn_argmax_create(ctx, &p, &op));
             static const int64_t shapes[][4] = {{1, 21, 9, 11}, {3, 5, 7, 1}, {2, 1000, 1, 1}};
-            for (int s = 0; s < 3; s++) assert_ok(ctx, oclnn_argmax_reshape(op, 4, shapes[s], NULL, NULL));
+            for (int s = 0; s < 3; s++)
+                assert_ok(ctx, oclnn_argmax_reshape(op, 4, shapes[s], NULL, NULL));
             oclnn_argmax_destroy(op);
             oclnn_cache_stats s;
             oclnn_context_cache_stats(ctx, &s);
@@ -202,14 +214,14 @@ static void test_prebuild_and_reshape(void **state) {
     oclnn_context_destroy(ctx);
 }
 
-#define expect_status(ctx, expr, want, msg)                                                                  \
-    do {                                                                                                     \
-        oclnn_status st_ = (expr);                                                                           \
-        if (st_ != (want))                                                                                   \
-            fail_msg("%s -> %s (%s), want %s", #expr, oclnn_status_name(st_), oclnn_last_error(ctx),          \
-                     oclnn_status_name(want));                                                               \
-        if (!strstr(oclnn_last_error(ctx), msg))                                                             \
-            fail_msg("%s: message '%s' lacks '%s'", #expr, oclnn_last_error(ctx), msg);                      \
+#define expect_status(ctx, expr, want, msg)                                                                            \
+    do {                                                                                                               \
+        oclnn_status st_ = (expr);                                                                                     \
+        if (st_ != (want))                                                                                             \
+            fail_msg("%s -> %s (%s), want %s", #expr, oclnn_status_name(st_), oclnn_last_error(ctx),                   \
+                     oclnn_status_name(want));                                                                         \
+        if (!strstr(oclnn_last_error(ctx), msg))                                                                       \
+            fail_msg("%s: message '%s' lacks '%s'", #expr, oclnn_last_error(ctx), msg);                                \
     } while (0)
 
 static void test_negative_table(void **state) {
@@ -265,7 +277,8 @@ static void test_negative_table(void **state) {
     expect_status(ctx, oclnn_argmax_reshape(op, 3, dz, NULL, NULL), OCLNN_STATUS_INVALID_SHAPE, "dimension 2 is -4");
     assert_ok(ctx, oclnn_argmax_reshape(op, 3, d3, NULL, NULL));
     expect_status(ctx, oclnn_argmax_enqueue(op, 0, NULL), OCLNN_STATUS_INVALID_STATE, "before reshape and setup");
-    expect_status(ctx, oclnn_argmax_setup(op, tx, tyk), OCLNN_STATUS_INVALID_SHAPE, "must have shape 2x3 (from reshape), got 2x3x1");
+    expect_status(ctx, oclnn_argmax_setup(op, tx, tyk), OCLNN_STATUS_INVALID_SHAPE,
+                  "must have shape 2x3 (from reshape), got 2x3x1");
     expect_status(ctx, oclnn_argmax_setup(op, tx, tyf), OCLNN_STATUS_INVALID_ARGUMENT, "must be i64, got f32");
     expect_status(ctx, oclnn_argmax_setup(op, tx, tyi32), OCLNN_STATUS_INVALID_ARGUMENT, "must be i64, got i32");
     expect_status(ctx, oclnn_argmax_setup(op, tx16, ty), OCLNN_STATUS_UNSUPPORTED, "must be f32, got f16");
@@ -293,7 +306,8 @@ static void test_negative_table(void **state) {
     oclnn_argmax_destroy(NULL);
     expect_status(NULL, oclnn_argmax_reshape(NULL, 3, d3, NULL, NULL), OCLNN_STATUS_INVALID_ARGUMENT, "op is NULL");
     oclnn_tensor *all[] = {tx, ty, tyk, tyf, tyi32, tx16, txi64, tmis, tfx, tfy, tbase};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) oclnn_tensor_destroy(all[i]);
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        oclnn_tensor_destroy(all[i]);
     oclnn_context_destroy(ctx);
 }
 
@@ -303,7 +317,8 @@ static oclnn_status fault_scenario(oclnn_context *ctx, int *verified) {
     int64_t dims[4] = {2, 5, 3, 9}, odims[3] = {2, 3, 9};
     float x[N];
     int64_t y[NO], yr[NO];
-    for (int i = 0; i < N; i++) x[i] = (float)((i * 7) % 11);
+    for (int i = 0; i < N; i++)
+        x[i] = (float)((i * 7) % 11);
     oclnn_argmax *op = NULL;
     oclnn_tensor *tx = NULL, *ty = NULL;
     oclnn_event *ev = NULL;
@@ -314,9 +329,10 @@ static oclnn_status fault_scenario(oclnn_context *ctx, int *verified) {
     oclnn_status st;
     if ((st = oclnn_argmax_create(ctx, &p, &op)) || (st = oclnn_argmax_reshape(op, 4, dims, NULL, NULL)) ||
         (st = oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dims, &tx)) ||
-        (st = oclnn_tensor_create(ctx, OCLNN_DTYPE_I64, 3, odims, &ty)) || (st = oclnn_tensor_write(tx, 0, sizeof x, x)) ||
-        (st = oclnn_argmax_setup(op, tx, ty)) || (st = oclnn_argmax_enqueue(op, 0, &ev)) ||
-        (st = oclnn_event_wait(ev)) || (st = oclnn_tensor_read(ty, 0, sizeof y, y)))
+        (st = oclnn_tensor_create(ctx, OCLNN_DTYPE_I64, 3, odims, &ty)) ||
+        (st = oclnn_tensor_write(tx, 0, sizeof x, x)) || (st = oclnn_argmax_setup(op, tx, ty)) ||
+        (st = oclnn_argmax_enqueue(op, 0, &ev)) || (st = oclnn_event_wait(ev)) ||
+        (st = oclnn_tensor_read(ty, 0, sizeof y, y)))
         goto done;
     argmax_ref(x, yr, 2, 5, 27, 0);
     if (memcmp(y, yr, sizeof y)) fail_msg("fault scenario: wrong indices");
@@ -339,10 +355,8 @@ int main(void) {
     test_print_seed(__FILE__, TEST_SEED);
     cache_dir = test_tmpdir("argmax-cache"); /* shared by the tests: each variant is compiled once */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_case_table),
-        cmocka_unit_test(test_special_values),
-        cmocka_unit_test(test_prebuild_and_reshape),
-        cmocka_unit_test(test_negative_table),
+        cmocka_unit_test(test_case_table),           cmocka_unit_test(test_special_values),
+        cmocka_unit_test(test_prebuild_and_reshape), cmocka_unit_test(test_negative_table),
         cmocka_unit_test(test_fault_sweeps),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,11 +58,13 @@ static double worst_ratio, worst_rel;
 static void run_case(oclnn_context *ctx, oclnn_lrn *op, const lrn_case *lc) {
     uint64_t seed = TEST_SEED ^ (uint64_t)(lc - cases + 1) * 0x9E3779B97F4A7C15ull;
     size_t n = (size_t)lc->dims[0], c = (size_t)lc->dims[1], inner = 1;
-    for (int d = 2; d < lc->ndim; d++) inner *= (size_t)lc->dims[d];
+    for (int d = 2; d < lc->ndim; d++)
+        inner *= (size_t)lc->dims[d];
     size_t count = n * c * inner;
     float *x = malloc(count * 4), *y = malloc((count + 2 * PAD) * 4);
     double *yr = malloc(count * 8);
-    for (size_t i = 0; i < count; i++) x[i] = test_rand_float(&seed, -lc->range, lc->range);
+    for (size_t i = 0; i < count; i++)
+        x[i] = test_rand_float(&seed, -lc->range, lc->range);
     lrn_ref(x, yr, n, c, inner, lc->size, lc->alpha, lc->beta, lc->bias);
 
     assert_ok(ctx, oclnn_lrn_reshape(op, (size_t)lc->ndim, lc->dims));
@@ -72,7 +74,8 @@ static void run_case(oclnn_context *ctx, oclnn_lrn *op, const lrn_case *lc) {
     assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 1, &nb, &yb));
     assert_ok(ctx, oclnn_tensor_view(xb, PAD * 4, OCLNN_DTYPE_F32, (size_t)lc->ndim, lc->dims, &tx));
     assert_ok(ctx, oclnn_tensor_view(yb, PAD * 4, OCLNN_DTYPE_F32, (size_t)lc->ndim, lc->dims, &ty));
-    for (int64_t i = 0; i < nb; i++) y[i] = SENTINEL;
+    for (int64_t i = 0; i < nb; i++)
+        y[i] = SENTINEL;
     assert_ok(ctx, oclnn_tensor_write(xb, 0, (size_t)nb * 4, y)); /* padding around the input: large values */
     assert_ok(ctx, oclnn_tensor_write(yb, 0, (size_t)nb * 4, y));
     assert_ok(ctx, oclnn_tensor_write(tx, 0, count * 4, x));
@@ -192,14 +195,14 @@ static void test_prebuild_and_reshape(void **state) {
     oclnn_context_destroy(ctx);
 }
 
-#define expect_status(ctx, expr, want, msg)                                                                  \
-    do {                                                                                                     \
-        oclnn_status st_ = (expr);                                                                           \
-        if (st_ != (want))                                                                                   \
-            fail_msg("%s -> %s (%s), want %s", #expr, oclnn_status_name(st_), oclnn_last_error(ctx),          \
-                     oclnn_status_name(want));                                                               \
-        if (!strstr(oclnn_last_error(ctx), msg))                                                             \
-            fail_msg("%s: message '%s' lacks '%s'", #expr, oclnn_last_error(ctx), msg);                      \
+#define expect_status(ctx, expr, want, msg)                                                                            \
+    do {                                                                                                               \
+        oclnn_status st_ = (expr);                                                                                     \
+        if (st_ != (want))                                                                                             \
+            fail_msg("%s -> %s (%s), want %s", #expr, oclnn_status_name(st_), oclnn_last_error(ctx),                   \
+                     oclnn_status_name(want));                                                                         \
+        if (!strstr(oclnn_last_error(ctx), msg))                                                                       \
+            fail_msg("%s: message '%s' lacks '%s'", #expr, oclnn_last_error(ctx), msg);                                \
     } while (0)
 
 static void test_negative_table(void **state) {
@@ -233,8 +236,7 @@ static void test_negative_table(void **state) {
     assert_null(op);
 
     op = make_op(ctx, 5, 1e-4f, 0.75f, 1.0f);
-    int64_t d4[4] = {1, 3, 4, 5}, d4b[4] = {1, 3, 5, 4}, d1[1] = {7}, d6[6] = {1, 1, 1, 1, 1, 1},
-            dz[4] = {1, 0, 4, 5};
+    int64_t d4[4] = {1, 3, 4, 5}, d4b[4] = {1, 3, 5, 4}, d1[1] = {7}, d6[6] = {1, 1, 1, 1, 1, 1}, dz[4] = {1, 0, 4, 5};
     int64_t nbase = 200;
     oclnn_tensor *tx, *ty, *tyb, *t16, *tbase, *tva, *tvb;
     assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, d4, &tx));
@@ -252,7 +254,8 @@ static void test_negative_table(void **state) {
     expect_status(ctx, oclnn_lrn_reshape(op, 4, dz), OCLNN_STATUS_INVALID_SHAPE, "dimension 1 is 0");
     assert_ok(ctx, oclnn_lrn_reshape(op, 4, d4));
     expect_status(ctx, oclnn_lrn_enqueue(op, 0, NULL), OCLNN_STATUS_INVALID_STATE, "before reshape and setup");
-    expect_status(ctx, oclnn_lrn_setup(op, tx, tyb), OCLNN_STATUS_INVALID_SHAPE, "must have shape 1x3x4x5 (from reshape), got 1x3x5x4");
+    expect_status(ctx, oclnn_lrn_setup(op, tx, tyb), OCLNN_STATUS_INVALID_SHAPE,
+                  "must have shape 1x3x4x5 (from reshape), got 1x3x5x4");
     expect_status(ctx, oclnn_lrn_setup(op, t16, ty), OCLNN_STATUS_UNSUPPORTED, "must be f32, got f16");
     expect_status(ctx, oclnn_lrn_setup(op, tva, tvb), OCLNN_STATUS_INVALID_ARGUMENT, "overlap");
     expect_status(ctx, oclnn_lrn_setup(op, tx, NULL), OCLNN_STATUS_INVALID_ARGUMENT, "output tensor is NULL");
@@ -268,7 +271,8 @@ static void test_negative_table(void **state) {
     oclnn_lrn_destroy(NULL);
     expect_status(NULL, oclnn_lrn_setup(NULL, tx, ty), OCLNN_STATUS_INVALID_ARGUMENT, "op is NULL");
     oclnn_tensor *all[] = {tx, ty, tyb, t16, tva, tvb, tbase};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) oclnn_tensor_destroy(all[i]);
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        oclnn_tensor_destroy(all[i]);
     oclnn_context_destroy(ctx);
 }
 
@@ -278,7 +282,8 @@ static oclnn_status fault_scenario(oclnn_context *ctx, int *verified) {
     int64_t dims[4] = {2, 7, 3, 9};
     float x[N], y[N];
     double yr[N];
-    for (int i = 0; i < N; i++) x[i] = (float)((i * 7) % 11) - 5.0f;
+    for (int i = 0; i < N; i++)
+        x[i] = (float)((i * 7) % 11) - 5.0f;
     oclnn_lrn *op = NULL;
     oclnn_tensor *tx = NULL, *ty = NULL;
     oclnn_event *ev = NULL;
@@ -287,13 +292,15 @@ static oclnn_status fault_scenario(oclnn_context *ctx, int *verified) {
     oclnn_status st;
     if ((st = oclnn_lrn_create(ctx, &p, &op)) || (st = oclnn_lrn_reshape(op, 4, dims)) ||
         (st = oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dims, &tx)) ||
-        (st = oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dims, &ty)) || (st = oclnn_tensor_write(tx, 0, sizeof x, x)) ||
-        (st = oclnn_lrn_setup(op, tx, ty)) || (st = oclnn_lrn_enqueue(op, 0, &ev)) || (st = oclnn_event_wait(ev)) ||
+        (st = oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dims, &ty)) ||
+        (st = oclnn_tensor_write(tx, 0, sizeof x, x)) || (st = oclnn_lrn_setup(op, tx, ty)) ||
+        (st = oclnn_lrn_enqueue(op, 0, &ev)) || (st = oclnn_event_wait(ev)) ||
         (st = oclnn_tensor_read(ty, 0, sizeof y, y)))
         goto done;
     lrn_ref(x, yr, 2, 7, 27, p.size, p.alpha, p.beta, p.bias);
     for (int i = 0; i < N; i++)
-        if (!(fabs(y[i] - yr[i]) <= LRN_REL * fabs(yr[i]) + LRN_ABS)) fail_msg("fault scenario: element %d is wrong", i);
+        if (!(fabs(y[i] - yr[i]) <= LRN_REL * fabs(yr[i]) + LRN_ABS))
+            fail_msg("fault scenario: element %d is wrong", i);
     *verified = 1;
 done:
     oclnn_event_destroy(ev);
@@ -313,10 +320,8 @@ int main(void) {
     test_print_seed(__FILE__, TEST_SEED);
     cache_dir = test_tmpdir("lrn-cache"); /* shared by the tests: each variant is compiled once */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_case_table),
-        cmocka_unit_test(test_even_window_by_hand),
-        cmocka_unit_test(test_prebuild_and_reshape),
-        cmocka_unit_test(test_negative_table),
+        cmocka_unit_test(test_case_table),           cmocka_unit_test(test_even_window_by_hand),
+        cmocka_unit_test(test_prebuild_and_reshape), cmocka_unit_test(test_negative_table),
         cmocka_unit_test(test_fault_sweeps),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);

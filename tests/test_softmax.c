@@ -77,7 +77,8 @@ static const sm_case cases[] = {
 static double worst_ratio[2], worst_err[2]; /* [log]: largest |err| / bound, largest |err| */
 
 static void fill(float *v, size_t n, float lo, float hi, uint64_t *seed) {
-    for (size_t i = 0; i < n; i++) v[i] = test_rand_float(seed, lo, hi);
+    for (size_t i = 0; i < n; i++)
+        v[i] = test_rand_float(seed, lo, hi);
 }
 
 static double bound_of(int log, double ref) { return log ? LSM_REL * (1 + fabs(ref)) : SM_ABS + SM_REL * fabs(ref); }
@@ -89,7 +90,8 @@ static oclnn_tensor *padded_tensor(oclnn_context *ctx, int ndim, const int64_t *
     oclnn_tensor *v;
     assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 1, &n, base));
     float *p = malloc((size_t)n * 4);
-    for (int64_t i = 0; i < n; i++) p[i] = pad;
+    for (int64_t i = 0; i < n; i++)
+        p[i] = pad;
     assert_ok(ctx, oclnn_tensor_write(*base, 0, (size_t)n * 4, p));
     free(p);
     assert_ok(ctx, oclnn_tensor_view(*base, PAD * 4, OCLNN_DTYPE_F32, (size_t)ndim, dims, &v));
@@ -101,8 +103,10 @@ static void run_case(oclnn_context *ctx, oclnn_softmax *op, const sm_case *sc) {
     /* The reference's [outer][len][inner] view, derived here independently of the library. */
     int axis = sc->axis < 0 ? sc->axis + sc->ndim : sc->axis;
     size_t outer = 1, len = (size_t)sc->dims[axis], inner = 1, count;
-    for (int d = 0; d < axis; d++) outer *= (size_t)sc->dims[d];
-    for (int d = axis + 1; d < sc->ndim; d++) inner *= (size_t)sc->dims[d];
+    for (int d = 0; d < axis; d++)
+        outer *= (size_t)sc->dims[d];
+    for (int d = axis + 1; d < sc->ndim; d++)
+        inner *= (size_t)sc->dims[d];
     if (sc->flatten) {
         len *= inner;
         inner = 1;
@@ -126,7 +130,8 @@ static void run_case(oclnn_context *ctx, oclnn_softmax *op, const sm_case *sc) {
     assert_ok(ctx, oclnn_tensor_read(sc->inplace ? xb : yb, 0, (count + 2 * PAD) * 4, y));
     float pad = sc->inplace ? -SENTINEL : SENTINEL;
     for (int i = 0; i < PAD; i++)
-        if (y[i] != pad || y[PAD + count + i] != pad) fail_msg("%s: the padding around the output was written", sc->name);
+        if (y[i] != pad || y[PAD + count + i] != pad)
+            fail_msg("%s: the padding around the output was written", sc->name);
     for (size_t i = 0; i < count; i++) {
         double got = y[PAD + i], err = fabs(got - yr[i]), bound = bound_of(sc->log, yr[i]);
         if (!(err <= bound))
@@ -185,7 +190,8 @@ static void test_reshape_never_recompiles(void **state) {
         {"reshape [3,5,7]", 3, {3, 5, 7}, 1, 0, 0, -4, 4, 0, 1},
         {"reshape [2,3,4,5,6]", 5, {2, 3, 4, 5, 6}, 1, 0, 0, -4, 4, 0, 1},
     };
-    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) run_case(ctx, op, &shapes[i]);
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
+        run_case(ctx, op, &shapes[i]);
     oclnn_context_cache_stats(ctx, &s1);
     assert_int_equal(s1.source_builds, s0.source_builds);
     assert_int_equal(s1.disk_hits, s0.disk_hits);
@@ -204,10 +210,11 @@ static void test_special_values(void **state) {
             int L = lens[li];
             int64_t dims[2] = {3, L};
             float *x = malloc((size_t)3 * L * 4), *y = malloc((size_t)3 * L * 4);
-            for (int i = 0; i < 3 * L; i++) x[i] = (float)(i % 7) - 3.0f;
-            x[0] = x[2] = -INFINITY;     /* row 0: masked entries */
-            x[L + 1] = NAN;              /* row 1: a NaN */
-            x[2 * L] = 3.0e38f;          /* row 2: a value near FLT_MAX */
+            for (int i = 0; i < 3 * L; i++)
+                x[i] = (float)(i % 7) - 3.0f;
+            x[0] = x[2] = -INFINITY; /* row 0: masked entries */
+            x[L + 1] = NAN;          /* row 1: a NaN */
+            x[2 * L] = 3.0e38f;      /* row 2: a value near FLT_MAX */
             x[2 * L + 1] = 3.0e38f;
             oclnn_tensor *tx, *ty;
             assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 2, dims, &tx));
@@ -223,7 +230,8 @@ static void test_special_values(void **state) {
             for (int i = 0; i < 3 * L; i++) {
                 int row = i / L;
                 if (row == 1) {
-                    if (!isnan(y[i])) fail_msg("L %d log %d: row with a NaN: element %d is %g", L, log, i, (double)y[i]);
+                    if (!isnan(y[i]))
+                        fail_msg("L %d log %d: row with a NaN: element %d is %g", L, log, i, (double)y[i]);
                     continue;
                 }
                 if (isinf(x[i])) {
@@ -236,7 +244,8 @@ static void test_special_values(void **state) {
                     fail_msg("L %d log %d: element %d: got %.9g want %.9g", L, log, i, (double)y[i], yr[i]);
             }
             /* Two equal maxima near FLT_MAX share the mass; nothing overflowed to inf or NaN. */
-            if (!log && fabs(y[2 * L] - 0.5) > 1e-6) fail_msg("L %d: huge values: got %g, want 0.5", L, (double)y[2 * L]);
+            if (!log && fabs(y[2 * L] - 0.5) > 1e-6)
+                fail_msg("L %d: huge values: got %g, want 0.5", L, (double)y[2 * L]);
             oclnn_softmax_destroy(op);
             oclnn_tensor_destroy(tx);
             oclnn_tensor_destroy(ty);
@@ -265,14 +274,14 @@ static void test_prebuild_covers_operator(void **state) {
     oclnn_context_destroy(ctx);
 }
 
-#define expect_status(ctx, expr, want, msg)                                                                  \
-    do {                                                                                                     \
-        oclnn_status st_ = (expr);                                                                           \
-        if (st_ != (want))                                                                                   \
-            fail_msg("%s -> %s (%s), want %s", #expr, oclnn_status_name(st_), oclnn_last_error(ctx),          \
-                     oclnn_status_name(want));                                                               \
-        if (!strstr(oclnn_last_error(ctx), msg))                                                             \
-            fail_msg("%s: message '%s' lacks '%s'", #expr, oclnn_last_error(ctx), msg);                      \
+#define expect_status(ctx, expr, want, msg)                                                                            \
+    do {                                                                                                               \
+        oclnn_status st_ = (expr);                                                                                     \
+        if (st_ != (want))                                                                                             \
+            fail_msg("%s -> %s (%s), want %s", #expr, oclnn_status_name(st_), oclnn_last_error(ctx),                   \
+                     oclnn_status_name(want));                                                                         \
+        if (!strstr(oclnn_last_error(ctx), msg))                                                                       \
+            fail_msg("%s: message '%s' lacks '%s'", #expr, oclnn_last_error(ctx), msg);                                \
     } while (0)
 
 /* Impossible or unsupported requests get their exact status and a message naming the rule. */
@@ -357,7 +366,8 @@ static void test_negative_table(void **state) {
     expect_status(NULL, oclnn_softmax_setup(NULL, tx, ty), OCLNN_STATUS_INVALID_ARGUMENT, "op is NULL");
     expect_status(NULL, oclnn_softmax_enqueue(NULL, 0, NULL), OCLNN_STATUS_INVALID_ARGUMENT, "op is NULL");
     oclnn_tensor *all[] = {tx, ty, t2, t16, ti32, tshift, tshift2, tmis, tbase};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) oclnn_tensor_destroy(all[i]);
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        oclnn_tensor_destroy(all[i]);
     oclnn_context_destroy(ctx);
 }
 
@@ -367,7 +377,8 @@ static oclnn_status fault_scenario(oclnn_context *ctx, int *verified) {
     int64_t dims[4] = {2, 5, 3, 9};
     float x[N], y[N];
     double yr[N];
-    for (int i = 0; i < N; i++) x[i] = (float)((i * 7) % 11) - 5.0f;
+    for (int i = 0; i < N; i++)
+        x[i] = (float)((i * 7) % 11) - 5.0f;
     oclnn_softmax *op = NULL;
     oclnn_tensor *tx = NULL, *ty = NULL;
     oclnn_event *ev = NULL;
@@ -377,9 +388,10 @@ static oclnn_status fault_scenario(oclnn_context *ctx, int *verified) {
     oclnn_status st;
     if ((st = oclnn_softmax_create(ctx, &p, &op)) || (st = oclnn_softmax_reshape(op, 4, dims)) ||
         (st = oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dims, &tx)) ||
-        (st = oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dims, &ty)) || (st = oclnn_tensor_write(tx, 0, sizeof x, x)) ||
-        (st = oclnn_softmax_setup(op, tx, ty)) || (st = oclnn_softmax_enqueue(op, 0, &ev)) ||
-        (st = oclnn_event_wait(ev)) || (st = oclnn_tensor_read(ty, 0, sizeof y, y)))
+        (st = oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dims, &ty)) ||
+        (st = oclnn_tensor_write(tx, 0, sizeof x, x)) || (st = oclnn_softmax_setup(op, tx, ty)) ||
+        (st = oclnn_softmax_enqueue(op, 0, &ev)) || (st = oclnn_event_wait(ev)) ||
+        (st = oclnn_tensor_read(ty, 0, sizeof y, y)))
         goto done;
     softmax_ref(x, yr, 2, 5, 27, 0);
     for (int i = 0; i < N; i++)
@@ -403,10 +415,9 @@ int main(void) {
     test_print_seed(__FILE__, TEST_SEED);
     cache_dir = test_tmpdir("softmax-cache"); /* shared by the tests: each variant is compiled once */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_case_table),          cmocka_unit_test(test_reshape_never_recompiles),
-        cmocka_unit_test(test_special_values),      cmocka_unit_test(test_prebuild_covers_operator),
-        cmocka_unit_test(test_negative_table),
-        cmocka_unit_test(test_fault_sweeps),
+        cmocka_unit_test(test_case_table),     cmocka_unit_test(test_reshape_never_recompiles),
+        cmocka_unit_test(test_special_values), cmocka_unit_test(test_prebuild_covers_operator),
+        cmocka_unit_test(test_negative_table), cmocka_unit_test(test_fault_sweeps),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     return r || clw_live_objects() != 0;

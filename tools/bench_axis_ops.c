@@ -14,13 +14,13 @@ static int cmp_double(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-#define CHECK(expr)                                                                                          \
-    do {                                                                                                     \
-        oclnn_status st_ = (expr);                                                                           \
-        if (st_) {                                                                                           \
-            fprintf(stderr, "%s: %s\n", #expr, oclnn_last_error(ctx));                                       \
-            exit(1);                                                                                         \
-        }                                                                                                    \
+#define CHECK(expr)                                                                                                    \
+    do {                                                                                                               \
+        oclnn_status st_ = (expr);                                                                                     \
+        if (st_) {                                                                                                     \
+            fprintf(stderr, "%s: %s\n", #expr, oclnn_last_error(ctx));                                                 \
+            exit(1);                                                                                                   \
+        }                                                                                                              \
     } while (0)
 
 typedef oclnn_status (*enqueue_fn)(void *op, uint32_t queue, oclnn_event **ev);
@@ -163,7 +163,8 @@ int main(int argc, char **argv) {
     printf("lrn size 5, AlexNet 1x96x55x55:                   %8.3f ms (copy %.3f ms)\n", t_lrn, c_lrn);
     oclnn_lrn_destroy(lrn);
     oclnn_tensor *all[] = {x, y, xr, yr, idx, la, lb};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) oclnn_tensor_destroy(all[i]);
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        oclnn_tensor_destroy(all[i]);
     oclnn_context_destroy(ctx);
     return 0;
 }

@@ -32,7 +32,8 @@ oclnn_status oclnn_argmax_create(oclnn_context *ctx, const oclnn_argmax_params *
     oclnn_errbuf *eb = ctx ? &ctx->err : NULL;
     if (!out) return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "argmax_create: out is NULL");
     *out = NULL;
-    if (!ctx || !params) return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "argmax_create: ctx and params must be set");
+    if (!ctx || !params)
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "argmax_create: ctx and params must be set");
     if (params->axis < -OCLNN_MAX_DIMS || params->axis >= OCLNN_MAX_DIMS)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "argmax: axis %d is outside [-%d, %d] for any tensor",
                           params->axis, OCLNN_MAX_DIMS, OCLNN_MAX_DIMS - 1);
@@ -73,8 +74,10 @@ oclnn_status oclnn_argmax_reshape(oclnn_argmax *op, size_t ndim, const int64_t *
     oclnn_axis_split(dims, ndim, axis, &op->outer, &op->len, &op->inner);
     op->out_ndim = 0;
     for (size_t d = 0; d < ndim; d++) {
-        if (d != axis) op->out_dims[op->out_ndim++] = dims[d];
-        else if (op->p.keepdims) op->out_dims[op->out_ndim++] = 1;
+        if (d != axis)
+            op->out_dims[op->out_ndim++] = dims[d];
+        else if (op->p.keepdims)
+            op->out_dims[op->out_ndim++] = 1;
     }
     oclnn_axis_launch_1d(op->ctx, op->outer * ((op->inner + ARGMAX_VEC - 1) / ARGMAX_VEC), &op->global, &op->local);
     op->state = ARGMAX_RESHAPED;

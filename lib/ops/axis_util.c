@@ -14,8 +14,10 @@ bool oclnn_axis_resolve(int32_t axis, size_t ndim, size_t *out) {
 
 void oclnn_axis_split(const int64_t *dims, size_t ndim, size_t axis, size_t *outer, size_t *len, size_t *inner) {
     size_t o = 1, i = 1;
-    for (size_t d = 0; d < axis; d++) o *= (size_t)dims[d];
-    for (size_t d = axis + 1; d < ndim; d++) i *= (size_t)dims[d];
+    for (size_t d = 0; d < axis; d++)
+        o *= (size_t)dims[d];
+    for (size_t d = axis + 1; d < ndim; d++)
+        i *= (size_t)dims[d];
     *outer = o;
     *len = (size_t)dims[axis];
     *inner = i;
@@ -43,8 +45,7 @@ static const char *shape_str(char *buf, size_t cap, size_t ndim, const int64_t *
     return buf;
 }
 
-oclnn_status oclnn_axis_check_shape(oclnn_errbuf *eb, const char *op, size_t ndim, const int64_t *dims,
-                                    size_t *count) {
+oclnn_status oclnn_axis_check_shape(oclnn_errbuf *eb, const char *op, size_t ndim, const int64_t *dims, size_t *count) {
     if (!dims || ndim < 1 || ndim > OCLNN_MAX_DIMS)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_SHAPE, "%s: the input has 1 to %d dimensions, got %zu", op,
                           OCLNN_MAX_DIMS, dims ? ndim : 0);
@@ -68,14 +69,15 @@ oclnn_status oclnn_axis_check_tensor(oclnn_errbuf *eb, const char *op, const cha
     if (t->dtype != dtype)
         return oclnn_fail(eb,
                           dtype == OCLNN_DTYPE_F32 && t->dtype == OCLNN_DTYPE_F16 ? OCLNN_STATUS_UNSUPPORTED
-                                                                                   : OCLNN_STATUS_INVALID_ARGUMENT,
+                                                                                  : OCLNN_STATUS_INVALID_ARGUMENT,
                           "%s: %s must be %s, got %s", op, what, dtype_name(dtype), dtype_name(t->dtype));
     if (t->offset % oclnn_dtype_size(dtype))
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT,
                           "%s: %s starts at byte %zu, which is not a whole number of %s elements", op, what, t->offset,
                           dtype_name(dtype));
     int same = t->ndim == ndim;
-    for (size_t d = 0; same && d < ndim; d++) same = t->dims[d] == dims[d];
+    for (size_t d = 0; same && d < ndim; d++)
+        same = t->dims[d] == dims[d];
     if (!same)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_SHAPE, "%s: %s must have shape %s (from reshape), got %s", op, what,
                           shape_str(want, sizeof want, ndim, dims), shape_str(got, sizeof got, t->ndim, t->dims));

@@ -39,7 +39,8 @@ oclnn_status oclnn_softmax_create(oclnn_context *ctx, const oclnn_softmax_params
     oclnn_errbuf *eb = ctx ? &ctx->err : NULL;
     if (!out) return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "softmax_create: out is NULL");
     *out = NULL;
-    if (!ctx || !params) return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "softmax_create: ctx and params must be set");
+    if (!ctx || !params)
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "softmax_create: ctx and params must be set");
     if (params->axis < -OCLNN_MAX_DIMS || params->axis >= OCLNN_MAX_DIMS)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "softmax: axis %d is outside [-%d, %d] for any tensor",
                           params->axis, OCLNN_MAX_DIMS, OCLNN_MAX_DIMS - 1);
@@ -78,8 +79,9 @@ oclnn_status oclnn_softmax_reshape(oclnn_softmax *op, size_t ndim, const int64_t
     oclnn_status st = oclnn_axis_check_shape(eb, "softmax", ndim, dims, &count);
     if (st) return st;
     if (!oclnn_axis_resolve(op->p.axis, ndim, &axis))
-        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "softmax: axis %d is outside [-%zu, %zu] for a %zu-D input",
-                          op->p.axis, ndim, ndim - 1, ndim);
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT,
+                          "softmax: axis %d is outside [-%zu, %zu] for a %zu-D input", op->p.axis, ndim, ndim - 1,
+                          ndim);
     op->state = SOFTMAX_CREATED; /* until the new shape is complete */
     oclnn_axis_split(dims, ndim, axis, &op->outer, &op->len, &op->inner);
     if (op->p.flatten_2d) { /* opset < 13: one row of everything from axis on */
@@ -103,14 +105,16 @@ oclnn_status oclnn_softmax_reshape(oclnn_softmax *op, size_t ndim, const int64_t
 oclnn_status oclnn_softmax_setup(oclnn_softmax *op, const oclnn_tensor *input, oclnn_tensor *output) {
     if (!op) return oclnn_fail(NULL, OCLNN_STATUS_INVALID_ARGUMENT, "softmax_setup: op is NULL");
     oclnn_errbuf *eb = &op->ctx->err;
-    if (op->state == SOFTMAX_CREATED) return oclnn_fail(eb, OCLNN_STATUS_INVALID_STATE, "softmax: setup before reshape");
+    if (op->state == SOFTMAX_CREATED)
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_STATE, "softmax: setup before reshape");
     oclnn_status st;
     if ((st = oclnn_axis_check_tensor(eb, "softmax", "input", input, OCLNN_DTYPE_F32, op->ndim, op->dims)) ||
         (st = oclnn_axis_check_tensor(eb, "softmax", "output", output, OCLNN_DTYPE_F32, op->ndim, op->dims)))
         return st;
     /* In place is safe (each element is read and written by one work-item); a shifted overlap is not. */
     if (oclnn_tensors_overlap(input, output) && input->offset != output->offset)
-        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "softmax: input and output overlap without being the same");
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT,
+                          "softmax: input and output overlap without being the same");
     op->state = SOFTMAX_RESHAPED;
     int x_off = (int)(input->offset / sizeof(float)), y_off = (int)(output->offset / sizeof(float));
     int outer = (int)op->outer, len = (int)op->len, inner = (int)op->inner;
@@ -138,8 +142,8 @@ oclnn_status oclnn_softmax_enqueue(oclnn_softmax *op, uint32_t queue, oclnn_even
     if (queue >= ctx->num_queues)
         return oclnn_fail(&ctx->err, OCLNN_STATUS_INVALID_ARGUMENT, "softmax: queue %u of %u", queue, ctx->num_queues);
     cl_event ev = NULL;
-    cl_int err = clw_EnqueueNDRangeKernel(ctx->queues[queue], op->use_rows ? op->rows : op->strided, 1,
-                                          &op->global, &op->local, 0, NULL, event ? &ev : NULL);
+    cl_int err = clw_EnqueueNDRangeKernel(ctx->queues[queue], op->use_rows ? op->rows : op->strided, 1, &op->global,
+                                          &op->local, 0, NULL, event ? &ev : NULL);
     if (err != CL_SUCCESS) return clw_fail(&ctx->err, err, "clEnqueueNDRangeKernel (softmax)");
     return event ? oclnn_event_wrap(ctx, ev, event) : OCLNN_STATUS_OK;
 }
