@@ -12,9 +12,11 @@
  *   softmax_strided  one work-item per VEC consecutive (outer, inner) positions, looping over the axis with
  *                    stride `inner` on VEC-wide vectors: the channel axis of NCHW maps (a per-pixel softmax over
  *                    C classes) loads VEC neighbouring pixels at a time, and neighbouring work-items read
- *                    neighbouring addresses. Positions past the last whole vector of a row of `inner` (and rows
- *                    with inner < VEC, such as short last-axis rows) take a scalar loop.
- *                    global = outer * ceil(inner / VEC), rounded up to the local size.
+ *                    neighbouring addresses. Positions past the last whole vector of a row of `inner` (and all
+ *                    of them when inner < VEC) take a scalar loop. global = outer * ceil(inner / VEC), rounded
+ *                    up to the local size.
+ *   softmax_short_rows  inner == 1 and short rows (class scores of [anchors, 21], say): one work-item per VEC
+ *                    rows, element c of the VEC rows forming one vector. global = ceil(outer / VEC), rounded up.
  *   softmax_rows     one work-group of WG items per row, for inner == 1 and long rows ([N, 1000] logits): the
  *                    items take the row's VEC-wide vectors in turn (then its last len % VEC elements one each),
  *                    and reduce the max and the sum through local memory. global = outer*WG, local = WG.
@@ -114,6 +116,50 @@ __kernel void softmax_strided(__global const float *x, int x_off, __global float
 #define ST SSTORE
         for (int i = 0; i < inner - i0; ++i)
             SOFTMAX_COLUMN(float, xp + i, yp + i)
+#undef LD
+#undef ST
+    }
+}
+
+/* VEC values spaced `stride` apart, as one vector, and back (through private memory, for any VEC). */
+vecf gather(__global const float *p, int stride)
+{
+    float t[VEC];
+    _Pragma("unroll") for (int k = 0; k < VEC; ++k)
+        t[k] = p[k * stride];
+    return VLOAD(t);
+}
+
+void scatter(vecf v, __global float *p, int stride)
+{
+    float t[VEC];
+    VSTORE(v, t);
+    _Pragma("unroll") for (int k = 0; k < VEC; ++k)
+        p[k * stride] = t[k];
+}
+
+/* Short rows (inner == 1): one work-item per VEC consecutive rows, whose elements c form one vector (read with a
+ * stride of len), so the exps and sums are vector operations; the last rows % VEC rows take the scalar loop. */
+__kernel void softmax_short_rows(__global const float *x, int x_off, __global float *y, int y_off, int rows,
+                                 int len)
+{
+    const int inner = 1; /* SOFTMAX_COLUMN steps along the row */
+    const int r0 = get_global_id(0) * VEC;
+    if (r0 >= rows)
+        return;
+    __global const float *xp = x + x_off + r0 * len;
+    __global float *yp = y + y_off + r0 * len;
+    if (r0 + VEC <= rows) {
+#define LD(p) gather(p, len)
+#define ST(v, p) scatter(v, p, len)
+        SOFTMAX_COLUMN(vecf, xp, yp)
+#undef LD
+#undef ST
+    } else {
+#define LD SLOAD
+#define ST SSTORE
+        for (int r = 0; r < rows - r0; ++r)
+            SOFTMAX_COLUMN(float, xp + r * len, yp + r * len)
 #undef LD
 #undef ST
     }

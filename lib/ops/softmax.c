@@ -12,19 +12,20 @@ enum { SOFTMAX_CREATED, SOFTMAX_RESHAPED, SOFTMAX_READY };
  * it, most items of a group would be idle and one work-item per row (softmax_strided) does better. */
 #define ROWS_WG 64
 #define ROWS_MIN_LEN (2 * ROWS_WG)
-/* Positions per work-item of softmax_strided (the file's default VEC: one AVX2 register). */
+/* Positions per work-item of softmax_strided, rows per work-item of softmax_short_rows (the file's default VEC:
+ * one AVX2 register of floats). */
 #define STRIDED_VEC 8
 
 struct oclnn_softmax {
     oclnn_context *ctx;
     oclnn_softmax_params p;
-    cl_kernel strided, rows;
+    cl_kernel strided, rows, short_rows;
     int rows_ok; /* the device runs softmax_rows with ROWS_WG items */
     /* Set by reshape. */
     size_t ndim;
     int64_t dims[OCLNN_MAX_DIMS];
     size_t outer, len, inner;
-    int use_rows;
+    cl_kernel kernel; /* the one of the three that serves this shape (not owned) */
     size_t global, local;
     int state;
 };
@@ -58,6 +59,7 @@ oclnn_status oclnn_softmax_create(oclnn_context *ctx, const oclnn_softmax_params
     oclnn_opts_int(&o, "WG", ROWS_WG, 64);
     oclnn_status st = oclnn_kernel_create(ctx, OCLNN_KERNEL_SOFTMAX, o.buf, "softmax_strided", &op->strided);
     if (!st) st = oclnn_kernel_create(ctx, OCLNN_KERNEL_SOFTMAX, o.buf, "softmax_rows", &op->rows);
+    if (!st) st = oclnn_kernel_create(ctx, OCLNN_KERNEL_SOFTMAX, o.buf, "softmax_short_rows", &op->short_rows);
     if (st) {
         oclnn_softmax_destroy(op);
         return st;
@@ -90,11 +92,15 @@ oclnn_status oclnn_softmax_reshape(oclnn_softmax *op, size_t ndim, const int64_t
     }
     op->ndim = ndim;
     memcpy(op->dims, dims, ndim * sizeof *dims);
-    op->use_rows = op->rows_ok && op->inner == 1 && op->len >= ROWS_MIN_LEN;
-    if (op->use_rows) {
+    if (op->inner == 1 && op->len >= ROWS_MIN_LEN && op->rows_ok) {
+        op->kernel = op->rows;
         op->local = ROWS_WG;
         op->global = op->outer * ROWS_WG;
+    } else if (op->inner == 1) {
+        op->kernel = op->short_rows;
+        oclnn_axis_launch_1d(op->ctx, (op->outer + STRIDED_VEC - 1) / STRIDED_VEC, &op->global, &op->local);
     } else {
+        op->kernel = op->strided;
         oclnn_axis_launch_1d(op->ctx, op->outer * ((op->inner + STRIDED_VEC - 1) / STRIDED_VEC), &op->global,
                              &op->local);
     }
@@ -118,7 +124,7 @@ oclnn_status oclnn_softmax_setup(oclnn_softmax *op, const oclnn_tensor *input, o
     op->state = SOFTMAX_RESHAPED;
     int x_off = (int)(input->offset / sizeof(float)), y_off = (int)(output->offset / sizeof(float));
     int outer = (int)op->outer, len = (int)op->len, inner = (int)op->inner;
-    cl_kernel k = op->use_rows ? op->rows : op->strided;
+    cl_kernel k = op->kernel;
     cl_int err = CL_SUCCESS;
     cl_uint i = 0;
     err |= clw_SetKernelArg(k, i++, sizeof(cl_mem), &input->mem);
@@ -127,7 +133,7 @@ oclnn_status oclnn_softmax_setup(oclnn_softmax *op, const oclnn_tensor *input, o
     err |= clw_SetKernelArg(k, i++, sizeof(int), &y_off);
     err |= clw_SetKernelArg(k, i++, sizeof(int), &outer);
     err |= clw_SetKernelArg(k, i++, sizeof(int), &len);
-    if (!op->use_rows) err |= clw_SetKernelArg(k, i++, sizeof(int), &inner);
+    if (k == op->strided) err |= clw_SetKernelArg(k, i++, sizeof(int), &inner);
     if (err != CL_SUCCESS) return oclnn_fail(eb, OCLNN_STATUS_OPENCL_ERROR, "softmax: clSetKernelArg failed");
     op->state = SOFTMAX_READY;
     return OCLNN_STATUS_OK;
@@ -142,8 +148,8 @@ oclnn_status oclnn_softmax_enqueue(oclnn_softmax *op, uint32_t queue, oclnn_even
     if (queue >= ctx->num_queues)
         return oclnn_fail(&ctx->err, OCLNN_STATUS_INVALID_ARGUMENT, "softmax: queue %u of %u", queue, ctx->num_queues);
     cl_event ev = NULL;
-    cl_int err = clw_EnqueueNDRangeKernel(ctx->queues[queue], op->use_rows ? op->rows : op->strided, 1, &op->global,
-                                          &op->local, 0, NULL, event ? &ev : NULL);
+    cl_int err = clw_EnqueueNDRangeKernel(ctx->queues[queue], op->kernel, 1, &op->global, &op->local, 0, NULL,
+                                          event ? &ev : NULL);
     if (err != CL_SUCCESS) return clw_fail(&ctx->err, err, "clEnqueueNDRangeKernel (softmax)");
     return event ? oclnn_event_wrap(ctx, ev, event) : OCLNN_STATUS_OK;
 }
@@ -151,6 +157,7 @@ oclnn_status oclnn_softmax_enqueue(oclnn_softmax *op, uint32_t queue, oclnn_even
 void oclnn_softmax_destroy(oclnn_softmax *op) {
     if (!op) return;
     if (op->strided) clw_ReleaseKernel(op->strided);
+    if (op->short_rows) clw_ReleaseKernel(op->short_rows);
     if (op->rows) clw_ReleaseKernel(op->rows);
     oclnn_free(op->ctx->alloc, op);
 }
