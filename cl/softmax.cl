@@ -7,6 +7,11 @@
  *   VEC   vector width: positions along `inner` per work-item of softmax_strided, and the
  *         chunk softmax_rows loads: 1, 2, 4, 8 or 16                                   (default 8)
  *   WG    work-group size of softmax_rows, a power of two (its reqd_work_group_size) (default 64)
+ *   CACHE_LEN  softmax_strided copies columns of up to this many elements (VEC-wide) into private memory and
+ *         makes its passes there: one read of x and one write of y. On CPUs the passes over a column
+ *         otherwise re-read lines `inner` floats apart, which map to one cache set (a stride of 2^20
+ *         bytes for 512x512 maps) and are evicted between passes. 0 turns it off (GPUs, where
+ *         the array would spill from registers)                                    (default 64)
  *
  * Kernels (shapes are arguments, so one program serves every shape):
  *   softmax_strided  one work-item per VEC consecutive (outer, inner) positions, looping over the axis with
@@ -37,6 +42,9 @@
 #endif
 #ifndef WG
 #define WG 64
+#endif
+#ifndef CACHE_LEN
+#define CACHE_LEN 64
 #endif
 
 #if (WG & (WG - 1)) != 0 || WG < 1
@@ -105,6 +113,38 @@ __kernel void softmax_strided(__global const float *x, int x_off, __global float
     const int base = o * len * inner + i0;
     __global const float *xp = x + x_off + base;
     __global float *yp = y + y_off + base;
+#if CACHE_LEN > 0
+    if (i0 + VEC <= inner && len <= CACHE_LEN) {
+        /* One read of x and one write of y: the passes run on the private copy. */
+        vecf v[CACHE_LEN];
+        vecf m = VLOAD(xp);
+        for (int c = 0; c < len; ++c) {
+            v[c] = VLOAD(xp + c * inner);
+            m = fmax(m, v[c]);
+        }
+        vecf s = (vecf)(0.0f);
+        for (int c0 = 0; c0 < len; c0 += BLOCK) {
+            const int c1 = min(c0 + BLOCK, len);
+            vecf b = (vecf)(0.0f);
+            for (int c = c0; c < c1; ++c) {
+                const vecf e = exp(v[c] - m);
+#if !LOG
+                v[c] = e;
+#endif
+                b += e;
+            }
+            s += b;
+        }
+        const vecf k = SOFTMAX_FACTOR(s);
+        for (int c = 0; c < len; ++c)
+#if LOG
+            VSTORE((v[c] - m) - k, yp + c * inner);
+#else
+            VSTORE(v[c] * k, yp + c * inner);
+#endif
+        return;
+    }
+#endif
     if (i0 + VEC <= inner) {
 #define LD VLOAD
 #define ST VSTORE

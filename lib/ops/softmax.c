@@ -15,6 +15,8 @@ enum { SOFTMAX_CREATED, SOFTMAX_RESHAPED, SOFTMAX_READY };
 /* Positions per work-item of softmax_strided, rows per work-item of softmax_short_rows (the file's default VEC:
  * one AVX2 register of floats). */
 #define STRIDED_VEC 8
+/* Longest axis softmax_strided keeps in private memory on CPUs (cl/softmax.cl's CACHE_LEN default). */
+#define STRIDED_CACHE_LEN 64
 
 struct oclnn_softmax {
     oclnn_context *ctx;
@@ -57,6 +59,8 @@ oclnn_status oclnn_softmax_create(oclnn_context *ctx, const oclnn_softmax_params
     oclnn_opts_int(&o, "LOG", params->log, 0);
     oclnn_opts_int(&o, "VEC", STRIDED_VEC, 8);
     oclnn_opts_int(&o, "WG", ROWS_WG, 64);
+    /* Private column copies help CPUs (cache-set conflicts between passes) and would spill on GPUs. */
+    oclnn_opts_int(&o, "CACHE_LEN", ctx->info.type == OCLNN_DEVICE_TYPE_CPU ? STRIDED_CACHE_LEN : 0, 64);
     oclnn_status st = oclnn_kernel_create(ctx, OCLNN_KERNEL_SOFTMAX, o.buf, "softmax_strided", &op->strided);
     if (!st) st = oclnn_kernel_create(ctx, OCLNN_KERNEL_SOFTMAX, o.buf, "softmax_rows", &op->rows);
     if (!st) st = oclnn_kernel_create(ctx, OCLNN_KERNEL_SOFTMAX, o.buf, "softmax_short_rows", &op->short_rows);

@@ -10,7 +10,7 @@
 #define OCLNN_KERNEL_LIST(X)                                                                                 \
     X(TENSOR_UTIL, "tensor_util.cl", "")                                                                     \
     X(CONV2D_DIRECT, "conv2d_direct.cl", OCLNN_CONV2D_DIRECT_VARIANTS)                                       \
-    X(SOFTMAX, "softmax.cl", ";-DLOG=1")                                                                     \
+    X(SOFTMAX, "softmax.cl", ";-DLOG=1;-DCACHE_LEN=0;-DCACHE_LEN=0 -DLOG=1")                                                                     \
     X(ARGMAX, "argmax.cl", ";-DSELECT_LAST=1")                                                               \
     X(LRN, "lrn.cl", ";-DBETA_MODE=1;-DBETA_MODE=1 -DSIZE=3")
 
