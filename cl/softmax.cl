@@ -4,8 +4,8 @@
  * -D options, all optional:
  *   LOG   0: Softmax     y = exp(x - m) / s                                          (default 0)
  *         1: LogSoftmax  y = (x - m) - log(s),   with s = sum over the axis of exp(x - m)
- *   VEC   vector width: positions along `inner` per work-item of softmax_strided, and the
- *         chunk softmax_rows loads: 1, 2, 4, 8 or 16                                   (default 8)
+ *   VEC   vector width: positions along `inner` per work-item of softmax_strided, rows per
+ *         work-item of softmax_short_rows, the chunk softmax_rows loads: 1, 2, 4, 8 or 16  (default 8)
  *   WG    work-group size of softmax_rows, a power of two (its reqd_work_group_size) (default 64)
  *   CACHE_LEN  softmax_strided copies columns of up to this many elements (VEC-wide) into private memory and
  *         makes its passes there: one read of x and one write of y. On CPUs the passes over a column
@@ -25,7 +25,7 @@
  *   softmax_rows     one work-group of WG items per row, for inner == 1 and long rows ([N, 1000] logits): the
  *                    items take the row's VEC-wide vectors in turn (then its last len % VEC elements one each),
  *                    and reduce the max and the sum through local memory. global = outer*WG, local = WG.
- * Both make three passes over the axis (max; exp and sum; write), and y may be x itself (in place): each element
+ * All make three passes over the axis (max; exp and sum; write), and y may be x itself (in place): each element
  * is read and written by the same work-item only.
  * Sums are accumulated in blocks of BLOCK terms, so the float rounding error of s grows with BLOCK + len/BLOCK
  * rather than with len.
