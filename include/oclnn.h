@@ -208,6 +208,8 @@ OCLNN_API oclnn_status oclnn_context_prebuild_all(oclnn_context *ctx, size_t *bu
 typedef enum oclnn_dtype {
     OCLNN_DTYPE_F32 = 0,
     OCLNN_DTYPE_F16 = 1, /**< reserved: tensors can be made, no operator accepts it yet */
+    OCLNN_DTYPE_I32 = 2, /**< 32-bit signed integers */
+    OCLNN_DTYPE_I64 = 3, /**< 64-bit signed integers: indices as ONNX writes them (ArgMax) */
 } oclnn_dtype;
 
 #define OCLNN_MAX_DIMS 5

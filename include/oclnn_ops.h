@@ -117,5 +117,8 @@ OCLNN_API void oclnn_conv2d_destroy(oclnn_conv2d *op);
 /* Operator families with a header of their own. */
 #include "oclnn_pool.h"
 #include "oclnn_gemm.h"
+#include "oclnn_argmax.h"
+#include "oclnn_lrn.h"
+#include "oclnn_softmax.h"
 
 #endif

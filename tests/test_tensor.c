@@ -54,6 +54,13 @@ static void test_shapes(void **state) {
     assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F16, 1, d3, &t));
     assert_int_equal(oclnn_tensor_nbytes(t), 14);
     oclnn_tensor_destroy(t);
+    /* Integer tensors (ArgMax writes int64 indices): 4 and 8 bytes an element. */
+    assert_int_equal(oclnn_dtype_size(OCLNN_DTYPE_I32), 4);
+    assert_int_equal(oclnn_dtype_size(OCLNN_DTYPE_I64), 8);
+    assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_I64, 1, d3, &t));
+    assert_int_equal(oclnn_tensor_nbytes(t), 56);
+    assert_int_equal(oclnn_tensor_dtype(t), OCLNN_DTYPE_I64);
+    oclnn_tensor_destroy(t);
     assert_int_equal(oclnn_tensor_create(ctx, (oclnn_dtype)7, 1, d3, &t), OCLNN_STATUS_INVALID_ARGUMENT);
     oclnn_context_destroy(ctx);
 }

@@ -7,6 +7,8 @@ size_t oclnn_dtype_size(oclnn_dtype dtype) {
     switch (dtype) {
     case OCLNN_DTYPE_F32: return 4;
     case OCLNN_DTYPE_F16: return 2;
+    case OCLNN_DTYPE_I32: return 4;
+    case OCLNN_DTYPE_I64: return 8;
     default: return 0;
     }
 }

@@ -25,10 +25,6 @@ static const conv2d_algorithm *find_algorithm(oclnn_conv_algo a) {
     return NULL;
 }
 
-void oclnn_opts_int(oclnn_opts *o, const char *name, long v, long dflt) {
-    if (v != dflt) oclnn_opts_add(o, "-D%s=%ld", name, v);
-}
-
 void oclnn_conv2d_epilogue_options(const oclnn_conv2d *op, oclnn_opts *o) {
     const oclnn_conv2d_params *p = &op->p;
     oclnn_opts_int(o, "HAS_BIAS", op->has_bias, 0);
@@ -165,7 +161,7 @@ static oclnn_status choose_algo(oclnn_context *ctx, const oclnn_conv2d_params *p
         return OCLNN_STATUS_OK;
     }
     /* 1x1, stride 1, unpadded, one group: one GEMM per image on the input as it lies. Measured on POCL 3.1 (2-core
-     * AVX2 EPYC, shared and loaded, load average ~10; tools/oclnn-bench-gemm, medians of 20-30 runs, ReLU + bias):
+     * AVX2 EPYC, shared and loaded, load average ~10; bench/bench_gemm.c, medians of 20-30 runs, ReLU + bias):
      * 256->64 @56 gemm 1.41 vs direct 4.27 ms and 2.01 vs 2.20 ms; 512->128 @28 gemm 1.28 vs 1.71 ms and 7.69 vs
      * 11.09 ms; 64->256 @56 2.06 vs 7.98 ms and a tie (12.05 vs 11.99). A 3x3 via im2col was 2x slower than direct,
      * so everything else stays direct. */

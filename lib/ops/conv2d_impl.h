@@ -46,9 +46,6 @@ extern const conv2d_algorithm oclnn_conv2d_winograd2x2_algorithm;
 extern const conv2d_algorithm oclnn_conv2d_winograd4x4_algorithm;
 extern const conv2d_algorithm oclnn_conv2d_gemm_algorithm;
 
-/* Adds -DNAME=v unless v is the .cl file's default, so equal configurations share one cache key and the
- * registry's variant list can name configurations the way the operators do. */
-void oclnn_opts_int(oclnn_opts *o, const char *name, long v, long dflt);
 /* The fused epilogue's options (ACT, ACT_ALPHA, ACT_BETA, HAS_BIAS, HAS_RESIDUAL, RESIDUAL_AFTER_ACT), which every
  * conv kernel file spells the same way. */
 void oclnn_conv2d_epilogue_options(const oclnn_conv2d *op, oclnn_opts *o);

@@ -72,7 +72,7 @@ oclnn_status oclnn_gemm_choose_backend(oclnn_context *ctx, int requested, int *u
         *use_clblast = strcasecmp(env, "clblast") == 0;
         return OCLNN_STATUS_OK;
     }
-    /* Measured on POCL 3.1 (2-core AVX2, tools/oclnn-bench-gemm): our kernel 10-30x CLBlast 1.5.3 on a 512 SGEMM
+    /* Measured on POCL 3.1 (2-core AVX2, bench/bench_gemm.c): our kernel 10-30x CLBlast 1.5.3 on a 512 SGEMM
      * and on FC layers, and CLBlast's first call compiles for seconds (47 s with POCL's cache cold). On GPUs CLBlast's tuned, work-group-cooperative kernels are the better bet. */
     *use_clblast = ctx->info.type != OCLNN_DEVICE_TYPE_CPU;
     return OCLNN_STATUS_OK;

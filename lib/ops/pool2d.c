@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "ops/conv2d_impl.h" /* oclnn_opts_int */
+#include "program/program.h"
 
 enum { POOL_CREATED, POOL_RESHAPED, POOL_READY };
 

@@ -12,7 +12,10 @@
     X(CONV2D_DIRECT, "conv2d_direct.cl", OCLNN_CONV2D_DIRECT_VARIANTS)                                     \
     X(POOL2D, "pool2d.cl", OCLNN_POOL2D_VARIANTS)                                                         \
     X(CONV2D_WINOGRAD, "conv2d_winograd.cl", OCLNN_CONV2D_WINOGRAD_VARIANTS)                               \
-    X(GEMM, "gemm.cl", OCLNN_GEMM_VARIANTS)
+    X(GEMM, "gemm.cl", OCLNN_GEMM_VARIANTS)                                                                \
+    X(SOFTMAX, "softmax.cl", ";-DLOG=1;-DCACHE_LEN=0;-DCACHE_LEN=0 -DLOG=1")                               \
+    X(ARGMAX, "argmax.cl", ";-DSELECT_LAST=1")                                                             \
+    X(LRN, "lrn.cl", ";-DBETA_MODE=1;-DBETA_MODE=1 -DSIZE=3")
 
 /* The direct convolution's common configurations, written the way lib/ops/conv2d.c names them (options at
  * the file's default are left out): 1x1, 3x3 (+ residual), 3x3 s2, 3x3 d2, 5x5, 7x7 s2 stems, 1x7/7x1,

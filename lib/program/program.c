@@ -31,6 +31,10 @@ void oclnn_opts_add(oclnn_opts *o, const char *fmt, ...) {
     o->len += (size_t)n;
 }
 
+void oclnn_opts_int(oclnn_opts *o, const char *name, long v, long dflt) {
+    if (v != dflt) oclnn_opts_add(o, "-D%s=%ld", name, v);
+}
+
 /* Length of the "-DNAME" part of an option, so "-DX=1" and "-DX=2" compare as the same name. */
 static size_t opt_name_len(const char *s, size_t n) {
     if (n > 2 && s[0] == '-' && s[1] == 'D') {

@@ -17,6 +17,10 @@ typedef struct oclnn_opts {
 void oclnn_opts_init(oclnn_opts *o);
 void oclnn_opts_add(oclnn_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Adds -DNAME=v unless v is the .cl file's default, so equal configurations share one cache key and the
+ * registry's variant list can name configurations the way the operators do. */
+void oclnn_opts_int(oclnn_opts *o, const char *name, long v, long dflt);
+
 /* Sorts and de-duplicates whitespace-separated options ("-DB=1 -DA=2 -DA=2" -> "-DA=2 -DB=1"), so that equal
  * option sets give one cache key. A later "-DX=" replaces an earlier one of the same name. Returns false when
  * @p cap is too small. */

@@ -1,6 +1,6 @@
-/* oclnn-bench-gemm.c - timings behind the GEMM choices: CLBlast's first call in a process, a square SGEMM (ours vs
+/* bench_gemm.c - timings behind the GEMM choices: CLBlast's first call in a process, a square SGEMM (ours vs
  * CLBlast), the VGG fc6 GEMV in GB/s of weights streamed, and a 1x1 conv (direct vs gemm). Public API only;
- * medians of wall-clock enqueue + finish over --runs runs after a warm-up. Usage: oclnn-bench-gemm [runs] [size]
+ * medians of wall-clock enqueue + finish over --runs runs after a warm-up. Usage: bench-gemm [runs] [size]
  */
 #include <stdio.h>
 #include <stdlib.h>
