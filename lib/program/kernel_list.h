@@ -9,7 +9,8 @@
 
 #define OCLNN_KERNEL_LIST(X)                                                                                 \
     X(TENSOR_UTIL, "tensor_util.cl", "")                                                                     \
-    X(CONV2D_DIRECT, "conv2d_direct.cl", OCLNN_CONV2D_DIRECT_VARIANTS)
+    X(CONV2D_DIRECT, "conv2d_direct.cl", OCLNN_CONV2D_DIRECT_VARIANTS)                                       \
+    X(ELTWISE, "eltwise.cl", OCLNN_ELTWISE_VARIANTS)
 
 /* The direct convolution's common configurations, written the way lib/ops/conv2d.c names them (options at
  * the file's default are left out): 1x1, 3x3 (+ residual), 3x3 s2, 3x3 d2, 5x5, 7x7 s2 stems, 1x7/7x1,
@@ -27,6 +28,12 @@
     "-DHAS_BIAS=1 -DKH=7 -DKW=1;"                                                                            \
     "-DACT=1 -DHAS_BIAS=1 -DKH=11 -DKW=11 -DSH=4 -DSW=4;"                                                    \
     "-DACT=1 -DHAS_BIAS=1 -DOC_TILE=1 -DOW_TILE=8"
+
+/* The elementwise programs as lib/ops/eltwise.c and batchnorm.c name them: Identity needs none; every activation
+ * alone (unary, BatchNorm + act, Add + act); every binary op, and PRelu (OP=6), without one. */
+#define OCLNN_ELTWISE_VARIANTS                                                                               \
+    ";-DACT=1;-DACT=2;-DACT=3;-DACT=4;-DACT=5;-DACT=6;-DACT=7;"                                              \
+    "-DOP=1;-DOP=2;-DOP=3;-DOP=4;-DOP=5;-DOP=6"
 
 typedef enum oclnn_kernel_id {
 #define X(id, file, variants) OCLNN_KERNEL_##id,
