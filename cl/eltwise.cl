@@ -13,7 +13,7 @@
  *   VEC     float vector width of the contiguous paths: 1, 2, 4, 8 or 16                  (default 8)
  *   UNROLL  vectors per work-item                                                          (default 4)
  *
- * Layout of the contiguous kernels: work-group g owns the block of get_local_size(0) * VEC * UNROLL
+ * Layout of eltwise_unary and eltwise_binary_same: work-group g owns the block of get_local_size(0) * VEC * UNROLL
  * consecutive elements starting at g times that; work-item l of it handles vectors l, l + lsize, ... of the
  * block. Neighbouring work-items touch neighbouring vectors (coalesced on GPUs), and a CPU driver that runs the
  * work-items of a group in a loop still streams through one contiguous block. A block that overhangs the end
@@ -164,33 +164,44 @@ __kernel void eltwise_binary_same(__global const float *a, int a_off, __global c
 /* One operand x has the output's shape, the other v is constant over runs of L consecutive output elements:
  * element t of the whole output (t = n * E + i) uses v[(t / L) % M]. That covers a scalar (M = 1), a
  * per-channel vector [C,1,1] (L = H*W, M = C), an SE-block scale [N,C,1,1] (M = N*C) and a row [W] (L = 1).
- * swap = 0: y = act(x op v); swap = 1: y = act(v op x) (x is then the second ONNX input).
- * A vector of VEC elements shares one v value when L % VEC == 0; otherwise the path is scalar. */
+ * The host keeps L a divisor of E. swap = 0: y = act(x op v); swap = 1: y = act(v op x) (x is then the second
+ * ONNX input). Unlike the kernels above, a work-item handles VEC * UNROLL CONSECUTIVE elements, so that it
+ * divides once to find its run and then steps through runs by counting: integer division per vector cost more
+ * than the memory traffic on CPUs. A vector of VEC elements shares one v value when L % VEC == 0; otherwise the
+ * path is scalar. */
 __kernel void eltwise_binary_rows(__global const float *x, int x_off, __global const float *v, int v_off, int L,
                                   int M, int swap, __global float *y, int y_off, int y_bs, int E, float alpha,
                                   float beta) {
-    BLOCK_SETUP(E)
     const int n = (int)get_global_id(1);
+    const int i0 = (int)get_global_id(0) * (VEC * UNROLL);
+    if (i0 >= E) return;
     x += x_off + n * E;
     v += v_off;
     y += y_off + n * y_bs;
-    const int t0 = n * E;
-    if (full && L % VEC == 0) {
+    const int t0 = n * E + i0;
+    int q = t0 / L, r = t0 - q * L, c = q % M;
+    if (i0 + VEC * UNROLL <= E && L % VEC == 0) {
         for (int u = 0; u < UNROLL; ++u) {
-            const int i = first + u * vstride;
+            const int i = i0 + u * VEC;
             const VT xv = VLOAD(x + i);
-            const VT vv = (VT)(v[((t0 + i) / L) % M]);
+            const VT vv = (VT)(v[c]);
             VSTORE(ACT_V(swap ? OP_V(vv, xv) : OP_V(xv, vv)), y + i);
+            r += VEC;
+            if (r == L) {
+                r = 0;
+                c = c + 1 == M ? 0 : c + 1;
+            }
         }
     } else {
-        for (int u = 0; u < UNROLL; ++u)
-            for (int j = 0; j < VEC; ++j) {
-                const int i = first + u * vstride + j;
-                if (i < E) {
-                    const float vs = v[((t0 + i) / L) % M];
-                    y[i] = ACT_S(swap ? OP_S(vs, x[i]) : OP_S(x[i], vs));
-                }
+        const int ie = min(i0 + VEC * UNROLL, E);
+        for (int i = i0; i < ie; ++i) {
+            const float vs = v[c];
+            y[i] = ACT_S(swap ? OP_S(vs, x[i]) : OP_S(x[i], vs));
+            if (++r == L) {
+                r = 0;
+                c = c + 1 == M ? 0 : c + 1;
             }
+        }
     }
 }
 
@@ -217,26 +228,33 @@ __kernel void eltwise_binary_bcast(__global const float *a, int a_off, __global 
 }
 
 /* y[t] = act(ab[2c] * x[t] + ab[2c+1]) with c = (t / L) % M: a folded BatchNormalization (scale and shift
- * interleaved per channel), L = spatial size, M = channels, E = all elements. In place is allowed. */
+ * interleaved per channel), L = spatial size, M = channels, E = all elements. In place is allowed. Work-items
+ * handle consecutive elements and count through channels, as eltwise_binary_rows does. */
 __kernel void eltwise_scale_shift(__global const float *x, int x_off, __global const float *ab, int L, int M,
                                   __global float *y, int y_off, int E, float alpha, float beta) {
-    BLOCK_SETUP(E)
+    const int i0 = (int)get_global_id(0) * (VEC * UNROLL);
+    if (i0 >= E) return;
     x += x_off;
     y += y_off;
-    if (full && L % VEC == 0) {
+    int q = i0 / L, r = i0 - q * L, c = q % M;
+    if (i0 + VEC * UNROLL <= E && L % VEC == 0) {
         for (int u = 0; u < UNROLL; ++u) {
-            const int i = first + u * vstride;
-            const int c = (i / L) % M;
+            const int i = i0 + u * VEC;
             VSTORE(ACT_V(ab[2 * c] * VLOAD(x + i) + ab[2 * c + 1]), y + i);
+            r += VEC;
+            if (r == L) {
+                r = 0;
+                c = c + 1 == M ? 0 : c + 1;
+            }
         }
     } else {
-        for (int u = 0; u < UNROLL; ++u)
-            for (int j = 0; j < VEC; ++j) {
-                const int i = first + u * vstride + j;
-                if (i < E) {
-                    const int c = (i / L) % M;
-                    y[i] = ACT_S(ab[2 * c] * x[i] + ab[2 * c + 1]);
-                }
+        const int ie = min(i0 + VEC * UNROLL, E);
+        for (int i = i0; i < ie; ++i) {
+            y[i] = ACT_S(ab[2 * c] * x[i] + ab[2 * c + 1]);
+            if (++r == L) {
+                r = 0;
+                c = c + 1 == M ? 0 : c + 1;
             }
+        }
     }
 }
