@@ -120,5 +120,6 @@ OCLNN_API void oclnn_conv2d_destroy(oclnn_conv2d *op);
 #include "oclnn_argmax.h"
 #include "oclnn_lrn.h"
 #include "oclnn_softmax.h"
+#include "oclnn_eltwise.h"
 
 #endif

@@ -60,6 +60,8 @@ static const conv_case cases[] = {
     {"depthwise x2 mult", 1, 8, 15, 17, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 8, 0, 1, 0, 0, 0, 0, 0, 0},
     {"leaky relu", 1, 5, 13, 17, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 2, 0.1f, 0, 0, 0, 0},
     {"relu6 clip", 1, 5, 13, 17, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 3, 0, 6, 0, 0, 0},
+    {"clip 0..+inf (Clip with min only)", 1, 5, 13, 17, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 3, 0, INFINITY, 0, 0, 0},
+    {"clip -inf..0.25", 1, 5, 13, 17, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 3, -INFINITY, 0.25f, 0, 0, 0},
     {"clip -0.5..0.5", 1, 5, 13, 17, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 3, -0.5f, 0.5f, 0, 0, 0},
     {"sigmoid", 1, 5, 13, 17, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 4, 0, 0, 0, 0, 0},
     {"tanh", 1, 5, 13, 17, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 5, 0, 0, 0, 0, 0},
@@ -353,6 +355,8 @@ static void test_negative_table(void **state) {
         {"kernel 65", "kernel", 3, 65, OCLNN_STATUS_UNSUPPORTED},
         {"activation 99", "activation", 4, 99, OCLNN_STATUS_INVALID_ARGUMENT},
         {"clip min > max", "Clip", 5, 0, OCLNN_STATUS_INVALID_ARGUMENT},
+        {"clip min NaN", "Clip", 5, 1, OCLNN_STATUS_INVALID_ARGUMENT},
+        {"leaky relu alpha NaN", "NaN", 5, 2, OCLNN_STATUS_INVALID_ARGUMENT},
         {"weights too short", "weights have", 6, 6 * 4 * 9 - 1, OCLNN_STATUS_INVALID_ARGUMENT},
         {"weights too long", "weights have", 6, 6 * 4 * 9 + 1, OCLNN_STATUS_INVALID_ARGUMENT},
         {"bias count", "bias has", 7, 3, OCLNN_STATUS_INVALID_ARGUMENT},
@@ -367,8 +371,8 @@ static void test_negative_table(void **state) {
         case 3: p.kernel_w = bad[i].value; break;
         case 4: p.activation = (oclnn_activation)bad[i].value; break;
         case 5:
-            p.activation = OCLNN_ACTIVATION_CLIP;
-            p.activation_alpha = 1;
+            p.activation = bad[i].value == 2 ? OCLNN_ACTIVATION_LEAKY_RELU : OCLNN_ACTIVATION_CLIP;
+            p.activation_alpha = bad[i].value ? NAN : 1;
             p.activation_beta = -1;
             break;
         case 6: nw = (size_t)bad[i].value; break;

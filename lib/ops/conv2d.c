@@ -2,6 +2,7 @@
  * algorithm choice, and the lifecycle create -> reshape -> setup -> enqueue -> destroy.
  * Each algorithm implements lib/ops/conv2d_impl.h in a file of its own (conv2d_direct.c, ...).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,9 +34,8 @@ void oclnn_conv2d_epilogue_options(const oclnn_conv2d *op, oclnn_opts *o) {
     oclnn_opts_int(o, "ACT", p->activation, 0);
     if (p->activation == OCLNN_ACTIVATION_LEAKY_RELU || p->activation == OCLNN_ACTIVATION_CLIP ||
         p->activation == OCLNN_ACTIVATION_HARD_SIGMOID) {
-        /* %.9e round-trips a float exactly and is a valid OpenCL C literal with the f suffix. */
-        oclnn_opts_add(o, "-DACT_ALPHA=%.9ef", (double)p->activation_alpha);
-        oclnn_opts_add(o, "-DACT_BETA=%.9ef", (double)p->activation_beta);
+        oclnn_opts_float(o, "ACT_ALPHA", p->activation_alpha);
+        oclnn_opts_float(o, "ACT_BETA", p->activation_beta);
     }
 }
 
@@ -92,6 +92,9 @@ static oclnn_status validate(oclnn_errbuf *eb, const oclnn_conv2d_params *p) {
     if ((unsigned)p->activation > OCLNN_ACTIVATION_HARD_SWISH || (unsigned)p->residual > OCLNN_RESIDUAL_AFTER_ACTIVATION ||
         (unsigned)p->auto_pad > OCLNN_AUTO_PAD_VALID || (unsigned)p->algo >= OCLNN_CONV_ALGO_COUNT_)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d: activation, residual, auto_pad or algo out of range");
+    if ((p->activation == OCLNN_ACTIVATION_LEAKY_RELU || p->activation == OCLNN_ACTIVATION_HARD_SIGMOID) &&
+        (isnan(p->activation_alpha) || isnan(p->activation_beta)))
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d: activation parameters must not be NaN");
     if (p->activation == OCLNN_ACTIVATION_CLIP && !(p->activation_alpha <= p->activation_beta))
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d: Clip needs min (%g) <= max (%g)",
                           (double)p->activation_alpha, (double)p->activation_beta);

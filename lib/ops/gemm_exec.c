@@ -27,8 +27,8 @@ static void epilogue_options(const gemm_kcfg *c, oclnn_opts *o) {
     if (c->act == OCLNN_ACTIVATION_LEAKY_RELU || c->act == OCLNN_ACTIVATION_CLIP ||
         c->act == OCLNN_ACTIVATION_HARD_SIGMOID) {
         /* %.9e round-trips a float exactly and is a valid OpenCL C literal with the f suffix. */
-        oclnn_opts_add(o, "-DACT_ALPHA=%.9ef", (double)c->act_alpha);
-        oclnn_opts_add(o, "-DACT_BETA=%.9ef", (double)c->act_beta);
+        oclnn_opts_float(o, "ACT_ALPHA", c->act_alpha);
+        oclnn_opts_float(o, "ACT_BETA", c->act_beta);
     }
 }
 

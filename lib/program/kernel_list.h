@@ -15,7 +15,8 @@
     X(GEMM, "gemm.cl", OCLNN_GEMM_VARIANTS)                                                                \
     X(SOFTMAX, "softmax.cl", ";-DLOG=1;-DCACHE_LEN=0;-DCACHE_LEN=0 -DLOG=1")                               \
     X(ARGMAX, "argmax.cl", ";-DSELECT_LAST=1")                                                             \
-    X(LRN, "lrn.cl", ";-DBETA_MODE=1;-DBETA_MODE=1 -DSIZE=3")
+    X(LRN, "lrn.cl", ";-DBETA_MODE=1;-DBETA_MODE=1 -DSIZE=3")                                          \
+    X(ELTWISE, "eltwise.cl", OCLNN_ELTWISE_VARIANTS)
 
 /* The direct convolution's common configurations, written the way lib/ops/conv2d.c names them (options at
  * the file's default are left out): 1x1, 3x3 (+ residual), 3x3 s2, 3x3 d2, 5x5, 7x7 s2 stems, 1x7/7x1,
@@ -67,6 +68,11 @@
     "-DACT=1 -DA_PACKED=1 -DHAS_C=1;"                                                                        \
     "-DACT=1 -DA_PACKED=1 -DB_PACKED=1 -DHAS_C=1;"                                                           \
     "-DACT=1 -DA_PACKED=1 -DB_PACKED=1 -DHAS_C=1 -DHAS_RESIDUAL=1"
+/* The elementwise programs as lib/ops/eltwise.c and batchnorm.c name them: Identity needs none; every activation
+ * alone (unary, BatchNorm + act, Add + act); every binary op, and PRelu (OP=6), without one. */
+#define OCLNN_ELTWISE_VARIANTS                                                                               \
+    ";-DACT=1;-DACT=2;-DACT=3;-DACT=4;-DACT=5;-DACT=6;-DACT=7;"                                              \
+    "-DOP=1;-DOP=2;-DOP=3;-DOP=4;-DOP=5;-DOP=6"
 
 typedef enum oclnn_kernel_id {
 #define X(id, file, variants) OCLNN_KERNEL_##id,

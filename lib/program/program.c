@@ -1,6 +1,7 @@
 /* program.c - getting a built cl_program: the in-memory cache of a context, then the disk cache, then a
  * build from source. Also the registry accessors and canonical -D options.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,14 @@ void oclnn_opts_add(oclnn_opts *o, const char *fmt, ...) {
 
 void oclnn_opts_int(oclnn_opts *o, const char *name, long v, long dflt) {
     if (v != dflt) oclnn_opts_add(o, "-D%s=%ld", name, v);
+}
+
+void oclnn_opts_float(oclnn_opts *o, const char *name, float v) {
+    if (isinf(v))
+        oclnn_opts_add(o, "-D%s=%s", name, v > 0 ? "INFINITY" : "(-INFINITY)");
+    else
+        /* %.9e round-trips a float and, with the f suffix, is a valid OpenCL C literal. */
+        oclnn_opts_add(o, "-D%s=%.9ef", name, (double)v);
 }
 
 /* Length of the "-DNAME" part of an option, so "-DX=1" and "-DX=2" compare as the same name. */

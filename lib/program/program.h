@@ -21,6 +21,10 @@ void oclnn_opts_add(oclnn_opts *o, const char *fmt, ...) __attribute__((format(p
  * registry's variant list can name configurations the way the operators do. */
 void oclnn_opts_int(oclnn_opts *o, const char *name, long v, long dflt);
 
+/* Adds -DNAME=<float literal> that round-trips @p v exactly; infinities become INFINITY / (-INFINITY), which
+ * OpenCL C defines (a Clip with no upper bound has max = +inf). NaN must be rejected by the caller. */
+void oclnn_opts_float(oclnn_opts *o, const char *name, float v);
+
 /* Sorts and de-duplicates whitespace-separated options ("-DB=1 -DA=2 -DA=2" -> "-DA=2 -DB=1"), so that equal
  * option sets give one cache key. A later "-DX=" replaces an earlier one of the same name. Returns false when
  * @p cap is too small. */

@@ -1,0 +1,260 @@
+/* eltwise.cl - elementwise kernels, NCHW float32, OpenCL C 1.2: unary activations, binary ops with numpy
+ * broadcasting (Add, Sub, Mul, Div, Max, Min, PRelu) and the per-channel affine y = a[c]*x + b[c] that a folded
+ * BatchNormalization runs. The host code is lib/ops/eltwise.c and lib/ops/batchnorm.c.
+ *
+ * Compile-time options (-D), all optional:
+ *   ACT     activation applied to every result, the codes of oclnn_activation: 0 none, 1 ReLU,
+ *           2 LeakyReLU(alpha), 3 Clip(alpha, beta), 4 Sigmoid, 5 Tanh, 6 HardSigmoid(alpha, beta),
+ *           7 HardSwish                                                                   (default 0)
+ *           alpha and beta are kernel ARGUMENTS here (not -D literals as in conv2d_direct.cl), so one program
+ *           serves every attribute value; the math is the same as oclnn_act() there.
+ *   OP      binary operation of the eltwise_binary_* kernels: 0 Add, 1 Sub, 2 Mul, 3 Div, 4 Max, 5 Min,
+ *           6 PRelu (y = x >= 0 ? x : slope * x, slope the second operand)                 (default 0)
+ *   VEC     float vector width of the contiguous paths: 1, 2, 4, 8 or 16                  (default 8)
+ *   UNROLL  vectors per work-item                                                          (default 4)
+ *
+ * Layout of eltwise_unary and eltwise_binary_same: work-group g owns the block of get_local_size(0) * VEC * UNROLL
+ * consecutive elements starting at g times that; work-item l of it handles vectors l, l + lsize, ... of the
+ * block. Neighbouring work-items touch neighbouring vectors (coalesced on GPUs), and a CPU driver that runs the
+ * work-items of a group in a loop still streams through one contiguous block. A block that overhangs the end
+ * takes the scalar, guarded path. Indices are int: the host refuses tensors of 2^31 elements or more.
+ */
+
+#ifndef ACT
+#define ACT 0
+#endif
+#ifndef OP
+#define OP 0
+#endif
+#ifndef VEC
+#define VEC 8
+#endif
+#ifndef UNROLL
+#define UNROLL 4
+#endif
+
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+#if VEC == 1
+#define VT float
+#define VLOAD(p) (*(p))
+#define VSTORE(v, p) (*(p) = (v))
+#else
+#define VT CAT(float, VEC)
+#define VLOAD(p) CAT(vload, VEC)(0, p)
+#define VSTORE(v, p) CAT(vstore, VEC)(v, 0, p)
+#endif
+
+/* The activation for a float or a float vector. Every line means what oclnn_act() in conv2d_direct.cl means
+ * (select(a, b, c) is c ? b : a elementwise). */
+#define DEFINE_ACT(T)                                                                                        \
+    T CAT(act_, T)(T x, float alpha, float beta) {                                                          \
+        (void)alpha;                                                                                         \
+        (void)beta;                                                                                          \
+        ACT_BODY                                                                                             \
+    }
+#if ACT == 0
+#define ACT_BODY return x;
+#elif ACT == 1
+#define ACT_BODY return fmax(x, 0.0f);
+#elif ACT == 2
+#define ACT_BODY return select(alpha * x, x, x >= 0.0f);
+#elif ACT == 3
+#define ACT_BODY return fmin(fmax(x, alpha), beta);
+#elif ACT == 4
+#define ACT_BODY return 1.0f / (1.0f + exp(-x));
+#elif ACT == 5
+#define ACT_BODY return tanh(x);
+#elif ACT == 6
+#define ACT_BODY return fmax(fmin(alpha * x + beta, 1.0f), 0.0f);
+#elif ACT == 7
+#define ACT_BODY return x * fmax(fmin(x * (1.0f / 6.0f) + 0.5f, 1.0f), 0.0f);
+#else
+#error "unknown ACT"
+#endif
+DEFINE_ACT(float)
+#if VEC != 1
+DEFINE_ACT(VT)
+#endif
+
+/* The binary operation on two values of one type T (a scalar operand is widened by the caller). */
+#define DEFINE_OP(T)                                                                                         \
+    T CAT(op_, T)(T a, T b) { OP_BODY }
+#if OP == 0
+#define OP_BODY return a + b;
+#elif OP == 1
+#define OP_BODY return a - b;
+#elif OP == 2
+#define OP_BODY return a * b;
+#elif OP == 3
+#define OP_BODY return a / b;
+#elif OP == 4
+#define OP_BODY return fmax(a, b);
+#elif OP == 5
+#define OP_BODY return fmin(a, b);
+#elif OP == 6
+#define OP_BODY return select(b * a, a, a >= 0.0f);
+#else
+#error "unknown OP"
+#endif
+DEFINE_OP(float)
+#if VEC != 1
+DEFINE_OP(VT)
+#endif
+
+#define ACT_S(x) act_float(x, alpha, beta)
+#define ACT_V(x) CAT(act_, VT)(x, alpha, beta)
+#define OP_S(a, b) op_float(a, b)
+#define OP_V(a, b) CAT(op_, VT)(a, b)
+
+/* First element of this work-item's first vector, the stride between its vectors, and whether its whole block
+ * lies inside [0, E). */
+#define BLOCK_SETUP(E)                                                                                       \
+    const int lsize = (int)get_local_size(0);                                                                \
+    const int block = (int)get_group_id(0) * lsize * (VEC * UNROLL);                                         \
+    const int first = block + (int)get_local_id(0) * VEC;                                                    \
+    const int vstride = lsize * VEC;                                                                         \
+    const int full = block + lsize * (VEC * UNROLL) <= (E);
+
+/* y[i] = act(x[i]) for i < E. x == y (in place) is allowed: every element is read and written by one
+ * work-item. global = (blocks * lsize). */
+__kernel void eltwise_unary(__global const float *x, int x_off, __global float *y, int y_off, int E, float alpha,
+                            float beta) {
+    BLOCK_SETUP(E)
+    x += x_off;
+    y += y_off;
+    if (full) {
+        for (int u = 0; u < UNROLL; ++u) {
+            const int i = first + u * vstride;
+            VSTORE(ACT_V(VLOAD(x + i)), y + i);
+        }
+    } else {
+        for (int u = 0; u < UNROLL; ++u)
+            for (int j = 0; j < VEC; ++j) {
+                const int i = first + u * vstride + j;
+                if (i < E) y[i] = ACT_S(x[i]);
+            }
+    }
+}
+
+/* Both operands have the output's shape: y[n][i] = act(a[n][i] op b[n][i]) for i < E elements per batch item
+ * n (global dim 1). a and b are contiguous (batch stride E); y's batch stride y_bs > E when the result goes
+ * into a channel slice of a wider tensor. */
+__kernel void eltwise_binary_same(__global const float *a, int a_off, __global const float *b, int b_off,
+                                  __global float *y, int y_off, int y_bs, int E, float alpha, float beta) {
+    BLOCK_SETUP(E)
+    const int n = (int)get_global_id(1);
+    a += a_off + n * E;
+    b += b_off + n * E;
+    y += y_off + n * y_bs;
+    if (full) {
+        for (int u = 0; u < UNROLL; ++u) {
+            const int i = first + u * vstride;
+            VSTORE(ACT_V(OP_V(VLOAD(a + i), VLOAD(b + i))), y + i);
+        }
+    } else {
+        for (int u = 0; u < UNROLL; ++u)
+            for (int j = 0; j < VEC; ++j) {
+                const int i = first + u * vstride + j;
+                if (i < E) y[i] = ACT_S(OP_S(a[i], b[i]));
+            }
+    }
+}
+
+/* One operand x has the output's shape, the other v is constant over runs of L consecutive output elements:
+ * element t of the whole output (t = n * E + i) uses v[(t / L) % M]. That covers a scalar (M = 1), a
+ * per-channel vector [C,1,1] (L = H*W, M = C), an SE-block scale [N,C,1,1] (M = N*C) and a row [W] (L = 1).
+ * The host keeps L a divisor of E. swap = 0: y = act(x op v); swap = 1: y = act(v op x) (x is then the second
+ * ONNX input). Unlike the kernels above, a work-item handles VEC * UNROLL CONSECUTIVE elements, so that it
+ * divides once to find its run and then steps through runs by counting: integer division per vector cost more
+ * than the memory traffic on CPUs. A vector of VEC elements shares one v value when L % VEC == 0; otherwise the
+ * path is scalar. */
+__kernel void eltwise_binary_rows(__global const float *x, int x_off, __global const float *v, int v_off, int L,
+                                  int M, int swap, __global float *y, int y_off, int y_bs, int E, float alpha,
+                                  float beta) {
+    const int n = (int)get_global_id(1);
+    const int i0 = (int)get_global_id(0) * (VEC * UNROLL);
+    if (i0 >= E) return;
+    x += x_off + n * E;
+    v += v_off;
+    y += y_off + n * y_bs;
+    const int t0 = n * E + i0;
+    int q = t0 / L, r = t0 - q * L, c = q % M;
+    if (i0 + VEC * UNROLL <= E && L % VEC == 0) {
+        for (int u = 0; u < UNROLL; ++u) {
+            const int i = i0 + u * VEC;
+            const VT xv = VLOAD(x + i);
+            const VT vv = (VT)(v[c]);
+            VSTORE(ACT_V(swap ? OP_V(vv, xv) : OP_V(xv, vv)), y + i);
+            r += VEC;
+            if (r == L) {
+                r = 0;
+                c = c + 1 == M ? 0 : c + 1;
+            }
+        }
+    } else {
+        const int ie = min(i0 + VEC * UNROLL, E);
+        for (int i = i0; i < ie; ++i) {
+            const float vs = v[c];
+            y[i] = ACT_S(swap ? OP_S(vs, x[i]) : OP_S(x[i], vs));
+            if (++r == L) {
+                r = 0;
+                c = c + 1 == M ? 0 : c + 1;
+            }
+        }
+    }
+}
+
+/* The general case: any broadcast, shapes padded to 5 dims d0..d4 (d0 from the NDRange). as*, bs* are element
+ * strides of a and b (0 on a broadcast axis), ys* those of y (ys4 = 1). Each work-item handles XT consecutive
+ * elements of one innermost row. global = (ceil(d4 / XT), d3, d0 * d1 * d2). */
+#define XT 8
+__kernel void eltwise_binary_bcast(__global const float *a, int a_off, __global const float *b, int b_off,
+                                   __global float *y, int y_off, int d1, int d2, int d3, int d4, int as0, int as1,
+                                   int as2, int as3, int as4, int bs0, int bs1, int bs2, int bs3, int bs4, int ys0,
+                                   int ys1, int ys2, int ys3, float alpha, float beta) {
+    const int x0 = (int)get_global_id(0) * XT;
+    const int i3 = (int)get_global_id(1);
+    const int z = (int)get_global_id(2);
+    const int i2 = z % d2;
+    const int i1 = (z / d2) % d1;
+    const int i0 = z / (d2 * d1);
+    if (x0 >= d4 || i3 >= d3) return;
+    const int ab = a_off + i0 * as0 + i1 * as1 + i2 * as2 + i3 * as3;
+    const int bb = b_off + i0 * bs0 + i1 * bs1 + i2 * bs2 + i3 * bs3;
+    const int yb = y_off + i0 * ys0 + i1 * ys1 + i2 * ys2 + i3 * ys3;
+    const int xe = min(x0 + XT, d4);
+    for (int i4 = x0; i4 < xe; ++i4) y[yb + i4] = ACT_S(OP_S(a[ab + i4 * as4], b[bb + i4 * bs4]));
+}
+
+/* y[t] = act(ab[2c] * x[t] + ab[2c+1]) with c = (t / L) % M: a folded BatchNormalization (scale and shift
+ * interleaved per channel), L = spatial size, M = channels, E = all elements. In place is allowed. Work-items
+ * handle consecutive elements and count through channels, as eltwise_binary_rows does. */
+__kernel void eltwise_scale_shift(__global const float *x, int x_off, __global const float *ab, int L, int M,
+                                  __global float *y, int y_off, int E, float alpha, float beta) {
+    const int i0 = (int)get_global_id(0) * (VEC * UNROLL);
+    if (i0 >= E) return;
+    x += x_off;
+    y += y_off;
+    int q = i0 / L, r = i0 - q * L, c = q % M;
+    if (i0 + VEC * UNROLL <= E && L % VEC == 0) {
+        for (int u = 0; u < UNROLL; ++u) {
+            const int i = i0 + u * VEC;
+            VSTORE(ACT_V(ab[2 * c] * VLOAD(x + i) + ab[2 * c + 1]), y + i);
+            r += VEC;
+            if (r == L) {
+                r = 0;
+                c = c + 1 == M ? 0 : c + 1;
+            }
+        }
+    } else {
+        const int ie = min(i0 + VEC * UNROLL, E);
+        for (int i = i0; i < ie; ++i) {
+            y[i] = ACT_S(ab[2 * c] * x[i] + ab[2 * c + 1]);
+            if (++r == L) {
+                r = 0;
+                c = c + 1 == M ? 0 : c + 1;
+            }
+        }
+    }
+}
