@@ -111,4 +111,7 @@ OCLNN_API void oclnn_conv2d_destroy(oclnn_conv2d *op);
 }
 #endif
 
+/* Operator families with a header of their own (they use the enums above). */
+#include "oclnn_deconv.h"
+
 #endif
