@@ -23,8 +23,11 @@
  *   ACT_ALPHA, ACT_BETA  float literals for the activation                   (default 0.01f, 0.0f)
  *
  * Epilogue order: acc + bias; [+ residual if !RESIDUAL_AFTER_ACT]; activation; [+ residual if RESIDUAL_AFTER_ACT].
- * Shapes and pads are arguments; pads are >= 0 (the operator refuses negative ones). Work-group size 1x1x1, as
- * in conv2d_direct.cl: POCL then keeps the explicit vector code and needs no work-item loops.
+ * Shapes and pads are arguments; pads are >= 0 (the operator refuses negative ones). tiles_per_item (an
+ * argument too) is how many OW_TILE tiles of its phase one work-item computes in turn; the NDRange is
+ * (SW * ceil(ceil(ceil(OW / SW) / OW_TILE) / tiles_per_item), OH, N * groups * ceil((K/groups) / OC_TILE)).
+ * Work-group size 1x1x1, as in conv2d_direct.cl: POCL then keeps the explicit vector code and needs no
+ * work-item loops.
  */
 
 #ifndef KH
@@ -129,6 +132,17 @@ typedef CAT(float, OC_VEC) vecf;
 #define VSTOREV(v, p) CAT(vstore, OC_VEC)(v, 0, p)
 #endif
 
+/* A single output channel per work-item has nothing to vectorize over channels: the accumulators become one
+ * vector over the tile's pixels instead (DBNet's 1-channel probability map, depthwise layers). */
+#if OC_TILE == 1 && (OW_TILE == 4 || OW_TILE == 8 || OW_TILE == 16)
+#define PIXVEC 1
+typedef CAT(float, OW_TILE) pxvec;
+#define PX_VLOAD(p) CAT(vload, OW_TILE)(0, p)
+#define PX_VSTORE(v, p) CAT(vstore, OW_TILE)(v, 0, p)
+#else
+#define PIXVEC 0
+#endif
+
 float oclnn_act(float x)
 {
 #if ACT == 0
@@ -177,6 +191,15 @@ int first_tap(int r, int s, int d, int step)
         }                                                                                                       \
     }
 
+#if PIXVEC
+#undef DECONV_ROW_BODY
+#define DECONV_ROW_BODY(xr, w)                                                                                    \
+    _Pragma("unroll") for (int mx = 0; mx < NTX; ++mx) {                                                        \
+        if (mx < ntx)                                                                                           \
+            pacc = fma((pxvec)((w)[mx]), PX_VLOAD(xr + (NTX - 1 - mx) * DWG), pacc);                            \
+    }
+#endif
+
 __kernel __attribute__((reqd_work_group_size(1, 1, 1)))
 void conv2d_transposed(__global const float *restrict in, int in_off,
                        __global const float *restrict wpacked,
@@ -185,15 +208,18 @@ void conv2d_transposed(__global const float *restrict in, int in_off,
                        __global const float *restrict res, int res_off,
                        int N, int C, int H, int W, int K, int OH, int OW,
                        int pad_top, int pad_left, int groups,
-                       int out_c_offset, int out_c_total, int res_c_offset, int res_c_total)
+                       int out_c_offset, int out_c_total, int res_c_offset, int res_c_total,
+                       int tiles_per_item)
 {
-    /* dim0: (tile along the phase's columns, x phase) with the phase fastest, so neighbouring work-items read
-     * the same input columns; dim1: output row; dim2: (n, group, channel block). */
+    /* dim0: (run of tiles_per_item tiles along one phase's columns, x phase) with the phase fastest, so
+     * neighbouring work-items read the same input columns; dim1: output row; dim2: (n, group, channel block).
+     * A work-item walks several tiles because on CPU drivers a work-group per tile costs more to schedule than
+     * the tile's arithmetic. */
     const int xid = get_global_id(0);
     const int oy = get_global_id(1);
     const int z = get_global_id(2);
     const int q = xid % SW;
-    const int ox0 = q + (xid / SW) * (OW_TILE * SW);
+    const int xt0 = (xid / SW) * tiles_per_item;
     const int Kg = K / groups;
     const int Cg = C / groups;
     const int kbg = (Kg + OC_TILE - 1) / OC_TILE;
@@ -201,24 +227,20 @@ void conv2d_transposed(__global const float *restrict in, int in_off,
     const int ng = z / kbg;
     const int g = ng % groups;
     const int n = ng / groups;
-    if (n >= N || oy >= OH || ox0 >= OW)
+    if (n >= N || oy >= OH)
         return;
 
-    /* Tap classes of this row's and these columns' phases. */
-    const int py = oy + pad_top, px0 = ox0 + pad_left;
+    /* Tap classes of this row's phase and of column phase q, which every tile of the work-item shares. */
+    const int py = oy + pad_top, pxq = q + pad_left;
     const int ky0 = first_tap(py % SH, SH, DH, STEPY);
-    const int kx0 = first_tap(px0 % SW, SW, DW, STEPX);
+    const int kx0 = first_tap(pxq % SW, SW, DW, STEPX);
     const int nty = ky0 < 0 ? 0 : (KH - ky0 + STEPY - 1) / STEPY;
     const int ntx = kx0 < 0 ? 0 : (KW - kx0 + STEPX - 1) / STEPX;
-    /* Input row of tap ky0 and column of tap kx0 for the first pixel; the divisions are exact. */
+    /* Input row of tap ky0, and input column of tap kx0 for output column q; the divisions are exact. */
     const int iy00 = ky0 < 0 ? 0 : (py - ky0 * DH) / SH;
-    const int ixb = (kx0 < 0 ? 0 : (px0 - kx0 * DW) / SW) - (NTX - 1) * DWG; /* xr[0]'s column */
+    const int ixq = kx0 < 0 ? 0 : (pxq - kx0 * DW) / SW;
     const int HW = H * W;
-
-    vecf acc[NVEC][OW_TILE];
-    _Pragma("unroll") for (int v = 0; v < NVEC; ++v)
-        _Pragma("unroll") for (int px = 0; px < OW_TILE; ++px)
-            acc[v][px] = (vecf)(0.0f);
+    const int kl0 = kb * OC_TILE;
 
     /* Packed layout: [g][kb][ky class][kx class][my][c][mx][OC_TILE]: for one tap row the (c, mx, oc) walk
      * is a sequential stream, and a work-item only touches its own phase's classes. */
@@ -226,71 +248,91 @@ void conv2d_transposed(__global const float *restrict in, int in_off,
     const int cls = max(ky0, 0) * STEPX + max(kx0, 0); /* any class when there are no taps: nothing is read */
     __global const float *wcls = wpacked + ((size_t)(g * kbg + kb) * (STEPY * STEPX) + (size_t)cls) * (size_t)NTY * row_len;
     __global const float *iblk = in + in_off + (size_t)(n * C + g * Cg) * (size_t)HW;
-    const int interior = ixb >= 0 && ixb + XSPAN <= W;
 
-    if (ntx > 0) {
-        for (int my = 0; my < nty; ++my) {
-            const int iy = iy00 - my * DHG;
-            if (iy < 0 || iy >= H)
-                continue; /* this tap lands outside the input: nothing reaches the output through it */
-            __global const float *wr = wcls + (size_t)my * row_len;
-            __global const float *rp = iblk + iy * W + ixb;
-            if (interior) {
-                for (int c = 0; c < Cg; ++c) {
-                    float xr[XSPAN];
-                    _Pragma("unroll") for (int i = 0; i < XSPAN; ++i)
-                        xr[i] = rp[i];
-                    DECONV_ROW_BODY(xr, wr)
-                    rp += HW;
-                    wr += NTX * OC_TILE;
-                }
-            } else {
-                for (int c = 0; c < Cg; ++c) {
-                    float xr[XSPAN];
-                    _Pragma("unroll") for (int i = 0; i < XSPAN; ++i) {
-                        const int ix = ixb + i;
-                        xr[i] = (ix >= 0 && ix < W) ? rp[i] : 0.0f;
+    for (int xt = xt0; xt < xt0 + tiles_per_item; ++xt) {
+        const int ox0 = q + xt * (OW_TILE * SW);
+        if (ox0 >= OW)
+            break;
+        /* Output column ox0 + px*SW reads input column ixq + xt*OW_TILE + px through tap kx0. */
+        const int ixb = ixq + xt * OW_TILE - (NTX - 1) * DWG; /* xr[0]'s column */
+        const int interior = ixb >= 0 && ixb + XSPAN <= W;
+
+#if PIXVEC
+        pxvec pacc = (pxvec)(0.0f);
+#else
+        vecf acc[NVEC][OW_TILE];
+        _Pragma("unroll") for (int v = 0; v < NVEC; ++v)
+            _Pragma("unroll") for (int px = 0; px < OW_TILE; ++px)
+                acc[v][px] = (vecf)(0.0f);
+#endif
+
+        if (ntx > 0) {
+            for (int my = 0; my < nty; ++my) {
+                const int iy = iy00 - my * DHG;
+                if (iy < 0 || iy >= H)
+                    continue; /* this tap lands outside the input: nothing reaches the output through it */
+                __global const float *wr = wcls + (size_t)my * row_len;
+                __global const float *rp = iblk + iy * W + ixb;
+                if (interior) {
+                    for (int c = 0; c < Cg; ++c) {
+                        float xr[XSPAN];
+                        _Pragma("unroll") for (int i = 0; i < XSPAN; ++i)
+                            xr[i] = rp[i];
+                        DECONV_ROW_BODY(xr, wr)
+                        rp += HW;
+                        wr += NTX * OC_TILE;
                     }
-                    DECONV_ROW_BODY(xr, wr)
-                    rp += HW;
-                    wr += NTX * OC_TILE;
+                } else {
+                    for (int c = 0; c < Cg; ++c) {
+                        float xr[XSPAN];
+                        _Pragma("unroll") for (int i = 0; i < XSPAN; ++i) {
+                            const int ix = ixb + i;
+                            xr[i] = (ix >= 0 && ix < W) ? rp[i] : 0.0f;
+                        }
+                        DECONV_ROW_BODY(xr, wr)
+                        rp += HW;
+                        wr += NTX * OC_TILE;
+                    }
                 }
             }
         }
-    }
 
-    /* Epilogue as in conv2d_direct.cl, with this work-item's pixels SW apart. Padded channels (kl >= Kg) and
-     * pixels past the row (ox >= OW) are not stored. */
-    const int kl0 = kb * OC_TILE;
-    _Pragma("unroll") for (int v = 0; v < NVEC; ++v) {
-        float t[OW_TILE][OC_VEC];
-        _Pragma("unroll") for (int px = 0; px < OW_TILE; ++px)
-            VSTOREV(acc[v][px], &t[px][0]);
-        _Pragma("unroll") for (int j = 0; j < OC_VEC; ++j) {
-            const int kl = kl0 + v * OC_VEC + j;
-            if (kl < Kg) {
-                const int k = g * Kg + kl;
-#if HAS_BIAS
-                const float b = bias[k];
+        /* Epilogue as in conv2d_direct.cl, with this tile's pixels SW apart. Padded channels (kl >= Kg) and
+         * pixels past the row (ox >= OW) are not stored. */
+        _Pragma("unroll") for (int v = 0; v < NVEC; ++v) {
+            float t[OW_TILE][OC_VEC];
+#if PIXVEC
+            PX_VSTORE(pacc, &t[0][0]); /* OC_VEC == 1: t[px][0] is element px */
 #else
-                const float b = 0.0f;
+            _Pragma("unroll") for (int px = 0; px < OW_TILE; ++px)
+                VSTOREV(acc[v][px], &t[px][0]);
 #endif
-                __global float *orow = out + out_off + ((size_t)(n * out_c_total + out_c_offset + k) * OH + oy) * (size_t)OW;
+            _Pragma("unroll") for (int j = 0; j < OC_VEC; ++j) {
+                const int kl = kl0 + v * OC_VEC + j;
+                if (kl < Kg) {
+                    const int k = g * Kg + kl;
+#if HAS_BIAS
+                    const float b = bias[k];
+#else
+                    const float b = 0.0f;
+#endif
+                    __global float *orow = out + out_off + ((size_t)(n * out_c_total + out_c_offset + k) * OH + oy) * (size_t)OW;
 #if HAS_RESIDUAL
-                __global const float *rrow = res + res_off + ((size_t)(n * res_c_total + res_c_offset + k) * OH + oy) * (size_t)OW;
+                    __global const float *rrow = res + res_off + ((size_t)(n * res_c_total + res_c_offset + k) * OH + oy) * (size_t)OW;
 #endif
-                _Pragma("unroll") for (int px = 0; px < OW_TILE; ++px) {
-                    const int ox = ox0 + px * SW;
-                    if (ox < OW) {
-                        float y = t[px][j] + b;
+                    _Pragma("unroll") for (int px = 0; px < OW_TILE; ++px) {
+                        const int ox = ox0 + px * SW;
+                        if (ox < OW) {
+                            float y = t[px][j] + b;
 #if HAS_RESIDUAL && !RESIDUAL_AFTER_ACT
-                        y += rrow[ox];
+                            y += rrow[ox];
 #endif
-                        y = oclnn_act(y);
+                            y = oclnn_act(y);
 #if HAS_RESIDUAL && RESIDUAL_AFTER_ACT
-                        y += rrow[ox];
+                            y += rrow[ox];
 #endif
-                        orow[ox] = y;
+                            orow[ox] = y;
+                        }
                     }
                 }
             }

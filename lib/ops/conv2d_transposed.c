@@ -29,6 +29,7 @@ struct oclnn_deconv2d {
     /* Set by reshape. */
     size_t n, h, w, oh, ow;
     uint32_t pad_top, pad_left;
+    int tiles_per_item;
     size_t global[3], local[3];
     int state;
 };
@@ -309,10 +310,18 @@ oclnn_status oclnn_deconv2d_reshape(oclnn_deconv2d *op, size_t batch, size_t hei
     op->ow = ow;
     op->pad_top = pt;
     op->pad_left = pl;
-    /* dim0: SW phases x tiles of one phase's columns; dim1: rows; dim2: (n, group, channel block). */
+    /* dim0: SW phases x runs of tiles along one phase's columns; dim1: rows; dim2: (n, group, channel block).
+     * A work-item takes a whole phase row of tiles unless that leaves too few work-items to balance the
+     * compute units (CPU drivers pay per work-group, so fewer and larger ones win while all units stay busy). */
     size_t per_phase = (ow + p->stride_w - 1) / p->stride_w;
+    size_t tiles = (per_phase + op->ow_tile - 1) / op->ow_tile;
     size_t kbg = (p->out_channels / p->groups + op->oc_tile - 1) / op->oc_tile;
-    op->global[0] = p->stride_w * ((per_phase + op->ow_tile - 1) / op->ow_tile);
+    size_t rows = p->stride_w * oh * batch * p->groups * kbg;
+    size_t want = 16 * (size_t)(op->ctx->info.compute_units ? op->ctx->info.compute_units : 1);
+    size_t tpi = tiles;
+    while (tpi > 1 && rows * ((tiles + tpi - 1) / tpi) < want) tpi = (tpi + 1) / 2;
+    op->tiles_per_item = (int)tpi;
+    op->global[0] = p->stride_w * ((tiles + tpi - 1) / tpi);
     op->global[1] = oh;
     op->global[2] = batch * p->groups * kbg;
     op->local[0] = op->local[1] = op->local[2] = 1;
@@ -375,7 +384,8 @@ oclnn_status oclnn_deconv2d_setup(oclnn_deconv2d *op, const oclnn_tensor *input,
                   (int)output_channel_offset,
                   (int)output->dims[1],
                   has_res ? (int)residual_channel_offset : 0,
-                  has_res ? (int)residual->dims[1] : 0};
+                  has_res ? (int)residual->dims[1] : 0,
+                  op->tiles_per_item};
     cl_kernel k = op->kernel;
     cl_int err = CL_SUCCESS;
     cl_uint i = 0;
