@@ -6,7 +6,7 @@
  * and the input index falls by D/gcd(S, D) per step of m. So each work-item takes outputs of one x phase
  * (columns ox0, ox0 + SW, ...: OW_TILE of them) in one output row and OC_TILE output channels, and sums only
  * over the taps of its phase: no zero insertion, no multiply-adds with taps that cannot reach the output.
- * Weights must be packed by oclnn_deconv2d_pack() (lib/ops/conv2d_transposed.c) with the same options.
+ * Weights must be packed by pack_weights() in lib/ops/conv2d_transposed.c with the same options.
  *
  * Compile-time options (-D), all optional:
  *   KH, KW            kernel height / width                                  (default 4, 4)
@@ -15,7 +15,8 @@
  *   OC_TILE           output channels per work-item; must equal the packer's  (default 16)
  *   OW_TILE           output pixels (of one phase, along x) per work-item     (default 6)
  *   OC_VEC            vector width of the channel accumulators; 1, 2, 4, 8 or 16, must divide OC_TILE
- *                     (default: largest of 8, 4, 2, 1 dividing OC_TILE)
+ *                     (default: largest of 8, 4, 2, 1 dividing OC_TILE). With OC_TILE 1 and OW_TILE 4, 8 or
+ *                     16 the accumulator is instead one vector over the tile's pixels.
  *   HAS_BIAS          1: add bias[k] (bias buffer holds K floats)             (default 0)
  *   HAS_RESIDUAL      1: add a residual tensor read like the output           (default 0)
  *   RESIDUAL_AFTER_ACT 1: residual added after the activation, 0: before     (default 0)
@@ -177,8 +178,15 @@ int first_tap(int r, int s, int d, int step)
 }
 
 /* One input channel, one tap row: xr[] holds the XSPAN input values, w the NTX*OC_TILE packed weights of this
- * phase class. Tap mx reads input column (last - mx*DWG + px). Unrolled so acc[][] stays in registers; taps past
- * this class's count (ntx) are skipped, not multiplied by zero. */
+ * phase class. Tap mx reads input column (last - mx*DWG + px). Unrolled so the accumulators stay in registers;
+ * taps past this class's count (ntx) are skipped, not multiplied by zero. */
+#if PIXVEC
+#define DECONV_ROW_BODY(xr, w)                                                                                    \
+    _Pragma("unroll") for (int mx = 0; mx < NTX; ++mx) {                                                        \
+        if (mx < ntx)                                                                                           \
+            pacc = fma((pxvec)((w)[mx]), PX_VLOAD(xr + (NTX - 1 - mx) * DWG), pacc);                            \
+    }
+#else
 #define DECONV_ROW_BODY(xr, w)                                                                                    \
     _Pragma("unroll") for (int mx = 0; mx < NTX; ++mx) {                                                        \
         if (mx < ntx) {                                                                                         \
@@ -189,14 +197,6 @@ int first_tap(int r, int s, int d, int step)
                 _Pragma("unroll") for (int v = 0; v < NVEC; ++v) acc[v][px] = fma(wv[v], xv, acc[v][px]);      \
             }                                                                                                   \
         }                                                                                                       \
-    }
-
-#if PIXVEC
-#undef DECONV_ROW_BODY
-#define DECONV_ROW_BODY(xr, w)                                                                                    \
-    _Pragma("unroll") for (int mx = 0; mx < NTX; ++mx) {                                                        \
-        if (mx < ntx)                                                                                           \
-            pacc = fma((pxvec)((w)[mx]), PX_VLOAD(xr + (NTX - 1 - mx) * DWG), pacc);                            \
     }
 #endif
 
