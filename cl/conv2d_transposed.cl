@@ -299,10 +299,15 @@ void conv2d_transposed(__global const float *restrict in, int in_off,
 
         /* Epilogue as in conv2d_direct.cl, with this tile's pixels SW apart. Padded channels (kl >= Kg) and
          * pixels past the row (ox >= OW) are not stored. */
+#if PIXVEC
+        float tp[OW_TILE]; /* a flat array: the vector store must not run past a sub-array */
+        PX_VSTORE(pacc, tp);
+#endif
         _Pragma("unroll") for (int v = 0; v < NVEC; ++v) {
             float t[OW_TILE][OC_VEC];
 #if PIXVEC
-            PX_VSTORE(pacc, &t[0][0]); /* OC_VEC == 1: t[px][0] is element px */
+            _Pragma("unroll") for (int px = 0; px < OW_TILE; ++px)
+                t[px][0] = tp[px];
 #else
             _Pragma("unroll") for (int px = 0; px < OW_TILE; ++px)
                 VSTOREV(acc[v][px], &t[px][0]);
