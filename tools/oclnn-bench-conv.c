@@ -68,13 +68,79 @@ typedef struct result {
     double median_ms, min_ms, gflops;
 } result;
 
+/* Times enqueue + finish of @p enqueue after two warm-up runs (first-launch costs are not the layer's). */
+static oclnn_status time_runs(oclnn_context *ctx, oclnn_status (*enqueue)(void *op), void *op, int iters,
+                              const layer *l, size_t oh, size_t ow, result *r) {
+    double *t = calloc((size_t)iters, sizeof *t);
+    oclnn_status st = t ? OCLNN_STATUS_OK : OCLNN_STATUS_OUT_OF_HOST_MEMORY;
+    for (int i = -2; !st && i < iters; i++) {
+        double t0 = now_ms();
+        st = enqueue(op);
+        if (!st) st = oclnn_context_finish(ctx);
+        if (i >= 0) t[i] = now_ms() - t0;
+    }
+    if (!st) {
+        qsort(t, (size_t)iters, sizeof *t, cmp_double);
+        r->median_ms = iters % 2 ? t[iters / 2] : 0.5 * (t[iters / 2 - 1] + t[iters / 2]);
+        r->min_ms = t[0];
+        /* Direct-convolution FLOPs: for a transposed layer, every input pixel times every tap and channel. */
+        double pix = l->transposed ? (double)l->h * l->w : (double)oh * ow;
+        double flop = 2.0 * l->n * l->k * pix * (l->c / l->group) * l->kh * l->kw;
+        r->gflops = flop / (r->median_ms * 1e6);
+    }
+    free(t);
+    return st;
+}
+
+static oclnn_status enqueue_conv(void *op) { return oclnn_conv2d_enqueue(op, 0, NULL); }
+static oclnn_status enqueue_deconv(void *op) { return oclnn_deconv2d_enqueue(op, 0, NULL); }
+
+/* Transposed layers have one algorithm, the direct gather, reported as "direct". */
+static oclnn_status run_transposed(oclnn_context *ctx, const layer *l, oclnn_conv_algo algo, int iters, result *r,
+                                   oclnn_conv_algo *chosen) {
+    if (algo != OCLNN_CONV_ALGO_AUTO && algo != OCLNN_CONV_ALGO_DIRECT) return OCLNN_STATUS_UNSUPPORTED;
+    oclnn_deconv2d_params p;
+    oclnn_deconv2d_params_init(&p);
+    p.in_channels = l->c;
+    p.out_channels = l->k;
+    p.groups = l->group;
+    p.kernel_h = l->kh;
+    p.kernel_w = l->kw;
+    p.stride_h = l->sh;
+    p.stride_w = l->sw;
+    p.dilation_h = l->dh;
+    p.dilation_w = l->dw;
+    p.pad_top = p.pad_bottom = l->ph;
+    p.pad_left = p.pad_right = l->pw;
+    p.output_padding_h = p.output_padding_w = l->outpad;
+    size_t nw = (size_t)l->c * (l->k / (l->group ? l->group : 1)) * l->kh * l->kw;
+    float *w = malloc(nw * sizeof *w), *b = malloc(l->k * sizeof *b);
+    for (size_t i = 0; i < nw; i++) w[i] = (float)((i * 2654435761u) % 1000) * 1e-4f - 0.05f;
+    for (int i = 0; i < l->k; i++) b[i] = 0.01f;
+    oclnn_deconv2d *op = NULL;
+    oclnn_tensor *x = NULL, *y = NULL;
+    size_t oh = 0, ow = 0;
+    oclnn_status st = oclnn_deconv2d_create(ctx, &p, w, nw, b, l->k, &op);
+    *chosen = OCLNN_CONV_ALGO_DIRECT;
+    if (!st) st = oclnn_deconv2d_reshape(op, l->n, l->h, l->w, &oh, &ow);
+    int64_t dx[4] = {l->n, l->c, l->h, l->w}, dy[4] = {l->n, l->k, (int64_t)oh, (int64_t)ow};
+    if (!st) st = oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dx, &x);
+    if (!st) st = oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dy, &y);
+    if (!st) st = oclnn_tensor_zero(x);
+    if (!st) st = oclnn_deconv2d_setup(op, x, y, 0, NULL, 0);
+    if (!st) st = time_runs(ctx, enqueue_deconv, op, iters, l, oh, ow, r);
+    free(w);
+    free(b);
+    oclnn_tensor_destroy(x);
+    oclnn_tensor_destroy(y);
+    oclnn_deconv2d_destroy(op);
+    return st;
+}
+
 /* Runs one layer with one algorithm; returns the status (UNSUPPORTED when the algorithm declines). */
 static oclnn_status run(oclnn_context *ctx, const layer *l, oclnn_conv_algo algo, int iters, result *r,
                         oclnn_conv_algo *chosen) {
-    if (l->transposed) {
-        fprintf(stderr, "oclnn-bench-conv: transposed layers are not available in this build\n");
-        return OCLNN_STATUS_UNSUPPORTED;
-    }
+    if (l->transposed) return run_transposed(ctx, l, algo, iters, r, chosen);
     oclnn_conv2d_params p;
     oclnn_conv2d_params_init(&p);
     p.in_channels = l->c;
@@ -105,21 +171,7 @@ static oclnn_status run(oclnn_context *ctx, const layer *l, oclnn_conv_algo algo
     if (!st) st = oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dy, &y);
     if (!st) st = oclnn_tensor_zero(x);
     if (!st) st = oclnn_conv2d_setup(op, x, y, 0, NULL, 0);
-    double *t = calloc((size_t)iters, sizeof *t);
-    for (int i = -2; !st && i < iters; i++) { /* two warm-up runs: first-launch costs are not the layer's */
-        double t0 = now_ms();
-        st = oclnn_conv2d_enqueue(op, 0, NULL);
-        if (!st) st = oclnn_context_finish(ctx);
-        if (i >= 0) t[i] = now_ms() - t0;
-    }
-    if (!st) {
-        qsort(t, (size_t)iters, sizeof *t, cmp_double);
-        r->median_ms = iters % 2 ? t[iters / 2] : 0.5 * (t[iters / 2 - 1] + t[iters / 2]);
-        r->min_ms = t[0];
-        double flop = 2.0 * l->n * l->k * (double)oh * ow * (l->c / l->group) * l->kh * l->kw;
-        r->gflops = flop / (r->median_ms * 1e6);
-    }
-    free(t);
+    if (!st) st = time_runs(ctx, enqueue_conv, op, iters, l, oh, ow, r);
     free(w);
     free(b);
     oclnn_tensor_destroy(x);

@@ -16,7 +16,8 @@
     X(SOFTMAX, "softmax.cl", ";-DLOG=1;-DCACHE_LEN=0;-DCACHE_LEN=0 -DLOG=1")                               \
     X(ARGMAX, "argmax.cl", ";-DSELECT_LAST=1")                                                             \
     X(LRN, "lrn.cl", ";-DBETA_MODE=1;-DBETA_MODE=1 -DSIZE=3")                                          \
-    X(ELTWISE, "eltwise.cl", OCLNN_ELTWISE_VARIANTS)
+    X(ELTWISE, "eltwise.cl", OCLNN_ELTWISE_VARIANTS)                                                   \
+    X(CONV2D_TRANSPOSED, "conv2d_transposed.cl", OCLNN_CONV2D_TRANSPOSED_VARIANTS)
 
 /* The direct convolution's common configurations, written the way lib/ops/conv2d.c names them (options at
  * the file's default are left out): 1x1, 3x3 (+ residual), 3x3 s2, 3x3 d2, 5x5, 7x7 s2 stems, 1x7/7x1,
@@ -73,6 +74,18 @@
 #define OCLNN_ELTWISE_VARIANTS                                                                               \
     ";-DACT=1;-DACT=2;-DACT=3;-DACT=4;-DACT=5;-DACT=6;-DACT=7;"                                              \
     "-DOP=1;-DOP=2;-DOP=3;-DOP=4;-DOP=5;-DOP=6"
+/* The transposed convolution's common configurations, named as lib/ops/conv2d_transposed.c names them: k4 s2
+ * (DCGAN/U-Net style, plain, + bias, + bias ReLU), k3 s2 + bias, FCN-8s upscore2 k4 s2 and upscore8 k16 s8 on 21
+ * channels (24-channel tiles), the DBNet head's k2 s2 24-channel layer (bias, ReLU) and its 1-channel sigmoid. */
+#define OCLNN_CONV2D_TRANSPOSED_VARIANTS                                                                     \
+    ";"                                                                                                      \
+    "-DHAS_BIAS=1;"                                                                                          \
+    "-DACT=1 -DHAS_BIAS=1;"                                                                                  \
+    "-DHAS_BIAS=1 -DKH=3 -DKW=3;"                                                                            \
+    "-DOC_TILE=24 -DOW_TILE=4;"                                                                              \
+    "-DKH=16 -DKW=16 -DOC_TILE=24 -DOW_TILE=4 -DSH=8 -DSW=8;"                                                \
+    "-DACT=1 -DHAS_BIAS=1 -DKH=2 -DKW=2 -DOC_TILE=24 -DOW_TILE=4;"                                           \
+    "-DACT=4 -DHAS_BIAS=1 -DKH=2 -DKW=2 -DOC_TILE=1 -DOW_TILE=8"
 
 typedef enum oclnn_kernel_id {
 #define X(id, file, variants) OCLNN_KERNEL_##id,
