@@ -111,4 +111,6 @@ OCLNN_API void oclnn_conv2d_destroy(oclnn_conv2d *op);
 }
 #endif
 
+#include "oclnn_datamove.h"
+
 #endif
