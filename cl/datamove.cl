@@ -1,9 +1,8 @@
 /* datamove.cl - copy kernels for Concat, Split, Slice, Transpose (one strided 5-D copy serves them all, plus a
- * tiled batched 2-D transpose for NCHW <-> NHWC) and Pad. OpenCL C 1.2, float32, results are exact copies.
+ * register-blocked batched 2-D transpose for NCHW <-> NHWC) and Pad. OpenCL C 1.2, float32, results are exact copies.
  *
- * Compile-time options (-D), all optional:
+ * Compile-time option (-D), optional:
  *   PAD_MODE  dm_pad's mode: 0 constant, 1 reflect, 2 edge, 3 wrap (oclnn_pad_mode)       (default 0)
- *   TILE      side of dm_transpose's square tile; its work-group is TILE x TILE            (default 16)
  *
  * Every shape, stride and offset is a kernel argument (element units, 32-bit: tensors stay below 2^31
  * elements), so one program serves every shape. Strides may be negative (Slice with negative steps).
@@ -11,9 +10,6 @@
 
 #ifndef PAD_MODE
 #define PAD_MODE 0
-#endif
-#ifndef TILE
-#define TILE 16
 #endif
 
 /* dst[dst_off + sum(i_k * t_k)] = src[src_off + sum(i_k * s_k)] over a d0 x d1 x d2 x d3 x d4 index space.
@@ -29,21 +25,32 @@ __kernel void dm_copy(__global const float *src, int src_off, __global float *ds
         src[src_off + i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3 + i4 * s4];
 }
 
-/* Batched transpose of contiguous matrices: src is B x R x C, dst is B x C x R. A TILE x TILE block goes
- * through local memory so that both the reads and the writes run along rows. The +1 column keeps GPU local
- * banks conflict-free. global = (roundup(C, TILE), roundup(R, TILE), B), local = (TILE, TILE, 1). */
-__kernel __attribute__((reqd_work_group_size(TILE, TILE, 1))) void
-dm_transpose(__global const float *src, int src_off, __global float *dst, int dst_off, int R, int C) {
-    __local float tile[TILE][TILE + 1];
-    const int lx = get_local_id(0), ly = get_local_id(1);
-    const int c0 = get_group_id(0) * TILE, r0 = get_group_id(1) * TILE;
-    const int b = get_global_id(2);
-    const int mat = R * C;
-    src += src_off + b * mat;
-    dst += dst_off + b * mat;
-    if (r0 + ly < R && c0 + lx < C) tile[ly][lx] = src[(r0 + ly) * C + c0 + lx];
-    barrier(CLK_LOCAL_MEM_FENCE);
-    if (c0 + ly < C && r0 + lx < R) dst[(c0 + ly) * R + r0 + lx] = tile[lx][ly];
+/* Batched transpose of contiguous matrices: src is B x R x C, dst is B x C x R. Each work-item moves an 8 x 8
+ * block through registers: 8 row loads and 8 row stores of 8 floats, so both sides stream (no local memory and no
+ * barrier, which CPU drivers execute slowly). Partial blocks at the borders go element by element.
+ * global = (ceil(C / 8), ceil(R / 8), B). */
+#define DM_COL(j) (float8)(r0.s##j, r1.s##j, r2.s##j, r3.s##j, r4.s##j, r5.s##j, r6.s##j, r7.s##j)
+__kernel void dm_transpose(__global const float *src, int src_off, __global float *dst, int dst_off, int R, int C) {
+    const int c0 = get_global_id(0) * 8, rr0 = get_global_id(1) * 8, b = get_global_id(2);
+    src += src_off + b * R * C + rr0 * C + c0;
+    dst += dst_off + b * R * C + c0 * R + rr0;
+    if (rr0 + 8 <= R && c0 + 8 <= C) {
+        const float8 r0 = vload8(0, src), r1 = vload8(0, src + C), r2 = vload8(0, src + 2 * C),
+                     r3 = vload8(0, src + 3 * C), r4 = vload8(0, src + 4 * C), r5 = vload8(0, src + 5 * C),
+                     r6 = vload8(0, src + 6 * C), r7 = vload8(0, src + 7 * C);
+        vstore8(DM_COL(0), 0, dst);
+        vstore8(DM_COL(1), 0, dst + R);
+        vstore8(DM_COL(2), 0, dst + 2 * R);
+        vstore8(DM_COL(3), 0, dst + 3 * R);
+        vstore8(DM_COL(4), 0, dst + 4 * R);
+        vstore8(DM_COL(5), 0, dst + 5 * R);
+        vstore8(DM_COL(6), 0, dst + 6 * R);
+        vstore8(DM_COL(7), 0, dst + 7 * R);
+    } else {
+        const int nr = min(8, R - rr0), nc = min(8, C - c0);
+        for (int j = 0; j < nc; ++j)
+            for (int i = 0; i < nr; ++i) dst[j * R + i] = src[i * C + j];
+    }
 }
 
 /* Where output coordinate o of an axis reads from: o - p in [0, L) reads there; outside it the mode decides.

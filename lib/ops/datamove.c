@@ -1,6 +1,6 @@
 /* datamove.c - Concat, Split, Slice, Pad and Transpose (ONNX semantics, f32, rank 1..5). Every operator but Pad
  * is a list of strided copies (dims coalesced on the host, one launch of cl/datamove.cl's dm_copy each); Transpose
- * takes the tiled dm_transpose when its copy reduces to a batched 2-D transpose (NCHW <-> NHWC).
+ * takes the register-blocked dm_transpose when its copy reduces to a batched 2-D transpose (NCHW <-> NHWC).
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,8 +12,8 @@ enum { DM_STRIDED, DM_TILED };
 
 #define DM_MAX_TENSORS 1024
 #define DM_MAX_INDEX INT32_MAX /* the kernels index with 32-bit ints */
-#define DM_TILE 16             /* cl/datamove.cl's default TILE */
-#define DM_TILED_MIN 8         /* below this many rows or columns a tile is mostly idle: the strided copy wins */
+#define DM_BLOCK 8             /* dm_transpose moves 8 x 8 blocks */
+#define DM_TILED_MIN 8         /* below this many rows or columns a block is mostly partial: the strided copy wins */
 
 /* One launch. dims/strides are coalesced and right-aligned into 5 slots (leading dims 1, strides 0). */
 typedef struct dm_copy {
@@ -217,7 +217,7 @@ static oclnn_status dm_queue(dm_base *b, uint32_t queue, cl_command_queue *q) {
 static oclnn_status dm_launch(dm_base *b, const dm_copy *c, cl_command_queue q, cl_event *ev) {
     cl_int err = CL_SUCCESS;
     cl_uint i = 0;
-    size_t global[3], local[3] = {DM_TILE, DM_TILE, 1};
+    size_t global[3];
     cl_kernel k = c->kind == DM_TILED ? b->tiled : b->kernel;
     err |= clw_SetKernelArg(k, i++, sizeof(cl_mem), &c->src);
     err |= clw_SetKernelArg(k, i++, sizeof(int), &c->src_off);
@@ -227,8 +227,8 @@ static oclnn_status dm_launch(dm_base *b, const dm_copy *c, cl_command_queue q, 
         int r = (int)c->dims[3], cols = (int)c->dims[4];
         err |= clw_SetKernelArg(k, i++, sizeof(int), &r);
         err |= clw_SetKernelArg(k, i++, sizeof(int), &cols);
-        global[0] = (size_t)(cols + DM_TILE - 1) / DM_TILE * DM_TILE;
-        global[1] = (size_t)(r + DM_TILE - 1) / DM_TILE * DM_TILE;
+        global[0] = (size_t)(cols + DM_BLOCK - 1) / DM_BLOCK;
+        global[1] = (size_t)(r + DM_BLOCK - 1) / DM_BLOCK;
         global[2] = (size_t)c->dims[2];
     } else {
         int a[12] = {(int)c->dims[1], (int)c->dims[2]};
@@ -242,7 +242,7 @@ static oclnn_status dm_launch(dm_base *b, const dm_copy *c, cl_command_queue q, 
         global[2] = (size_t)(c->dims[0] * c->dims[1] * c->dims[2]);
     }
     if (err != CL_SUCCESS) return oclnn_fail(&b->ctx->err, OCLNN_STATUS_OPENCL_ERROR, "%s: clSetKernelArg failed", b->name);
-    err = clw_EnqueueNDRangeKernel(q, k, 3, global, c->kind == DM_TILED ? local : NULL, 0, NULL, ev);
+    err = clw_EnqueueNDRangeKernel(q, k, 3, global, NULL, 0, NULL, ev);
     return err == CL_SUCCESS ? OCLNN_STATUS_OK : clw_fail(&b->ctx->err, err, "clEnqueueNDRangeKernel (datamove)");
 }
 
