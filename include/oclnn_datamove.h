@@ -142,6 +142,8 @@ OCLNN_API void oclnn_resize_params_init_upsample(oclnn_resize_params *params, oc
 
 /** Nearest results are exact; linear ones are within 1e-6 * max|x| of the double-precision reference. */
 OCLNN_API oclnn_status oclnn_resize_create(oclnn_context *ctx, const oclnn_resize_params *params, oclnn_resize **out);
+/** Computes the output size and rewrites the operator's coordinate tables (a blocking write on queue 0): work
+ * this operator enqueued on other queues must be complete first. Never recompiles. */
 OCLNN_API oclnn_status oclnn_resize_reshape(oclnn_resize *op, size_t batch, size_t channels, size_t height,
                                             size_t width, size_t *out_height, size_t *out_width);
 /** @p output is N x Ctot x OH x OW; the result goes to channels [output_channel_offset, + channels) (FPN concat). */

@@ -416,6 +416,8 @@ oclnn_status oclnn_split_create(oclnn_context *ctx, int64_t axis, size_t num_out
                               (long long)split[i]);
         if (split[i] == 0)
             return oclnn_fail(eb, OCLNN_STATUS_UNSUPPORTED, "split: size %zu is 0 (oclnn has no empty tensors)", i);
+        if (split[i] > DM_MAX_INDEX) /* also keeps their sum far from overflowing */
+            return oclnn_fail(eb, OCLNN_STATUS_UNSUPPORTED, "split: size %zu is 2^31 or more", i);
     }
     oclnn_split *op = oclnn_calloc(ctx->alloc, 1, sizeof *op);
     if (!op) return oclnn_fail(eb, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "allocating split");
