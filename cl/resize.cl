@@ -94,9 +94,13 @@ __kernel void resize_nearest_up(__global const float *in, int in_off, __global f
     } else if (fx == 4) {
         for (; x0 + 4 <= W; x0 += 4) {
             const float4 v = vload4(0, src + x0);
-            const float16 o = (float16)(v.s0, v.s0, v.s0, v.s0, v.s1, v.s1, v.s1, v.s1, v.s2, v.s2, v.s2, v.s2, v.s3,
-                                        v.s3, v.s3, v.s3);
-            for (int r = 0; r < fy; ++r) vstore16(o, 0, dst + r * OW + 4 * x0);
+            /* Two float8 rather than one float16: a 16-wide vector argument changes the ABI without AVX-512. */
+            const float8 lo = (float8)(v.s0, v.s0, v.s0, v.s0, v.s1, v.s1, v.s1, v.s1);
+            const float8 hi = (float8)(v.s2, v.s2, v.s2, v.s2, v.s3, v.s3, v.s3, v.s3);
+            for (int r = 0; r < fy; ++r) {
+                vstore8(lo, 0, dst + r * OW + 4 * x0);
+                vstore8(hi, 0, dst + r * OW + 4 * x0 + 8);
+            }
         }
     }
     /* Other factors, and the last W % 4 pixels of x2 and x4. */
