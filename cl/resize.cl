@@ -73,3 +73,37 @@ __kernel void resize_linear_x2(__global const float *in, int in_off, __global fl
         dst[2 * j + 1] = v0 + 0.25f * (vp - v0);
     }
 }
+
+/* Nearest upsampling by integer factors (source = destination / factor, e.g. asymmetric + floor x2 or x4, the
+ * DBNet/FPN case): each work-item reads one input row once, 4 pixels at a time, and writes their fy x (4 fx)
+ * blocks with vector stores; x2 and x4 have dedicated paths. global = (H, N * C). */
+__kernel void resize_nearest_up(__global const float *in, int in_off, __global float *out, int out_off, int C,
+                                int H, int W, int fy, int fx, int out_c_offset, int out_c_total) {
+    const int y = get_global_id(0), z = get_global_id(1);
+    const int n = z / C, c = z - n * C;
+    const int OW = W * fx, OH = H * fy;
+    __global const float *src = in + in_off + (z * H + y) * W;
+    __global float *dst = out + out_off + ((n * out_c_total + out_c_offset + c) * OH + y * fy) * OW;
+    int x0 = 0;
+    if (fx == 2) {
+        for (; x0 + 4 <= W; x0 += 4) {
+            const float4 v = vload4(0, src + x0);
+            const float8 o = (float8)(v.s0, v.s0, v.s1, v.s1, v.s2, v.s2, v.s3, v.s3);
+            for (int r = 0; r < fy; ++r) vstore8(o, 0, dst + r * OW + 2 * x0);
+        }
+    } else if (fx == 4) {
+        for (; x0 + 4 <= W; x0 += 4) {
+            const float4 v = vload4(0, src + x0);
+            /* Two float8 rather than one float16: a 16-wide vector argument changes the ABI without AVX-512. */
+            const float8 lo = (float8)(v.s0, v.s0, v.s0, v.s0, v.s1, v.s1, v.s1, v.s1);
+            const float8 hi = (float8)(v.s2, v.s2, v.s2, v.s2, v.s3, v.s3, v.s3, v.s3);
+            for (int r = 0; r < fy; ++r) {
+                vstore8(lo, 0, dst + r * OW + 4 * x0);
+                vstore8(hi, 0, dst + r * OW + 4 * x0 + 8);
+            }
+        }
+    }
+    /* Other factors, and the last W % 4 pixels of x2 and x4. */
+    for (int r = 0; r < fy; ++r)
+        for (int i = x0 * fx; i < OW; ++i) dst[r * OW + i] = src[i / fx];
+}

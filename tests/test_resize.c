@@ -32,10 +32,10 @@ typedef struct resize_case {
 } resize_case;
 
 static const resize_case cases[] = {
-    {"nearest x2 asymmetric floor 23ch @27x37", 1, 23, 27, 37, NEAR, AS, FL, 2, 2, 0, 0, 0, 1},
-    {"nearest x4 asymmetric floor batch 3", 3, 5, 27, 37, NEAR, AS, FL, 4, 4, 0, 0, 0, 0},
-    {"nearest x3 x2 asymmetric floor (W % 4 = 3)", 1, 7, 13, 19, NEAR, AS, FL, 3, 2, 0, 0, 0, 0},
-    {"nearest x2 half_pixel round_prefer_floor", 1, 7, 27, 37, NEAR, HP, RPF, 2, 2, 0, 0, 0, 1},
+    {"nearest x2 asymmetric floor 23ch @27x37 (fast)", 1, 23, 27, 37, NEAR, AS, FL, 2, 2, 0, 0, 0, 1},
+    {"nearest x4 asymmetric floor batch 3 (fast)", 3, 5, 27, 37, NEAR, AS, FL, 4, 4, 0, 0, 0, 0},
+    {"nearest x3 x2 asymmetric floor (fast, W % 4 = 3)", 1, 7, 13, 19, NEAR, AS, FL, 3, 2, 0, 0, 0, 0},
+    {"nearest x2 half_pixel round_prefer_floor (fast)", 1, 7, 27, 37, NEAR, HP, RPF, 2, 2, 0, 0, 0, 1},
     {"nearest x2 half_pixel round_prefer_ceil", 3, 4, 27, 37, NEAR, HP, RPC, 2, 2, 0, 0, 0, 0},
     {"nearest sizes 27x37 -> 40x50 half_pixel", 1, 6, 27, 37, NEAR, HP, RPF, 0, 0, 40, 50, 0, 1},
     {"nearest x0.5 asymmetric floor", 1, 5, 27, 37, NEAR, AS, FL, 0.5f, 0.5f, 0, 0, 0, 0},

@@ -1,7 +1,7 @@
 /* resize.c - Resize (opset 11-19) and Upsample (opset 7-9) over H and W of NCHW tensors: nearest and bilinear.
  * Each reshape evaluates the ONNX coordinate transformation in double into per-row and per-column tables that
- * the kernels (cl/resize.cl) only look up, one output row per work-item; bilinear half-pixel x2 (recognised from
- * the tables, whatever attributes produced them) takes a vectorised kernel.
+ * the kernels (cl/resize.cl) only look up; integer nearest upsampling and bilinear half-pixel x2 (recognised from
+ * the tables, whatever attributes produced them) take vectorised kernels.
  */
 #include <math.h>
 #include <string.h>
@@ -17,12 +17,13 @@ struct oclnn_resize {
     oclnn_resize_params p;
     int state;
     cl_kernel gather; /* resize_nearest or resize_linear */
-    cl_kernel x2k;    /* resize_linear_x2 (linear only) */
+    cl_kernel up;     /* resize_nearest_up (nearest), resize_linear_x2 (linear) */
     cl_mem tab;       /* the coordinate tables, 3 * (OH + OW) ints */
     size_t tab_cap;   /* ints the buffer holds */
     int *host_tab;
     size_t n, c, h, w, oh, ow;
-    int x2; /* linear with a half-pixel doubling of the width: resize_linear_x2 */
+    int fy, fx; /* > 0: integer nearest upsampling through resize_nearest_up */
+    int x2;     /* linear with a half-pixel doubling of the width: resize_linear_x2 */
     cl_mem in, out;
     int in_off, out_off, out_c_offset, out_c_total;
 };
@@ -84,7 +85,8 @@ oclnn_status oclnn_resize_create(oclnn_context *ctx, const oclnn_resize_params *
     op->state = RS_CREATED;
     int nearest = params->mode == OCLNN_RESIZE_NEAREST;
     st = oclnn_kernel_create(ctx, OCLNN_KERNEL_RESIZE, "", nearest ? "resize_nearest" : "resize_linear", &op->gather);
-    if (!st && !nearest) st = oclnn_kernel_create(ctx, OCLNN_KERNEL_RESIZE, "", "resize_linear_x2", &op->x2k);
+    if (!st)
+        st = oclnn_kernel_create(ctx, OCLNN_KERNEL_RESIZE, "", nearest ? "resize_nearest_up" : "resize_linear_x2", &op->up);
     if (st) {
         oclnn_resize_destroy(op);
         return st;
@@ -148,6 +150,15 @@ static int half_pixel_x2(const int *t, size_t in, size_t out) {
     return 1;
 }
 
+/* Whether the nearest table is src = dst / f for an integer f (so resize_nearest_up can run it). */
+static int integer_factor(const int *t, size_t in, size_t out) {
+    if (out % in) return 0;
+    size_t f = out / in;
+    for (size_t x = 0; x < out; x++)
+        if ((size_t)t[x] != x / f) return 0;
+    return (int)f;
+}
+
 oclnn_status oclnn_resize_reshape(oclnn_resize *op, size_t batch, size_t channels, size_t height, size_t width,
                                   size_t *out_height, size_t *out_width) {
     if (!op) return oclnn_fail(NULL, OCLNN_STATUS_INVALID_ARGUMENT, "resize_reshape: op is NULL");
@@ -196,6 +207,11 @@ oclnn_status oclnn_resize_reshape(oclnn_resize *op, size_t batch, size_t channel
     }
     axis_table(p, sh, height, oh, op->host_tab);
     axis_table(p, sw, width, ow, op->host_tab + 3 * oh);
+    op->fy = op->fx = 0;
+    if (p->mode == OCLNN_RESIZE_NEAREST) {
+        int fy = integer_factor(op->host_tab, height, oh), fx = integer_factor(op->host_tab + 3 * oh, width, ow);
+        if (fy && fx) op->fy = fy, op->fx = fx;
+    }
     op->x2 = p->mode == OCLNN_RESIZE_LINEAR && half_pixel_x2(op->host_tab + 3 * oh, width, ow);
     /* Blocking, on queue 0: the tables are in place before any later enqueue on any queue. */
     cl_int err = clw_EnqueueWriteBuffer(ctx->queues[0], op->tab, CL_TRUE, 0, need * sizeof(int), op->host_tab, 0, NULL,
@@ -262,18 +278,24 @@ oclnn_status oclnn_resize_enqueue(oclnn_resize *op, uint32_t queue, oclnn_event 
     cl_int err = CL_SUCCESS;
     cl_uint i = 0;
     size_t global[2];
-    cl_kernel k = op->x2 ? op->x2k : op->gather;
+    cl_kernel k = op->fy || op->x2 ? op->up : op->gather;
     err |= clw_SetKernelArg(k, i++, sizeof(cl_mem), &op->in);
     err |= clw_SetKernelArg(k, i++, sizeof(int), &op->in_off);
     err |= clw_SetKernelArg(k, i++, sizeof(cl_mem), &op->out);
     err |= clw_SetKernelArg(k, i++, sizeof(int), &op->out_off);
-    int a[] = {c, h, w, oh, ow, op->out_c_offset, op->out_c_total};
-    err |= clw_SetKernelArg(k, i++, sizeof(cl_mem), &op->tab);
-    for (size_t j = 0; j < sizeof a / sizeof a[0]; j++) {
-        if (op->x2 && j == 4) continue; /* resize_linear_x2 has no OW: it is 2 W */
-        err |= clw_SetKernelArg(k, i++, sizeof(int), &a[j]);
+    if (op->fy) {
+        int a[] = {c, h, w, op->fy, op->fx, op->out_c_offset, op->out_c_total};
+        for (size_t j = 0; j < sizeof a / sizeof a[0]; j++) err |= clw_SetKernelArg(k, i++, sizeof(int), &a[j]);
+        global[0] = op->h;
+    } else {
+        int a[] = {c, h, w, oh, ow, op->out_c_offset, op->out_c_total};
+        err |= clw_SetKernelArg(k, i++, sizeof(cl_mem), &op->tab);
+        for (size_t j = 0; j < sizeof a / sizeof a[0]; j++) {
+            if (op->x2 && j == 4) continue; /* resize_linear_x2 has no OW: it is 2 W */
+            err |= clw_SetKernelArg(k, i++, sizeof(int), &a[j]);
+        }
+        global[0] = op->oh;
     }
-    global[0] = op->oh;
     global[1] = op->n * op->c;
     if (err != CL_SUCCESS) return oclnn_fail(&ctx->err, OCLNN_STATUS_OPENCL_ERROR, "resize: clSetKernelArg failed");
     cl_event ev = NULL;
@@ -285,7 +307,7 @@ oclnn_status oclnn_resize_enqueue(oclnn_resize *op, uint32_t queue, oclnn_event 
 void oclnn_resize_destroy(oclnn_resize *op) {
     if (!op) return;
     if (op->gather) clw_ReleaseKernel(op->gather);
-    if (op->x2k) clw_ReleaseKernel(op->x2k);
+    if (op->up) clw_ReleaseKernel(op->up);
     if (op->tab) clw_ReleaseMemObject(op->tab);
     oclnn_free(op->ctx->alloc, op->host_tab);
     oclnn_free(op->ctx->alloc, op);
