@@ -122,5 +122,6 @@ OCLNN_API void oclnn_conv2d_destroy(oclnn_conv2d *op);
 #include "oclnn_softmax.h"
 #include "oclnn_eltwise.h"
 #include "oclnn_deconv.h"
+#include "oclnn_datamove.h"
 
 #endif

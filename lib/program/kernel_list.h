@@ -17,7 +17,9 @@
     X(ARGMAX, "argmax.cl", ";-DSELECT_LAST=1")                                                             \
     X(LRN, "lrn.cl", ";-DBETA_MODE=1;-DBETA_MODE=1 -DSIZE=3")                                          \
     X(ELTWISE, "eltwise.cl", OCLNN_ELTWISE_VARIANTS)                                                   \
-    X(CONV2D_TRANSPOSED, "conv2d_transposed.cl", OCLNN_CONV2D_TRANSPOSED_VARIANTS)
+    X(CONV2D_TRANSPOSED, "conv2d_transposed.cl", OCLNN_CONV2D_TRANSPOSED_VARIANTS)                     \
+    X(DATAMOVE, "datamove.cl", ";-DPAD_MODE=1;-DPAD_MODE=2;-DPAD_MODE=3")                                  \
+    X(RESIZE, "resize.cl", "")
 
 /* The direct convolution's common configurations, written the way lib/ops/conv2d.c names them (options at
  * the file's default are left out): 1x1, 3x3 (+ residual), 3x3 s2, 3x3 d2, 5x5, 7x7 s2 stems, 1x7/7x1,
