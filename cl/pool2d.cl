@@ -193,8 +193,11 @@ float8 pool_final8(float8 acc, int count)
 /* Outputs [ox0, ox0 + 8) of the block's rows (nrows of them real), whose horizontal taps all lie on real input.
  * check_rows skips the input rows outside [0, H); it is a constant at each call, so blocks clear of the vertical
  * padding carry no test. count[r] is the divisor of row r. */
-void window8(__global const float *src, __global float *dst, int H, int W, int OW, int iy0, int ox0, int pad_left,
-             int nrows, const int *count, bool check_rows)
+/* Inlined by force (a clang attribute, as every OpenCL C front end in use is clang): called twice with a constant
+ * check_rows and once per group, it would otherwise stay a call with its tests (measured ~20% on POCL). */
+__attribute__((always_inline)) void window8(__global const float *src, __global float *dst, int H, int W, int OW,
+                                            int iy0, int ox0, int pad_left, int nrows, const int *count,
+                                            bool check_rows)
 {
     __global const float *p = src + ox0 * SW - pad_left;
     float8 acc[ROWS];
@@ -230,8 +233,9 @@ void window8(__global const float *src, __global float *dst, int H, int W, int O
 
 /* Output column ox of the block's rows with every tap checked: the border columns, and the few interior ones no
  * vector group covers. A window with no input element keeps ACC_INIT (see the top of the file). */
-void window1(__global const float *src, __global float *dst, int H, int W, int OW, int iy0, int ox, int pad_top,
-             int pad_left, int ext_h, int ext_w, int nrows)
+__attribute__((always_inline)) void window1(__global const float *src, __global float *dst, int H, int W, int OW,
+                                            int iy0, int ox, int pad_top, int pad_left, int ext_h, int ext_w,
+                                            int nrows)
 {
     const int ix0 = ox * SW - pad_left;
     float acc[ROWS];

@@ -208,12 +208,12 @@ static void choose_global_kernel(oclnn_pool2d *op) {
 #define WG_PER_CU 4
 static void choose_window_local(oclnn_pool2d *op) {
     const oclnn_device_info *d = &op->ctx->info;
-    uint64_t lim = d->max_work_group_size < d->max_work_item_sizes[0] ? d->max_work_group_size : d->max_work_item_sizes[0];
+    uint64_t lim = d->max_work_group_size;
     op->use_local = 0;
-    if (d->type != OCLNN_DEVICE_TYPE_CPU || op->global[0] > lim || op->global[1] > d->max_work_item_sizes[1]) return;
+    if (d->type != OCLNN_DEVICE_TYPE_CPU || op->global[0] > lim || op->global[0] > d->max_work_item_sizes[0]) return;
     size_t groups = (size_t)(d->compute_units ? d->compute_units : 1) * WG_PER_CU;
     size_t l1 = op->global[1] / groups ? op->global[1] / groups : 1;
-    while (l1 > 1 && (op->global[1] % l1 || op->global[0] * l1 > lim)) l1--;
+    while (l1 > 1 && (op->global[1] % l1 || op->global[0] * l1 > lim || l1 > d->max_work_item_sizes[1])) l1--;
     op->local[0] = op->global[0];
     op->local[1] = l1;
     op->use_local = 1;
