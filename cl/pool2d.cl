@@ -10,6 +10,7 @@
  *   DH, DW      dilation along y / x (pool2d_window only)                                (default 1, 1)
  *   COUNT_PAD   average only: 1 divides by the taps inside the padded extent
  *               (count_include_pad=1), 0 by the taps on real input elements              (default 0)
+ *   ROWS        output rows per work-item of pool2d_window, which share their input rows  (default 4)
  *   GWG         work-group size of pool2d_global_wg; a power of two                      (default 64)
  *
  * Shapes, pads and the padded extent are kernel arguments, so a program serves every input size. ext_h/ext_w
@@ -50,12 +51,18 @@
 #ifndef GWG
 #define GWG 64
 #endif
+#ifndef ROWS
+#define ROWS 4
+#endif
 
 #if MODE < 0 || MODE > 2
 #error "MODE must be 0 (max), 1 (average) or 2 (Lp)"
 #endif
 #if LP_P != 1 && LP_P != 2
 #error "LP_P must be 1 or 2"
+#endif
+#if ROWS < 1
+#error "ROWS must be >= 1"
 #endif
 #if (GWG & (GWG - 1)) != 0
 #error "GWG must be a power of two"
@@ -70,6 +77,8 @@
 #define ACC_STEP(a, v) ((v) > (a) ? (v) : (a))
 #define ACC_STEPV(a, v) fmax((a), (v))
 #define ACC_MERGE(a, b) fmax((a), (b))
+/* Merges two partial maxima, neither of which can be NaN (ACC_STEP never lets one in): the select suffices. */
+#define ROW_MERGE(a, b) ((b) > (a) ? (b) : (a))
 #elif MODE == 1
 #define ACC_INIT 0.0f
 #define ACC_STEP(a, v) ((a) + (v))
@@ -86,6 +95,11 @@
 #define ACC_STEPV(a, v) ACC_STEP(a, v)
 #define ACC_MERGE(a, b) ((a) + (b))
 #endif
+#if MODE != 0
+#define ROW_MERGE(a, b) ((a) + (b)) /* partial sums (of |x| or x^2 for Lp) add */
+#endif
+/* Input rows that one block of ROWS output rows of pool2d_window reads. */
+#define ROWS_IN ((ROWS - 1) * SH + (KH - 1) * DH + 1)
 
 float pool_final(float acc, int count)
 {
@@ -111,67 +125,230 @@ int taps_in(int i0, int kt, int d, int lo, int hi)
     return n;
 }
 
-/* One tap window at (iy0, ix0) with bounds checks, and its divisor; for the border outputs. */
-float window_guarded(__global const float *src, int H, int W, int iy0, int ix0, int pad_top, int pad_left,
-                     int ext_h, int ext_w)
-{
-    float acc = ACC_INIT;
-    for (int ky = 0; ky < KH; ++ky) {
-        const int iy = iy0 + ky * DH;
-        if (iy < 0 || iy >= H)
-            continue; /* padding rows hold no value for max, and add nothing to sums */
-        for (int kx = 0; kx < KW; ++kx) {
-            const int ix = ix0 + kx * DW;
-            if (ix >= 0 && ix < W)
-                acc = ACC_STEP(acc, src[iy * W + ix]);
-        }
-    }
-#if MODE == 1 && COUNT_PAD
-    const int count = taps_in(iy0, KH, DH, -pad_top, ext_h) * taps_in(ix0, KW, DW, -pad_left, ext_w);
-#elif MODE == 1
-    const int count = taps_in(iy0, KH, DH, 0, H) * taps_in(ix0, KW, DW, 0, W);
+/* pool2d_window computes blocks of ROWS output rows: one work-item per block, so that vertically adjacent windows
+ * share their input rows. Each input row t of a block is folded horizontally once and merged into every output row
+ * r whose window covers it (r * SH + ky * DH == t for some ky): stride-2 3x3 windows fold 2 * ROWS + 1 rows rather
+ * than 3 * ROWS, stride-1 ones ROWS + 2. Which rows meet is a constant once the loops unroll. */
+
+/* The eight-output vector path. Stride 2 (no dilation) keeps eight outputs in the lane order of one AVX
+ * vshufps over two 8-float loads, (0 1 4 5 2 3 6 7), through every tap and row, and restores it once at the end;
+ * every other configuration is in natural order. SPAN is the number of input columns one group reads from its
+ * first window's start: the kernel only starts a group where that stays inside the row. */
+#if SW == 2 && DW == 1
+#define PERM8(v) ((v).s01452367)
+#define SPAN (((KW - 1) & ~1) + 16)
 #else
-    const int count = 1;
+#define PERM8(v) (v)
+#define SPAN ((KW - 1) * DW + 7 * SW + 1)
 #endif
-    return pool_final(acc, count);
+
+/* An unaligned 8-float load as one instruction. POCL's vload8 is four 2-float loads, which LLVM then fails to
+ * merge once the stride-2 shuffles consume them (about 45 instructions per row instead of 10); a packed struct
+ * (OpenCL C 6.11.1) tells the compiler the whole vector may sit at any float address. */
+typedef struct __attribute__((packed)) {
+    float8 v;
+} float8_unaligned;
+#define LOAD8(p) (((__global const float8_unaligned *)(p))->v)
+
+/* One input row's contribution to eight outputs SW apart, p at the first output's window start: every horizontal
+ * tap folded into acc. Reads only columns [0, SPAN) of p. */
+float8 row8(float8 acc, __global const float *p)
+{
+#if SW == 2 && DW == 1
+    /* Taps kx (even) and kx + 1 are the even and odd columns of the 16 floats from p + kx: one vshufps each of the
+     * two loads, no cross-lane move (a float16 value would leave the x86 ABI without AVX-512). */
+    _Pragma("unroll") for (int kx = 0; kx < KW; kx += 2) {
+        const float8 a = LOAD8(p + kx), b = LOAD8(p + kx + 8);
+        acc = ACC_STEP(acc, ((float8)(a.s02, b.s02, a.s46, b.s46)));
+        if (kx + 1 < KW)
+            acc = ACC_STEP(acc, ((float8)(a.s13, b.s13, a.s57, b.s57)));
+    }
+#elif SW == 1
+    _Pragma("unroll") for (int kx = 0; kx < KW; ++kx)
+        acc = ACC_STEP(acc, LOAD8(p + kx * DW));
+#else
+    /* Other strides and dilations gather lane by lane. */
+    _Pragma("unroll") for (int kx = 0; kx < KW; ++kx) {
+        const int c = kx * DW;
+        acc = ACC_STEP(acc, ((float8)(p[c], p[c + SW], p[c + 2 * SW], p[c + 3 * SW], p[c + 4 * SW], p[c + 5 * SW],
+                                      p[c + 6 * SW], p[c + 7 * SW])));
+    }
+#endif
+    return acc;
 }
 
-/* One work-item per output row: the columns whose window lies on real input run an unguarded, fully unrolled
- * loop (which CPU compilers vectorise, strided loads included); the few border columns, and rows whose window
- * reaches into the vertical padding, take window_guarded(). global = (OH, N*C). */
+float8 pool_final8(float8 acc, int count)
+{
+#if MODE == 0
+    return acc;
+#elif MODE == 1
+    return count > 0 ? acc / (float8)((float)count) : (float8)(0.0f);
+#elif LP_P == 1
+    return acc;
+#else
+    return sqrt(acc);
+#endif
+}
+
+/* Outputs [ox0, ox0 + 8) of the block's rows (nrows of them real), whose horizontal taps all lie on real input.
+ * check_rows skips the input rows outside [0, H); it is a constant at each call, so blocks clear of the vertical
+ * padding carry no test. count[r] is the divisor of row r. */
+/* Inlined by force (a clang attribute, as every OpenCL C front end in use is clang): called twice with a constant
+ * check_rows and once per group, it would otherwise stay a call with its tests (measured ~20% on POCL). */
+__attribute__((always_inline)) void window8(__global const float *src, __global float *dst, int H, int W, int OW,
+                                            int iy0, int ox0, int pad_left, int nrows, const int *count,
+                                            bool check_rows)
+{
+    __global const float *p = src + ox0 * SW - pad_left;
+    float8 acc[ROWS];
+    _Pragma("unroll") for (int r = 0; r < ROWS; ++r)
+        acc[r] = (float8)(ACC_INIT);
+#if ROWS == 1
+    /* No rows to share: the window's own rows, which may lie far apart (dilation). */
+    _Pragma("unroll") for (int ky = 0; ky < KH; ++ky) {
+        const int iy = iy0 + ky * DH;
+        if (!check_rows || (iy >= 0 && iy < H))
+            acc[0] = row8(acc[0], p + iy * W);
+    }
+#else
+    _Pragma("unroll") for (int t = 0; t < ROWS_IN; ++t) {
+        bool used = false;
+        _Pragma("unroll") for (int r = 0; r < ROWS; ++r)
+            _Pragma("unroll") for (int ky = 0; ky < KH; ++ky)
+                used |= r * SH + ky * DH == t;
+        const int iy = iy0 + t;
+        if (used && (!check_rows || (iy >= 0 && iy < H))) {
+            const float8 h = row8((float8)(ACC_INIT), p + iy * W);
+            _Pragma("unroll") for (int r = 0; r < ROWS; ++r)
+                _Pragma("unroll") for (int ky = 0; ky < KH; ++ky)
+                    if (r * SH + ky * DH == t)
+                        acc[r] = ROW_MERGE(acc[r], h);
+        }
+    }
+#endif
+    _Pragma("unroll") for (int r = 0; r < ROWS; ++r)
+        if (r < nrows)
+            vstore8(pool_final8(PERM8(acc[r]), count[r]), 0, dst + r * OW + ox0);
+}
+
+/* Output column ox of the block's rows with every tap checked: the border columns, and the few interior ones no
+ * vector group covers. A window with no input element keeps ACC_INIT (see the top of the file). */
+__attribute__((always_inline)) void window1(__global const float *src, __global float *dst, int H, int W, int OW,
+                                            int iy0, int ox, int pad_top, int pad_left, int ext_h, int ext_w,
+                                            int nrows)
+{
+    const int ix0 = ox * SW - pad_left;
+    float acc[ROWS];
+    _Pragma("unroll") for (int r = 0; r < ROWS; ++r)
+        acc[r] = ACC_INIT;
+#if ROWS == 1
+    _Pragma("unroll") for (int ky = 0; ky < KH; ++ky) {
+        const int iy = iy0 + ky * DH;
+        if (iy >= 0 && iy < H)
+            _Pragma("unroll") for (int kx = 0; kx < KW; ++kx) {
+                const int ix = ix0 + kx * DW;
+                if (ix >= 0 && ix < W)
+                    acc[0] = ACC_STEP(acc[0], src[iy * W + ix]);
+            }
+    }
+#else
+    _Pragma("unroll") for (int t = 0; t < ROWS_IN; ++t) {
+        bool used = false;
+        _Pragma("unroll") for (int r = 0; r < ROWS; ++r)
+            _Pragma("unroll") for (int ky = 0; ky < KH; ++ky)
+                used |= r * SH + ky * DH == t;
+        const int iy = iy0 + t;
+        if (used && iy >= 0 && iy < H) {
+            float h = ACC_INIT;
+            _Pragma("unroll") for (int kx = 0; kx < KW; ++kx) {
+                const int ix = ix0 + kx * DW;
+                if (ix >= 0 && ix < W)
+                    h = ACC_STEP(h, src[iy * W + ix]);
+            }
+            _Pragma("unroll") for (int r = 0; r < ROWS; ++r)
+                _Pragma("unroll") for (int ky = 0; ky < KH; ++ky)
+                    if (r * SH + ky * DH == t)
+                        acc[r] = ROW_MERGE(acc[r], h);
+        }
+    }
+#endif
+#if MODE == 1 && COUNT_PAD
+    const int cols = taps_in(ix0, KW, DW, -pad_left, ext_w);
+#elif MODE == 1
+    const int cols = taps_in(ix0, KW, DW, 0, W);
+#endif
+    _Pragma("unroll") for (int r = 0; r < ROWS; ++r) {
+        if (r < nrows) {
+#if MODE == 1 && COUNT_PAD
+            const int count = taps_in(iy0 + r * SH, KH, DH, -pad_top, ext_h) * cols;
+#elif MODE == 1
+            const int count = taps_in(iy0 + r * SH, KH, DH, 0, H) * cols;
+#else
+            const int count = 1;
+#endif
+            dst[r * OW + ox] = pool_final(acc[r], count);
+        }
+    }
+}
+
+/* One work-item per block of ROWS output rows. The columns whose horizontal taps all lie on real input go eight at
+ * a time through window8 (explicit vectors: POCL's implicit vectoriser would put neighbouring work-items, i.e.
+ * blocks of rows, in the lanes); a last group that would pass the interior is moved back to end there and
+ * recomputes a few outputs rather than falling to scalar code. The border columns, and rows with fewer than eight
+ * interior columns, take window1. global = (ceil(OH / ROWS), N*C). */
 __kernel void pool2d_window(__global const float *restrict in, int in_off, __global float *restrict out, int out_off,
                             int C, int H, int W, int OH, int OW, int pad_top, int pad_left, int ext_h, int ext_w,
                             int out_c_offset, int out_c_total)
 {
-    const int oy = get_global_id(0);
+    const int oyb = get_global_id(0) * ROWS;
     const int z = get_global_id(1); /* n * C + c */
-    if (oy >= OH)
+    if (oyb >= OH)
         return;
+    const int nrows = min(ROWS, OH - oyb);
     const int n = z / C;
     const int c = z - n * C;
-    const int iy0 = oy * SH - pad_top;
+    const int iy0 = oyb * SH - pad_top;
     __global const float *src = in + in_off + (size_t)z * (size_t)(H * W);
-    __global float *dst = out + out_off + ((size_t)(n * out_c_total + out_c_offset + c) * OH + oy) * (size_t)OW;
-    /* Interior columns [lo, hi): ox * SW - pad_left >= 0 and ox * SW - pad_left + (KW - 1) * DW < W. */
+    __global float *dst = out + out_off + ((size_t)(n * out_c_total + out_c_offset + c) * OH + oyb) * (size_t)OW;
+    /* Interior columns [lo, hi): ox * SW - pad_left >= 0 and ox * SW - pad_left + (KW - 1) * DW < W. The vector
+     * groups start in [lo, last], last the largest start whose group stays in the interior and reads no more than
+     * W - (ox * SW - pad_left) columns (SPAN may exceed the window's own extent). */
     int lo = (pad_left + SW - 1) / SW;
     int hi = W - 1 - (KW - 1) * DW + pad_left >= 0 ? (W - 1 - (KW - 1) * DW + pad_left) / SW + 1 : 0;
     hi = min(hi, OW);
-    lo = min(lo, hi);
-    if (iy0 < 0 || iy0 + (KH - 1) * DH >= H)
-        lo = hi = 0; /* the window reaches into the vertical padding: every column is a border column */
-    for (int ox = 0; ox < lo; ++ox)
-        dst[ox] = window_guarded(src, H, W, iy0, ox * SW - pad_left, pad_top, pad_left, ext_h, ext_w);
-    __global const float *p = src + iy0 * W - pad_left;
-    for (int ox = lo; ox < hi; ++ox) {
-        __global const float *q = p + ox * SW;
-        float acc = ACC_INIT;
-        _Pragma("unroll") for (int ky = 0; ky < KH; ++ky)
-            _Pragma("unroll") for (int kx = 0; kx < KW; ++kx)
-                acc = ACC_STEP(acc, q[ky * DH * W + kx * DW]);
-        dst[ox] = pool_final(acc, KH * KW);
+    const int last = min(hi - 8, W - SPAN + pad_left >= 0 ? (W - SPAN + pad_left) / SW : -1);
+    int vlo = 0, vhi = 0; /* the columns the vector groups cover */
+    if (last >= lo) {
+        vlo = lo;
+        vhi = last + 8;
     }
-    for (int ox = hi; ox < OW; ++ox)
-        dst[ox] = window_guarded(src, H, W, iy0, ox * SW - pad_left, pad_top, pad_left, ext_h, ext_w);
+    for (int ox = 0; ox < vlo; ++ox)
+        window1(src, dst, H, W, OW, iy0, ox, pad_top, pad_left, ext_h, ext_w, nrows);
+    for (int ox = vhi; ox < OW; ++ox)
+        window1(src, dst, H, W, OW, iy0, ox, pad_top, pad_left, ext_h, ext_w, nrows);
+    if (vhi == 0)
+        return;
+    /* The columns of the vector groups have all KW taps on real input, so only the rows decide the divisor. */
+    int count[ROWS];
+    _Pragma("unroll") for (int r = 0; r < ROWS; ++r) {
+#if MODE == 1 && COUNT_PAD
+        count[r] = taps_in(iy0 + r * SH, KH, DH, -pad_top, ext_h) * KW;
+#elif MODE == 1
+        count[r] = taps_in(iy0 + r * SH, KH, DH, 0, H) * KW;
+#else
+        count[r] = 1;
+#endif
+    }
+    const bool inside = iy0 >= 0 && iy0 + ROWS_IN - 1 < H;
+    for (int ox0 = vlo;; ox0 += 8) {
+        ox0 = min(ox0, last);
+        if (inside)
+            window8(src, dst, H, W, OW, iy0, ox0, pad_left, nrows, count, false);
+        else
+            window8(src, dst, H, W, OW, iy0, ox0, pad_left, nrows, count, true);
+        if (ox0 == last)
+            break;
+    }
 }
 
 /* Global pooling with one work-item per (n, c) looping over the map in float4 steps: the best shape for CPUs

@@ -16,12 +16,14 @@ enum { POOL_CREATED, POOL_RESHAPED, POOL_READY };
 #define POOL_DEFAULT_K 3
 #define POOL_DEFAULT_S 2
 #define POOL_DEFAULT_GWG 64
+#define POOL_DEFAULT_ROWS 4
 
 struct oclnn_pool2d {
     oclnn_context *ctx;
     oclnn_pool2d_params p;
     int is_global;
     int gwg;                          /* work-group size of pool2d_global_wg */
+    int rows;                         /* output rows per work-item of pool2d_window */
     cl_kernel window, loop, wg;       /* window for MAX/AVG/LP; loop and wg for the global types */
     cl_kernel active;                 /* the one reshape chose */
     size_t n, c, h, w, oh, ow;
@@ -107,6 +109,14 @@ static void build_options(const oclnn_pool2d *op, oclnn_opts *o) {
     oclnn_opts_int(o, "DH", p->dilation_h, 1);
     oclnn_opts_int(o, "DW", p->dilation_w, 1);
     if (mode == 1) oclnn_opts_int(o, "COUNT_PAD", p->count_include_pad, 0);
+    oclnn_opts_int(o, "ROWS", op->rows, POOL_DEFAULT_ROWS);
+}
+
+/* Output rows per work-item of pool2d_window. A block shares the input rows between vertically adjacent windows
+ * (stride 2 3x3 reads 9 rows for 4 output rows instead of 12), but its loops unroll over every input row of the
+ * block, so large, strided or dilated windows get one row each. */
+static int choose_rows(const oclnn_pool2d_params *p) {
+    return p->kernel_h <= 4 && p->kernel_w <= 4 && p->stride_h <= 4 && p->dilation_h == 1 ? POOL_DEFAULT_ROWS : 1;
 }
 
 oclnn_status oclnn_pool2d_create(oclnn_context *ctx, const oclnn_pool2d_params *params, oclnn_pool2d **out) {
@@ -122,6 +132,7 @@ oclnn_status oclnn_pool2d_create(oclnn_context *ctx, const oclnn_pool2d_params *
     op->p = *params;
     op->is_global = is_global_type(params->type);
     op->gwg = choose_gwg(&ctx->info);
+    op->rows = choose_rows(params);
     op->state = POOL_CREATED;
     oclnn_opts o;
     oclnn_opts_init(&o);
@@ -189,6 +200,25 @@ static void choose_global_kernel(oclnn_pool2d *op) {
     }
 }
 
+/* The work-groups of pool2d_window: on CPUs, whole columns of blocks times a divisor of N*C channels, so that
+ * there are about WG_PER_CU work-groups per compute unit. Left to itself, POCL cuts the range into as many
+ * work-groups as cores (14 x 32 twice for ResNet's stem pool), so one core busy elsewhere stalls the whole pool;
+ * one work-group per channel instead pays POCL's per-work-group cost hundreds of times. Elsewhere (GPUs) the
+ * driver chooses. */
+#define WG_PER_CU 4
+static void choose_window_local(oclnn_pool2d *op) {
+    const oclnn_device_info *d = &op->ctx->info;
+    uint64_t lim = d->max_work_group_size;
+    op->use_local = 0;
+    if (d->type != OCLNN_DEVICE_TYPE_CPU || op->global[0] > lim || op->global[0] > d->max_work_item_sizes[0]) return;
+    size_t groups = (size_t)(d->compute_units ? d->compute_units : 1) * WG_PER_CU;
+    size_t l1 = op->global[1] / groups ? op->global[1] / groups : 1;
+    while (l1 > 1 && (op->global[1] % l1 || op->global[0] * l1 > lim || l1 > d->max_work_item_sizes[1])) l1--;
+    op->local[0] = op->global[0];
+    op->local[1] = l1;
+    op->use_local = 1;
+}
+
 oclnn_status oclnn_pool2d_reshape(oclnn_pool2d *op, size_t batch, size_t channels, size_t height, size_t width,
                                   size_t *out_height, size_t *out_width) {
     if (!op) return oclnn_fail(NULL, OCLNN_STATUS_INVALID_ARGUMENT, "pool2d_reshape: op is NULL");
@@ -230,12 +260,11 @@ oclnn_status oclnn_pool2d_reshape(oclnn_pool2d *op, size_t batch, size_t channel
     if (op->is_global) {
         choose_global_kernel(op);
     } else {
-        /* One work-item per output row; the driver picks the work-group. */
         op->active = op->window;
         op->dims = 2;
-        op->use_local = 0;
-        op->global[0] = oh;
+        op->global[0] = (oh + (size_t)op->rows - 1) / (size_t)op->rows;
         op->global[1] = batch * channels;
+        choose_window_local(op);
     }
     op->state = POOL_RESHAPED; /* the tensors must be bound again: their shapes are kernel arguments */
     if (out_height) *out_height = oh;
