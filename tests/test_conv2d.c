@@ -6,7 +6,8 @@
  * accumulation in any order stays far below it); ABS_TOL = 1e-6 covers exp/tanh ulps on values near zero.
  * Every case that the Winograd algorithms support also runs with each of them, against TOL_WINOGRAD2X2/4X4,
  * and every case runs on the gemm algorithm (im2col, or the input itself for 1x1, + our GEMM kernel) against
- * TOL_DIRECT.
+ * TOL_DIRECT. Depthwise cases (groups == in_channels) also run on the depthwise algorithm, against TOL_DIRECT
+ * (it sums the same products in another order, with FMA).
  */
 #include "common.h"
 
@@ -94,6 +95,46 @@ static const conv_case cases[] = {
     {"ResNet-50 stem 7x7 s2 3->64 @224", 1, 3, 224, 224, 64, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3, 1, 0, 1, 1, 0, 0, 0, 0, 0},
     {"AlexNet 11x11 s4 3->64 @224", 1, 3, 224, 224, 64, 11, 11, 4, 4, 1, 1, 2, 2, 2, 2, 1, 0, 1, 1, 0, 0, 0, 0, 0},
     {"MobileNet dw 3x3 s2 32 @112", 1, 32, 112, 112, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 32, 0, 1, 3, 0, 6, 0, 0, 0},
+    /* Depthwise (groups == C): the depthwise algorithm's interior and edge paths, every stride it treats apart
+     * (1: vector loads, 2: even lanes, others: gathers), row and column tails of its 8-pixel x 4-row tiles. */
+    {"dw 3x3 s1 27x37 23ch relu6", 1, 23, 27, 37, 23, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 23, 0, 1, 3, 0, 6, 0, 0, 1},
+    {"dw 3x3 s2 27x37 23ch", 1, 23, 27, 37, 23, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 23, 0, 1, 0, 0, 0, 0, 0, 1},
+    {"dw 5x5 s1 hardswish", 1, 23, 27, 37, 23, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 23, 0, 1, 7, 0, 0, 0, 0, 1},
+    {"dw 5x5 s2 hardswish", 1, 23, 27, 37, 23, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2, 23, 0, 1, 7, 0, 0, 0, 0, 0},
+    {"dw 7x7 s1", 1, 12, 23, 29, 12, 7, 7, 1, 1, 1, 1, 3, 3, 3, 3, 12, 0, 1, 0, 0, 0, 0, 0, 0},
+    {"dw 3x3 multiplier 2 s1", 1, 11, 21, 19, 22, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 11, 0, 1, 1, 0, 0, 0, 0, 1},
+    {"dw 5x5 multiplier 2 s2", 1, 11, 21, 19, 22, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2, 11, 0, 1, 0, 0, 0, 0, 0, 0},
+    {"dw 3x3 multiplier 3 s2x1", 1, 5, 21, 19, 15, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, 5, 0, 1, 0, 0, 0, 0, 0, 0},
+    {"dw 3x3 d2", 1, 9, 27, 37, 9, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 9, 0, 1, 0, 0, 0, 0, 0, 1},
+    {"dw 3x3 d2 s2 d1x3", 1, 9, 27, 37, 9, 3, 3, 2, 2, 2, 3, 2, 3, 1, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0},
+    {"dw 3x3 s3", 1, 7, 28, 31, 7, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 7, 0, 1, 0, 0, 0, 0, 0, 0},
+    {"dw 3x3 s1x4 mixed", 1, 7, 29, 30, 7, 3, 3, 1, 4, 1, 1, 1, 1, 1, 1, 7, 0, 1, 0, 0, 0, 0, 0, 0},
+    {"dw asymmetric pads", 1, 7, 21, 23, 7, 3, 3, 1, 1, 1, 1, 0, 2, 1, 0, 7, 0, 1, 0, 0, 0, 0, 0, 1},
+    {"dw 5x5 asymmetric pads s2", 1, 7, 21, 23, 7, 5, 5, 2, 2, 1, 1, 1, 0, 3, 4, 7, 0, 1, 0, 0, 0, 0, 0, 0},
+    {"dw 1x7", 1, 6, 17, 19, 6, 1, 7, 1, 1, 1, 1, 0, 3, 0, 3, 6, 0, 1, 0, 0, 0, 0, 0, 0},
+    {"dw 7x1 s2", 1, 6, 17, 19, 6, 7, 1, 2, 2, 1, 1, 3, 0, 3, 0, 6, 0, 1, 0, 0, 0, 0, 0, 0},
+    {"dw 1x1 s2", 1, 6, 17, 19, 6, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0},
+    {"dw 15x15 s1", 1, 3, 20, 24, 3, 15, 15, 1, 1, 1, 1, 7, 7, 7, 7, 3, 0, 1, 0, 0, 0, 0, 0, 0},
+    {"dw narrow 5x3 map", 1, 4, 5, 3, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, 0, 1, 0, 0, 0, 0, 0, 1},
+    {"dw leaky relu", 1, 10, 13, 17, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 10, 0, 1, 2, 0.1f, 0, 0, 0, 0},
+    {"dw clip -0.5..0.5", 1, 10, 13, 17, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 10, 0, 1, 3, -0.5f, 0.5f, 0, 0, 0},
+    {"dw clip -inf..0.25", 1, 10, 13, 17, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 10, 0, 1, 3, -INFINITY, 0.25f, 0, 0, 0},
+    {"dw sigmoid", 1, 10, 13, 17, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 10, 0, 1, 4, 0, 0, 0, 0, 0},
+    {"dw tanh", 1, 10, 13, 17, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 10, 0, 1, 5, 0, 0, 0, 0, 0},
+    {"dw hard sigmoid", 1, 10, 13, 17, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 10, 0, 1, 6, 0.2f, 0.5f, 0, 0, 0},
+    {"dw hard swish s2", 1, 10, 13, 17, 10, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 10, 0, 1, 7, 0, 0, 0, 0, 1},
+    {"dw residual then relu", 1, 10, 15, 19, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 10, 0, 1, 1, 0, 0, 1, 0, 1},
+    {"dw hardswish then residual", 1, 10, 15, 19, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 10, 0, 1, 7, 0, 0, 2, 0, 0},
+    {"dw channel offset", 1, 9, 15, 19, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 9, 0, 1, 1, 0, 0, 0, 10, 1},
+    {"dw offset + residual x2 batch 2", 2, 9, 15, 19, 18, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 9, 0, 1, 3, 0, 6, 1, 6, 0},
+    {"dw batch 3 27x37 23ch", 3, 23, 27, 37, 23, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 23, 0, 1, 0, 0, 0, 0, 0, 0},
+    {"dw SAME_UPPER s2 k4", 1, 6, 27, 36, 6, 4, 4, 2, 2, 1, 1, 0, 0, 0, 0, 6, 1, 1, 0, 0, 0, 0, 0, 0},
+    {"dw SAME_LOWER 5x5 s2", 1, 6, 27, 36, 6, 5, 5, 2, 2, 1, 1, 0, 0, 0, 0, 6, 2, 1, 0, 0, 0, 0, 0, 0},
+    {"dw VALID 3x3", 1, 6, 27, 37, 6, 3, 3, 1, 1, 1, 1, 9, 9, 9, 9, 6, 3, 1, 0, 0, 0, 0, 0, 0},
+    {"MobileNetV2 dw 3x3 s1 144 @56", 1, 144, 56, 56, 144, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 144, 0, 1, 3, 0, 6, 0, 0, 0},
+    {"MobileNetV2 dw 3x3 s2 96 @112", 1, 96, 112, 112, 96, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 96, 0, 1, 3, 0, 6, 0, 0, 0},
+    {"PP-OCRv4-like dw 5x5 s1 48 @160", 1, 48, 160, 160, 48, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 48, 0, 1, 7, 0, 0, 0, 0, 0},
+    {"PP-OCRv4-like dw 5x5 s2 48 @160", 1, 48, 160, 160, 48, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2, 48, 0, 1, 7, 0, 0, 0, 0, 0},
 };
 
 /* Per algorithm, over all elements and cases: the largest |err| / bound and |err| / M. */
@@ -234,14 +275,16 @@ static void run_case(oclnn_context *ctx, const conv_case *cc, const oclnn_conv_a
     free(mag);
 }
 
-/* Every case runs with direct and gemm (both claim every valid configuration), and with each Winograd algorithm
- * that supports it (3x3, stride 1, dilation 1, one group), each against its own tolerance. */
+/* Every case runs with direct and gemm (both claim every valid configuration), with each Winograd algorithm that
+ * supports it (3x3, stride 1, dilation 1, one group) and with depthwise where groups == in_channels, each against
+ * its own tolerance. */
 static void test_case_table(void **state) {
     (void)state;
     oclnn_context *ctx = test_context(NULL);
     int slow = test_device_is_slow(ctx), ran[OCLNN_CONV_ALGO_COUNT_] = {0};
     static const oclnn_conv_algo candidates[] = {OCLNN_CONV_ALGO_DIRECT, OCLNN_CONV_ALGO_WINOGRAD2X2,
-                                                 OCLNN_CONV_ALGO_WINOGRAD4X4, OCLNN_CONV_ALGO_GEMM};
+                                                 OCLNN_CONV_ALGO_WINOGRAD4X4, OCLNN_CONV_ALGO_GEMM,
+                                                 OCLNN_CONV_ALGO_DEPTHWISE};
     enum { NCAND = sizeof candidates / sizeof candidates[0] };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (slow && !cases[i].small) continue;
@@ -262,6 +305,7 @@ static void test_case_table(void **state) {
     /* The Winograd runs must not have silently vanished from the table. */
     assert_true(ran[OCLNN_CONV_ALGO_WINOGRAD2X2] >= 5 && ran[OCLNN_CONV_ALGO_WINOGRAD4X4] >= 5);
     assert_int_equal(ran[OCLNN_CONV_ALGO_GEMM], ran[OCLNN_CONV_ALGO_DIRECT]);
+    assert_true(ran[OCLNN_CONV_ALGO_DEPTHWISE] >= (slow ? 8 : 40));
     oclnn_context_destroy(ctx);
 }
 

@@ -18,6 +18,7 @@ static const conv2d_algorithm *const algorithms[] = {
     &oclnn_conv2d_winograd2x2_algorithm,
     &oclnn_conv2d_winograd4x4_algorithm,
     &oclnn_conv2d_gemm_algorithm,
+    &oclnn_conv2d_depthwise_algorithm,
 };
 
 static const conv2d_algorithm *find_algorithm(oclnn_conv_algo a) {
