@@ -20,7 +20,7 @@
  *                     (defaults 0, 0, 0, 0 (none), 0.01f, 0.0f)
  *
  * Stride 1 reads each kernel column's VEC inputs with one unaligned vector load; stride 2 loads 2*VEC contiguous
- * inputs and keeps the even ones (.even), which on AVX2 is two loads and a shuffle instead of VEC scalar loads;
+ * inputs and keeps the even ones (.even): two loads and shuffles instead of VEC scalar loads;
  * other strides gather element by element. Tiles whose inputs all lie inside the image take a path without
  * bounds checks; the others copy each input row span into private memory with zeros for the padding.
  */
@@ -91,11 +91,12 @@ typedef CAT(float, VEC) vecf;
 #if SW == 1
 #define LOADX(dst, p) dst = VLOAD(p)
 #elif SW == 2
-#if VEC == 8
-#define LOADX(dst, p) dst = vload16(0, p).even
-#else
-#define LOADX(dst, p) dst = vload8(0, p).even
-#endif
+/* Two VEC-wide loads rather than one 2*VEC-wide: POCL passes float16 through memory on AVX2 (no 512-bit ABI). */
+#define LOADX(dst, p)                                                                                          \
+    {                                                                                                          \
+        const vecf lo_ = VLOAD(p), hi_ = VLOAD((p) + VEC);                                                     \
+        dst = (vecf)(lo_.even, hi_.even);                                                                      \
+    }
 #else
 #define LOADX(dst, p)                                                                                          \
     {                                                                                                          \
@@ -177,7 +178,8 @@ void conv2d_depthwise(__global const float *restrict in, int in_off,
         vecf acc[ROWS];
         _Pragma("unroll") for (int r = 0; r < ROWS; ++r)
             acc[r] = (vecf)(0.0f);
-        if (rows_inside && ix0 >= 0 && ix0 + LSPAN <= W) {
+        const int cols_inside = ix0 >= 0 && ix0 + LSPAN <= W;
+        if (rows_inside && cols_inside) {
             /* Interior: every load is inside the image. */
             __global const float *rp = ich + iy0 * W + ix0;
             _Pragma("unroll") for (int i = 0; i < NIR; ++i) {
@@ -189,20 +191,30 @@ void conv2d_depthwise(__global const float *restrict in, int in_off,
                 rp += W;
             }
         } else {
-            /* Edge: rows outside the image contribute nothing; columns outside read as zero. */
+            /* Edge: rows outside the image contribute nothing; a row span that crosses the left or right border is
+             * copied into private memory first, clamped loads masked to zero (no branch per element). */
             _Pragma("unroll") for (int i = 0; i < NIR; ++i) {
                 const int iy = iy0 + i;
                 if (iy >= 0 && iy < H) {
                     __global const float *rp = ich + iy * W;
-                    float xr[LSPAN];
-                    _Pragma("unroll") for (int j = 0; j < LSPAN; ++j) {
-                        const int ix = ix0 + j;
-                        xr[j] = (ix >= 0 && ix < W) ? rp[ix] : 0.0f;
-                    }
-                    _Pragma("unroll") for (int kx = 0; kx < KW; ++kx) {
-                        vecf xv;
-                        LOADX(xv, xr + kx * DW);
-                        TAPS(i, kx, xv)
+                    if (cols_inside) {
+                        _Pragma("unroll") for (int kx = 0; kx < KW; ++kx) {
+                            vecf xv;
+                            LOADX(xv, rp + ix0 + kx * DW);
+                            TAPS(i, kx, xv)
+                        }
+                    } else {
+                        float xr[LSPAN];
+                        _Pragma("unroll") for (int j = 0; j < LSPAN; ++j) {
+                            const int ix = ix0 + j;
+                            const float v = rp[clamp(ix, 0, W - 1)];
+                            xr[j] = ix >= 0 && ix < W ? v : 0.0f;
+                        }
+                        _Pragma("unroll") for (int kx = 0; kx < KW; ++kx) {
+                            vecf xv;
+                            LOADX(xv, xr + kx * DW);
+                            TAPS(i, kx, xv)
+                        }
                     }
                 }
             }
