@@ -42,7 +42,8 @@ typedef enum oclnn_auto_pad {
     X(DIRECT, "direct")                                                                                      \
     X(WINOGRAD2X2, "winograd2x2") /* F(2x2,3x3): 3x3, stride 1, dilation 1, one group */                     \
     X(WINOGRAD4X4, "winograd4x4") /* F(4x4,3x3): same rules, fewer multiplies, looser accuracy */         \
-    X(GEMM, "gemm")               /* im2col (or nothing, for 1x1 stride 1) + GEMM */
+    X(GEMM, "gemm")               /* im2col (or nothing, for 1x1 stride 1) + GEMM */                        \
+    X(DEPTHWISE, "depthwise")     /* groups == in_channels, vectorised along the output row */
 
 typedef enum oclnn_conv_algo {
 #define OCLNN_X_(name, str) OCLNN_CONV_ALGO_##name,

@@ -6,7 +6,8 @@
  * accumulation in any order stays far below it); ABS_TOL = 1e-6 covers exp/tanh ulps on values near zero.
  * Every case that the Winograd algorithms support also runs with each of them, against TOL_WINOGRAD2X2/4X4,
  * and every case runs on the gemm algorithm (im2col, or the input itself for 1x1, + our GEMM kernel) against
- * TOL_DIRECT.
+ * TOL_DIRECT. Depthwise cases (groups == in_channels) also run on the depthwise algorithm, against TOL_DIRECT
+ * (it sums the same products in another order, with FMA).
  */
 #include "common.h"
 
@@ -94,6 +95,46 @@ static const conv_case cases[] = {
     {"ResNet-50 stem 7x7 s2 3->64 @224", 1, 3, 224, 224, 64, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3, 1, 0, 1, 1, 0, 0, 0, 0, 0},
     {"AlexNet 11x11 s4 3->64 @224", 1, 3, 224, 224, 64, 11, 11, 4, 4, 1, 1, 2, 2, 2, 2, 1, 0, 1, 1, 0, 0, 0, 0, 0},
     {"MobileNet dw 3x3 s2 32 @112", 1, 32, 112, 112, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 32, 0, 1, 3, 0, 6, 0, 0, 0},
+    /* Depthwise (groups == C): the depthwise algorithm's interior and edge paths, every stride it treats apart
+     * (1: vector loads, 2: even lanes, others: gathers), row and column tails of its 8-pixel x 4-row tiles. */
+    {"dw 3x3 s1 27x37 23ch relu6", 1, 23, 27, 37, 23, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 23, 0, 1, 3, 0, 6, 0, 0, 1},
+    {"dw 3x3 s2 27x37 23ch", 1, 23, 27, 37, 23, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 23, 0, 1, 0, 0, 0, 0, 0, 1},
+    {"dw 5x5 s1 hardswish", 1, 23, 27, 37, 23, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 23, 0, 1, 7, 0, 0, 0, 0, 1},
+    {"dw 5x5 s2 hardswish", 1, 23, 27, 37, 23, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2, 23, 0, 1, 7, 0, 0, 0, 0, 0},
+    {"dw 7x7 s1", 1, 12, 23, 29, 12, 7, 7, 1, 1, 1, 1, 3, 3, 3, 3, 12, 0, 1, 0, 0, 0, 0, 0, 0},
+    {"dw 3x3 multiplier 2 s1", 1, 11, 21, 19, 22, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 11, 0, 1, 1, 0, 0, 0, 0, 1},
+    {"dw 5x5 multiplier 2 s2", 1, 11, 21, 19, 22, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2, 11, 0, 1, 0, 0, 0, 0, 0, 0},
+    {"dw 3x3 multiplier 3 s2x1", 1, 5, 21, 19, 15, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, 5, 0, 1, 0, 0, 0, 0, 0, 0},
+    {"dw 3x3 d2", 1, 9, 27, 37, 9, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 9, 0, 1, 0, 0, 0, 0, 0, 1},
+    {"dw 3x3 d2 s2 d1x3", 1, 9, 27, 37, 9, 3, 3, 2, 2, 2, 3, 2, 3, 1, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0},
+    {"dw 3x3 s3", 1, 7, 28, 31, 7, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 7, 0, 1, 0, 0, 0, 0, 0, 0},
+    {"dw 3x3 s1x4 mixed", 1, 7, 29, 30, 7, 3, 3, 1, 4, 1, 1, 1, 1, 1, 1, 7, 0, 1, 0, 0, 0, 0, 0, 0},
+    {"dw asymmetric pads", 1, 7, 21, 23, 7, 3, 3, 1, 1, 1, 1, 0, 2, 1, 0, 7, 0, 1, 0, 0, 0, 0, 0, 1},
+    {"dw 5x5 asymmetric pads s2", 1, 7, 21, 23, 7, 5, 5, 2, 2, 1, 1, 1, 0, 3, 4, 7, 0, 1, 0, 0, 0, 0, 0, 0},
+    {"dw 1x7", 1, 6, 17, 19, 6, 1, 7, 1, 1, 1, 1, 0, 3, 0, 3, 6, 0, 1, 0, 0, 0, 0, 0, 0},
+    {"dw 7x1 s2", 1, 6, 17, 19, 6, 7, 1, 2, 2, 1, 1, 3, 0, 3, 0, 6, 0, 1, 0, 0, 0, 0, 0, 0},
+    {"dw 1x1 s2", 1, 6, 17, 19, 6, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0},
+    {"dw 15x15 s1", 1, 3, 20, 24, 3, 15, 15, 1, 1, 1, 1, 7, 7, 7, 7, 3, 0, 1, 0, 0, 0, 0, 0, 0},
+    {"dw narrow 5x3 map", 1, 4, 5, 3, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, 0, 1, 0, 0, 0, 0, 0, 1},
+    {"dw leaky relu", 1, 10, 13, 17, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 10, 0, 1, 2, 0.1f, 0, 0, 0, 0},
+    {"dw clip -0.5..0.5", 1, 10, 13, 17, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 10, 0, 1, 3, -0.5f, 0.5f, 0, 0, 0},
+    {"dw clip -inf..0.25", 1, 10, 13, 17, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 10, 0, 1, 3, -INFINITY, 0.25f, 0, 0, 0},
+    {"dw sigmoid", 1, 10, 13, 17, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 10, 0, 1, 4, 0, 0, 0, 0, 0},
+    {"dw tanh", 1, 10, 13, 17, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 10, 0, 1, 5, 0, 0, 0, 0, 0},
+    {"dw hard sigmoid", 1, 10, 13, 17, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 10, 0, 1, 6, 0.2f, 0.5f, 0, 0, 0},
+    {"dw hard swish s2", 1, 10, 13, 17, 10, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 10, 0, 1, 7, 0, 0, 0, 0, 1},
+    {"dw residual then relu", 1, 10, 15, 19, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 10, 0, 1, 1, 0, 0, 1, 0, 1},
+    {"dw hardswish then residual", 1, 10, 15, 19, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 10, 0, 1, 7, 0, 0, 2, 0, 0},
+    {"dw channel offset", 1, 9, 15, 19, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 9, 0, 1, 1, 0, 0, 0, 10, 1},
+    {"dw offset + residual x2 batch 2", 2, 9, 15, 19, 18, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 9, 0, 1, 3, 0, 6, 1, 6, 0},
+    {"dw batch 3 27x37 23ch", 3, 23, 27, 37, 23, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 23, 0, 1, 0, 0, 0, 0, 0, 0},
+    {"dw SAME_UPPER s2 k4", 1, 6, 27, 36, 6, 4, 4, 2, 2, 1, 1, 0, 0, 0, 0, 6, 1, 1, 0, 0, 0, 0, 0, 0},
+    {"dw SAME_LOWER 5x5 s2", 1, 6, 27, 36, 6, 5, 5, 2, 2, 1, 1, 0, 0, 0, 0, 6, 2, 1, 0, 0, 0, 0, 0, 0},
+    {"dw VALID 3x3", 1, 6, 27, 37, 6, 3, 3, 1, 1, 1, 1, 9, 9, 9, 9, 6, 3, 1, 0, 0, 0, 0, 0, 0},
+    {"MobileNetV2 dw 3x3 s1 144 @56", 1, 144, 56, 56, 144, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 144, 0, 1, 3, 0, 6, 0, 0, 0},
+    {"MobileNetV2 dw 3x3 s2 96 @112", 1, 96, 112, 112, 96, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 96, 0, 1, 3, 0, 6, 0, 0, 0},
+    {"PP-OCRv4-like dw 5x5 s1 48 @160", 1, 48, 160, 160, 48, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 48, 0, 1, 7, 0, 0, 0, 0, 0},
+    {"PP-OCRv4-like dw 5x5 s2 48 @160", 1, 48, 160, 160, 48, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2, 48, 0, 1, 7, 0, 0, 0, 0, 0},
 };
 
 /* Per algorithm, over all elements and cases: the largest |err| / bound and |err| / M. */
@@ -234,14 +275,16 @@ static void run_case(oclnn_context *ctx, const conv_case *cc, const oclnn_conv_a
     free(mag);
 }
 
-/* Every case runs with direct and gemm (both claim every valid configuration), and with each Winograd algorithm
- * that supports it (3x3, stride 1, dilation 1, one group), each against its own tolerance. */
+/* Every case runs with direct and gemm (both claim every valid configuration), with each Winograd algorithm that
+ * supports it (3x3, stride 1, dilation 1, one group) and with depthwise where groups == in_channels, each against
+ * its own tolerance. */
 static void test_case_table(void **state) {
     (void)state;
     oclnn_context *ctx = test_context(NULL);
     int slow = test_device_is_slow(ctx), ran[OCLNN_CONV_ALGO_COUNT_] = {0};
     static const oclnn_conv_algo candidates[] = {OCLNN_CONV_ALGO_DIRECT, OCLNN_CONV_ALGO_WINOGRAD2X2,
-                                                 OCLNN_CONV_ALGO_WINOGRAD4X4, OCLNN_CONV_ALGO_GEMM};
+                                                 OCLNN_CONV_ALGO_WINOGRAD4X4, OCLNN_CONV_ALGO_GEMM,
+                                                 OCLNN_CONV_ALGO_DEPTHWISE};
     enum { NCAND = sizeof candidates / sizeof candidates[0] };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (slow && !cases[i].small) continue;
@@ -262,6 +305,7 @@ static void test_case_table(void **state) {
     /* The Winograd runs must not have silently vanished from the table. */
     assert_true(ran[OCLNN_CONV_ALGO_WINOGRAD2X2] >= 5 && ran[OCLNN_CONV_ALGO_WINOGRAD4X4] >= 5);
     assert_int_equal(ran[OCLNN_CONV_ALGO_GEMM], ran[OCLNN_CONV_ALGO_DIRECT]);
+    assert_true(ran[OCLNN_CONV_ALGO_DEPTHWISE] >= (slow ? 8 : 40));
     oclnn_context_destroy(ctx);
 }
 
@@ -294,6 +338,12 @@ static void test_prebuild_covers_operator(void **state) {
         {8, 16, 3, 3, 1, 1, 1, 1, 1, 1, A}, {8, 16, 3, 3, 2, 1, 1, 1, 0, 0, A}, {8, 16, 3, 3, 1, 2, 1, 1, 0, 0, A},
         {8, 16, 5, 5, 1, 1, 1, 1, 0, 0, A}, {3, 16, 7, 7, 2, 1, 1, 1, 1, 0, A}, {8, 16, 1, 7, 1, 1, 1, 1, 0, 0, A},
         {8, 16, 7, 1, 1, 1, 1, 1, 0, 0, A}, {3, 16, 11, 11, 4, 1, 1, 1, 1, 0, A}, {8, 8, 3, 3, 1, 1, 8, 1, 1, 0, A},
+        /* depthwise (AUTO picks the depthwise algorithm): MobileNet, PP-OCR */
+        {8, 8, 3, 3, 1, 1, 8, 0, 0, 0, A},  {8, 8, 3, 3, 1, 1, 8, 1, 0, 0, A},  {8, 8, 3, 3, 2, 1, 8, 1, 0, 0, A},
+        {8, 8, 3, 3, 2, 1, 8, 1, 1, 0, A},  {8, 8, 3, 3, 1, 1, 8, 1, 3, 0, A},  {8, 8, 3, 3, 2, 1, 8, 1, 3, 0, A},
+        {8, 8, 3, 3, 1, 1, 8, 1, 7, 0, A},  {8, 8, 3, 3, 2, 1, 8, 1, 7, 0, A},  {8, 8, 5, 5, 1, 1, 8, 1, 7, 0, A},
+        {8, 8, 5, 5, 2, 1, 8, 1, 7, 0, A},
+        {8, 8, 3, 3, 1, 1, 8, 1, 1, 0, OCLNN_CONV_ALGO_DIRECT},
         {8, 16, 3, 3, 1, 1, 1, 1, 1, 0, OCLNN_CONV_ALGO_WINOGRAD4X4},
         {8, 16, 3, 3, 1, 1, 1, 1, 1, 1, OCLNN_CONV_ALGO_WINOGRAD4X4},
         {8, 16, 3, 3, 1, 1, 1, 1, 1, 0, OCLNN_CONV_ALGO_WINOGRAD2X2},
@@ -310,6 +360,10 @@ static void test_prebuild_covers_operator(void **state) {
         p.stride_h = p.stride_w = cfg[i].s;
         p.dilation_h = p.dilation_w = cfg[i].d;
         p.activation = (oclnn_activation)cfg[i].act;
+        if (p.activation == OCLNN_ACTIVATION_CLIP) { /* ReLU6 */
+            p.activation_alpha = 0;
+            p.activation_beta = 6;
+        }
         p.residual = (oclnn_residual)cfg[i].residual;
         p.algo = cfg[i].algo;
         if (cfg[i].kh == 3 && cfg[i].s == 1 && cfg[i].d == 1 && cfg[i].groups == 1)
@@ -562,29 +616,34 @@ static void test_winograd_rules(void **state) {
     oclnn_context_destroy(ctx);
 }
 
-/* The heuristic: AUTO takes winograd4x4 for 3x3 stride-1 convolutions with enough channels, direct otherwise. */
+/* The heuristic: AUTO takes winograd4x4 for 3x3 stride-1 convolutions with enough channels, depthwise for depthwise
+ * convolutions with a channel multiplier up to 4, direct otherwise. */
 static void test_auto_choice(void **state) {
     (void)state;
     oclnn_context *ctx = test_context(NULL);
     static const struct {
-        int c, k, stride;
+        int c, k, stride, groups;
         oclnn_conv_algo want;
     } cfg[] = {
-        {256, 256, 1, OCLNN_CONV_ALGO_WINOGRAD4X4}, {64, 64, 1, OCLNN_CONV_ALGO_WINOGRAD4X4},
-        {64, 64, 2, OCLNN_CONV_ALGO_DIRECT},        {4, 4, 1, OCLNN_CONV_ALGO_DIRECT},
+        {256, 256, 1, 1, OCLNN_CONV_ALGO_WINOGRAD4X4}, {64, 64, 1, 1, OCLNN_CONV_ALGO_WINOGRAD4X4},
+        {64, 64, 2, 1, OCLNN_CONV_ALGO_DIRECT},        {4, 4, 1, 1, OCLNN_CONV_ALGO_DIRECT},
+        {144, 144, 1, 144, OCLNN_CONV_ALGO_DEPTHWISE}, {96, 96, 2, 96, OCLNN_CONV_ALGO_DEPTHWISE},
+        {32, 64, 1, 32, OCLNN_CONV_ALGO_DEPTHWISE},    {32, 128, 1, 32, OCLNN_CONV_ALGO_DEPTHWISE},
+        {16, 128, 1, 16, OCLNN_CONV_ALGO_DIRECT},      {64, 64, 1, 32, OCLNN_CONV_ALGO_DIRECT},
     };
     for (size_t i = 0; i < sizeof cfg / sizeof cfg[0]; i++) {
         oclnn_conv2d_params p = base_params();
         p.in_channels = cfg[i].c;
         p.out_channels = cfg[i].k;
         p.stride_h = p.stride_w = cfg[i].stride;
-        size_t nw = (size_t)cfg[i].c * cfg[i].k * 9;
+        p.groups = cfg[i].groups;
+        size_t nw = (size_t)(cfg[i].c / cfg[i].groups) * cfg[i].k * 9;
         float *w = calloc(nw, sizeof(float));
         oclnn_conv2d *op;
         assert_ok(ctx, oclnn_conv2d_create(ctx, &p, w, nw, NULL, 0, &op));
         if (oclnn_conv2d_algo(op) != cfg[i].want)
-            fail_msg("%d->%d stride %d: AUTO chose %s, want %s", cfg[i].c, cfg[i].k, cfg[i].stride,
-                     oclnn_conv_algo_name(oclnn_conv2d_algo(op)), oclnn_conv_algo_name(cfg[i].want));
+            fail_msg("%d->%d stride %d groups %d: AUTO chose %s, want %s", cfg[i].c, cfg[i].k, cfg[i].stride,
+                     cfg[i].groups, oclnn_conv_algo_name(oclnn_conv2d_algo(op)), oclnn_conv_algo_name(cfg[i].want));
         oclnn_conv2d_destroy(op);
         free(w);
     }
@@ -650,6 +709,127 @@ static void test_winograd_fault_sweep(void **state) {
     oclnn_context_destroy(ctx);
 }
 
+/* Depthwise's rules: what it cannot run is refused as UNSUPPORTED naming the rule, by the query and by create, and
+ * AUTO then falls back to direct. */
+static void test_depthwise_rules(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(NULL);
+    static float w[16 * 4 * 16 * 16];
+    static const struct {
+        const char *name, *msg;
+        int c, k, groups, kh, kw;
+    } bad[] = {
+        {"one group", "groups == in_channels", 4, 4, 1, 3, 3},
+        {"groups 2 of 4 channels", "groups == in_channels", 4, 8, 2, 3, 3},
+        {"16x3 kernel", "up to 15x15", 4, 4, 4, 16, 3},
+        {"3x16 kernel", "up to 15x15", 4, 8, 4, 3, 16},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        oclnn_conv2d_params p;
+        oclnn_conv2d_params_init(&p);
+        p.in_channels = bad[i].c;
+        p.out_channels = bad[i].k;
+        p.groups = bad[i].groups;
+        p.kernel_h = bad[i].kh;
+        p.kernel_w = bad[i].kw;
+        p.algo = OCLNN_CONV_ALGO_DEPTHWISE;
+        const char *why = NULL;
+        assert_int_equal(oclnn_conv2d_supported(&p, p.algo, &why), 0);
+        if (!why || !strstr(why, bad[i].msg)) fail_msg("%s: reason '%s' lacks '%s'", bad[i].name, why, bad[i].msg);
+        size_t nw = (size_t)bad[i].k * (bad[i].c / bad[i].groups) * bad[i].kh * bad[i].kw;
+        oclnn_conv2d *op = (oclnn_conv2d *)ctx;
+        oclnn_status st = oclnn_conv2d_create(ctx, &p, w, nw, NULL, 0, &op);
+        if (st != OCLNN_STATUS_UNSUPPORTED || !strstr(oclnn_last_error(ctx), bad[i].msg))
+            fail_msg("%s: got %s (%s)", bad[i].name, oclnn_status_name(st), oclnn_last_error(ctx));
+        assert_null(op);
+        p.algo = OCLNN_CONV_ALGO_AUTO;
+        assert_ok(ctx, oclnn_conv2d_create(ctx, &p, w, nw, NULL, 0, &op));
+        assert_int_equal(oclnn_conv2d_algo(op), OCLNN_CONV_ALGO_DIRECT);
+        oclnn_conv2d_destroy(op);
+    }
+    /* The name parses, and OCLNN_CONV_ALGO can ask for it. */
+    oclnn_conv_algo parsed;
+    assert_int_equal(oclnn_conv_algo_parse("depthwise", &parsed), 0);
+    assert_int_equal(parsed, OCLNN_CONV_ALGO_DEPTHWISE);
+    oclnn_conv2d_params p;
+    oclnn_conv2d_params_init(&p);
+    p.in_channels = p.out_channels = p.groups = 4;
+    p.kernel_h = p.kernel_w = 3;
+    oclnn_conv2d *op;
+    setenv("OCLNN_CONV_ALGO", "direct", 1);
+    assert_ok(ctx, oclnn_conv2d_create(ctx, &p, w, 4 * 9, NULL, 0, &op));
+    assert_int_equal(oclnn_conv2d_algo(op), OCLNN_CONV_ALGO_DIRECT);
+    oclnn_conv2d_destroy(op);
+    setenv("OCLNN_CONV_ALGO", "depthwise", 1);
+    assert_ok(ctx, oclnn_conv2d_create(ctx, &p, w, 4 * 9, NULL, 0, &op));
+    assert_int_equal(oclnn_conv2d_algo(op), OCLNN_CONV_ALGO_DEPTHWISE);
+    oclnn_conv2d_destroy(op);
+    p.groups = 2;
+    assert_int_equal(oclnn_conv2d_create(ctx, &p, w, 4 * 2 * 9, NULL, 0, &op), OCLNN_STATUS_UNSUPPORTED);
+    assert_non_null(strstr(oclnn_last_error(ctx), "groups == in_channels"));
+    unsetenv("OCLNN_CONV_ALGO");
+    oclnn_context_destroy(ctx);
+}
+
+/* Depthwise create -> reshape -> reshape (another size: no rebuild) -> setup -> enqueue, one failure injected at
+ * each point in turn: every run ends OK or with a status and a message, and leaks no OpenCL object. */
+static oclnn_status depthwise_scenario(oclnn_context *ctx, oclnn_tensor *tx, oclnn_tensor *ty) {
+    oclnn_conv2d_params p;
+    oclnn_conv2d_params_init(&p);
+    p.in_channels = p.groups = 6;
+    p.out_channels = 12;
+    p.kernel_h = p.kernel_w = 3;
+    p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = 1;
+    p.algo = OCLNN_CONV_ALGO_DEPTHWISE;
+    float w[12 * 9] = {0}, b[12] = {0};
+    oclnn_conv2d *op = NULL;
+    oclnn_status st;
+    if ((st = oclnn_conv2d_create(ctx, &p, w, 12 * 9, b, 12, &op))) return st;
+    if ((st = oclnn_conv2d_reshape(op, 1, 5, 5, NULL, NULL))) goto done;
+    if ((st = oclnn_conv2d_reshape(op, 1, 13, 11, NULL, NULL))) goto done;
+    if ((st = oclnn_conv2d_setup(op, tx, ty, 0, NULL, 0))) goto done;
+    if ((st = oclnn_conv2d_enqueue(op, 0, NULL))) goto done;
+    st = oclnn_context_finish(ctx);
+done:
+    if (st && !*oclnn_last_error(ctx)) fail_msg("status %s without a message", oclnn_status_name(st));
+    oclnn_conv2d_destroy(op);
+    return st;
+}
+
+static void test_depthwise_fault_sweep(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(NULL);
+    int64_t dx[4] = {1, 6, 13, 11}, dy[4] = {1, 12, 13, 11};
+    oclnn_tensor *tx, *ty;
+    assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dx, &tx));
+    assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dy, &ty));
+    assert_ok(ctx, depthwise_scenario(ctx, tx, ty)); /* builds the program once */
+    int64_t live = clw_live_objects();
+    static const clw_fault_kind kinds[] = {CLW_FAULT_ALLOC, CLW_FAULT_ENQUEUE};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        int failed = 0;
+        for (uint64_t k = 1; k < 32; k++) {
+            clw_fault_reset();
+            clw_fault_set(kinds[i], k);
+            oclnn_status st = depthwise_scenario(ctx, tx, ty);
+            uint64_t calls = clw_calls(kinds[i]);
+            clw_fault_reset();
+            if (clw_live_objects() != live) fail_msg("depthwise: fault %zu at %llu leaks", i, (unsigned long long)k);
+            if (calls < k) {
+                assert_ok(ctx, st); /* the fault was never reached */
+                break;
+            }
+            if (st == OCLNN_STATUS_OK) fail_msg("depthwise: fault %zu at %llu went unnoticed", i, (unsigned long long)k);
+            failed++;
+        }
+        /* Allocations: weights, bias, kernel; enqueues: the launch and the finish. */
+        assert_true(failed >= (kinds[i] == CLW_FAULT_ALLOC ? 3 : 2));
+    }
+    oclnn_tensor_destroy(tx);
+    oclnn_tensor_destroy(ty);
+    oclnn_context_destroy(ctx);
+}
+
 int main(void) {
     test_print_seed(__FILE__, TEST_SEED);
     const struct CMUnitTest tests[] = {
@@ -657,6 +837,7 @@ int main(void) {
         cmocka_unit_test(test_prebuild_covers_operator), cmocka_unit_test(test_negative_table),
         cmocka_unit_test(test_reshape_never_recompiles), cmocka_unit_test(test_winograd_rules),
         cmocka_unit_test(test_auto_choice),              cmocka_unit_test(test_winograd_fault_sweep),
+        cmocka_unit_test(test_depthwise_rules),          cmocka_unit_test(test_depthwise_fault_sweep),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     return r || clw_live_objects() != 0;

@@ -45,6 +45,7 @@ extern const conv2d_algorithm oclnn_conv2d_direct_algorithm;
 extern const conv2d_algorithm oclnn_conv2d_winograd2x2_algorithm;
 extern const conv2d_algorithm oclnn_conv2d_winograd4x4_algorithm;
 extern const conv2d_algorithm oclnn_conv2d_gemm_algorithm;
+extern const conv2d_algorithm oclnn_conv2d_depthwise_algorithm;
 
 /* The fused epilogue's options (ACT, ACT_ALPHA, ACT_BETA, HAS_BIAS, HAS_RESIDUAL, RESIDUAL_AFTER_ACT), which every
  * conv kernel file spells the same way. */

@@ -19,7 +19,8 @@
     X(ELTWISE, "eltwise.cl", OCLNN_ELTWISE_VARIANTS)                                                   \
     X(CONV2D_TRANSPOSED, "conv2d_transposed.cl", OCLNN_CONV2D_TRANSPOSED_VARIANTS)                     \
     X(DATAMOVE, "datamove.cl", ";-DPAD_MODE=1;-DPAD_MODE=2;-DPAD_MODE=3")                                  \
-    X(RESIZE, "resize.cl", "")
+    X(RESIZE, "resize.cl", "")                                                                         \
+    X(CONV2D_DEPTHWISE, "conv2d_depthwise.cl", OCLNN_CONV2D_DEPTHWISE_VARIANTS)
 
 /* The direct convolution's common configurations, written the way lib/ops/conv2d.c names them (options at
  * the file's default are left out): 1x1, 3x3 (+ residual), 3x3 s2, 3x3 d2, 5x5, 7x7 s2 stems, 1x7/7x1,
@@ -88,6 +89,22 @@
     "-DKH=16 -DKW=16 -DOC_TILE=24 -DOW_TILE=4 -DSH=8 -DSW=8;"                                                \
     "-DACT=1 -DHAS_BIAS=1 -DKH=2 -DKW=2 -DOC_TILE=24 -DOW_TILE=4;"                                           \
     "-DACT=4 -DHAS_BIAS=1 -DKH=2 -DKW=2 -DOC_TILE=1 -DOW_TILE=8"
+
+/* The depthwise convolution as lib/ops/conv2d_depthwise.c names it: MobileNet's 3x3 s1/s2 with bias and ReLU6 or
+ * ReLU, or without an activation (ReLU6 is sometimes a separate node), PP-OCR's 3x3 and 5x5 s1/s2 with bias +
+ * HardSwish, and the file's default (3x3 s1, nothing fused). */
+#define OCLNN_CONV2D_DEPTHWISE_VARIANTS                                                                      \
+    ";"                                                                                                      \
+    "-DHAS_BIAS=1;"                                                                                          \
+    "-DHAS_BIAS=1 -DSH=2 -DSW=2;"                                                                            \
+    "-DACT=1 -DHAS_BIAS=1;"                                                                                  \
+    "-DACT=1 -DHAS_BIAS=1 -DSH=2 -DSW=2;"                                                                    \
+    "-DACT=3 -DACT_ALPHA=0.000000000e+00f -DACT_BETA=6.000000000e+00f -DHAS_BIAS=1;"                         \
+    "-DACT=3 -DACT_ALPHA=0.000000000e+00f -DACT_BETA=6.000000000e+00f -DHAS_BIAS=1 -DSH=2 -DSW=2;"           \
+    "-DACT=7 -DHAS_BIAS=1;"                                                                                  \
+    "-DACT=7 -DHAS_BIAS=1 -DSH=2 -DSW=2;"                                                                    \
+    "-DACT=7 -DHAS_BIAS=1 -DKH=5 -DKW=5;"                                                                    \
+    "-DACT=7 -DHAS_BIAS=1 -DKH=5 -DKW=5 -DSH=2 -DSW=2"
 
 typedef enum oclnn_kernel_id {
 #define X(id, file, variants) OCLNN_KERNEL_##id,
