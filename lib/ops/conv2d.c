@@ -291,15 +291,14 @@ oclnn_status oclnn_conv2d_reshape(oclnn_conv2d *op, size_t batch, size_t height,
     return OCLNN_STATUS_OK;
 }
 
-/* A 4-D f32 tensor with batch n, at least c_need channels from c_off, and spatial size h x w. */
-static oclnn_status check_tensor(oclnn_errbuf *eb, const char *what, const oclnn_tensor *t, size_t n, size_t c_off,
-                                 size_t c, size_t h, size_t w) {
-    if (!t) return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv2d: %s tensor is NULL", what);
+oclnn_status oclnn_check_nchw_slice(oclnn_errbuf *eb, const char *op, const char *what, const oclnn_tensor *t,
+                                    size_t n, size_t c_off, size_t c, size_t h, size_t w) {
+    if (!t) return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "%s: %s tensor is NULL", op, what);
     if (t->dtype != OCLNN_DTYPE_F32 || t->ndim != 4 || (size_t)t->dims[0] != n || (size_t)t->dims[2] != h ||
         (size_t)t->dims[3] != w || (size_t)t->dims[1] < c_off + c || t->offset % sizeof(float))
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_SHAPE,
-                          "conv2d: %s must be f32 %zu x (>= %zu + %zu) x %zu x %zu, got %zu-D %lld x %lld x %lld x %lld",
-                          what, n, c_off, c, h, w, t->ndim, (long long)t->dims[0],
+                          "%s: %s must be f32 %zu x (>= %zu + %zu) x %zu x %zu, got %zu-D %lld x %lld x %lld x %lld",
+                          op, what, n, c_off, c, h, w, t->ndim, (long long)t->dims[0],
                           (long long)(t->ndim > 1 ? t->dims[1] : 0), (long long)(t->ndim > 2 ? t->dims[2] : 0),
                           (long long)(t->ndim > 3 ? t->dims[3] : 0));
     return OCLNN_STATUS_OK;
@@ -313,11 +312,11 @@ oclnn_status oclnn_conv2d_setup(oclnn_conv2d *op, const oclnn_tensor *input, ocl
     const oclnn_conv2d_params *p = &op->p;
     if (op->state == CONV_CREATED) return oclnn_fail(eb, OCLNN_STATUS_INVALID_STATE, "conv2d: setup before reshape");
     oclnn_status st;
-    if ((st = check_tensor(eb, "input", input, op->n, 0, p->in_channels, op->h, op->w))) return st;
-    if ((st = check_tensor(eb, "output", output, op->n, output_channel_offset, p->out_channels, op->oh, op->ow)))
+    if ((st = oclnn_check_nchw_slice(eb, "conv2d", "input", input, op->n, 0, p->in_channels, op->h, op->w))) return st;
+    if ((st = oclnn_check_nchw_slice(eb, "conv2d", "output", output, op->n, output_channel_offset, p->out_channels, op->oh, op->ow)))
         return st;
     int has_res = p->residual != OCLNN_RESIDUAL_NONE;
-    if (has_res && (st = check_tensor(eb, "residual", residual, op->n, residual_channel_offset, p->out_channels,
+    if (has_res && (st = oclnn_check_nchw_slice(eb, "conv2d", "residual", residual, op->n, residual_channel_offset, p->out_channels,
                                       op->oh, op->ow)))
         return st;
     if (!has_res && residual)

@@ -47,6 +47,10 @@ extern const conv2d_algorithm oclnn_conv2d_winograd4x4_algorithm;
 extern const conv2d_algorithm oclnn_conv2d_gemm_algorithm;
 extern const conv2d_algorithm oclnn_conv2d_depthwise_algorithm;
 
+/* Checks that @p t is a 4-D f32 tensor n x (>= c_off + c) x h x w at a whole-element offset: the input, output
+ * or residual of a conv-like operator (@p op names it in the message). INVALID_SHAPE, or INVALID_ARGUMENT if NULL. */
+oclnn_status oclnn_check_nchw_slice(oclnn_errbuf *eb, const char *op, const char *what, const oclnn_tensor *t,
+                                    size_t n, size_t c_off, size_t c, size_t h, size_t w);
 /* The fused epilogue's options (ACT, ACT_ALPHA, ACT_BETA, HAS_BIAS, HAS_RESIDUAL, RESIDUAL_AFTER_ACT), which every
  * conv kernel file spells the same way. */
 void oclnn_conv2d_epilogue_options(const oclnn_conv2d *op, oclnn_opts *o);
