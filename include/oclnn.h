@@ -267,5 +267,6 @@ OCLNN_API void oclnn_event_destroy(oclnn_event *event);
 #endif
 
 #include "oclnn_ops.h"
+#include "oclnn_graph.h"
 
 #endif /* OCLNN_H */
