@@ -319,6 +319,8 @@ static tmodel *standard_model(void) {
     return t;
 }
 
+static tmodel *small_model(void);
+
 static void test_standard_model(void **state) {
     (void)state;
     tmodel *t = standard_model();
@@ -705,6 +707,60 @@ static void test_ppocr_det(void **state) {
     oclnn_graph_destroy(g);
 }
 
+/* ---- a model written by onnx.helper (tests/data/make_onnx_tensors.py): another serializer's encoding ---- */
+
+static void test_helper_model(void **state) {
+    (void)state;
+    const char *dir = getenv("OCLNN_TEST_DATA");
+    if (!dir) fail_msg("OCLNN_TEST_DATA is not set (tests/meson.build sets it)");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/helper_model.onnx", dir);
+    oclnn_graph *g;
+    assert_ok(ctx, oclnn_onnx_load_file(ctx, path, &g));
+    assert_int_equal(g->opset, 17);
+    assert_int_equal(oclnn_graph_num_inputs(g), 1);
+    const oclnn_ir_value *x = val(g, "x");
+    const int64_t xd[4] = {-1, 4, -1, 2};
+    assert_int_equal(x->ndim, 4);
+    for (int d = 0; d < 4; d++) assert_int_equal(x->dims[d], xd[d]);
+    assert_string_equal(x->dim_param[0], "N");
+    assert_string_equal(x->dim_param[2], "?");
+    const float wv[4] = {0.5f, -1.0f, 2.0f, 3.25f}, c2v[4] = {1, 1, 2, 2}, cv[2] = {1.5f, 2.5f};
+    const oclnn_ir_value *w = val(g, "w");
+    assert_int_equal(w->ndim, 4);
+    assert_int_equal(w->dims[1], 4);
+    assert_memory_equal(w->data, wv, sizeof wv);
+    const oclnn_ir_value *sv = val(g, "s");
+    assert_int_equal(sv->dtype, OCLNN_DTYPE_I64);
+    assert_int_equal(((int64_t *)sv->data)[0], 3);
+    assert_int_equal(((int64_t *)sv->data)[1], -4);
+    const oclnn_ir_value *u = val(g, "u");
+    assert_int_equal(u->dtype, OCLNN_DTYPE_I32);
+    assert_int_equal(((int32_t *)u->data)[1], 128);
+    assert_int_equal(((int32_t *)u->data)[2], 255);
+    assert_memory_equal(val(g, "c2")->data, c2v, sizeof c2v);
+    assert_memory_equal(val(g, "c")->data, cv, sizeof cv);
+    assert_int_equal(val(g, "c")->dims[0], 2);
+    assert_int_equal(g->num_nodes, 7);
+    const char *ops[7] = {"Mul", "Resize", "LeakyRelu", "Identity", "Cast", "Transpose", "Add"};
+    for (int i = 0; i < 7; i++) assert_string_equal(g->nodes[i].op_type, ops[i]);
+    const oclnn_ir_node *rs = node_by_op(g, "Resize");
+    assert_int_equal(rs->inputs[1], -1);
+    assert_int_equal(rs->inputs[2], oclnn_ir_find(g, "c2"));
+    assert_string_equal(oclnn_ir_attr_string(rs, "mode", ""), "nearest");
+    assert_string_equal(oclnn_ir_attr_string(rs, "coordinate_transformation_mode", ""), "asymmetric");
+    assert_true(oclnn_ir_attr_float(node_by_op(g, "LeakyRelu"), "alpha", 0) == 0.2f);
+    assert_int_equal(oclnn_ir_attr_int(node_by_op(g, "Cast"), "to", 0), 1);
+    size_t cnt;
+    const int64_t *perm = oclnn_ir_attr_ints(node_by_op(g, "Transpose"), "perm", &cnt);
+    assert_int_equal(cnt, 4);
+    assert_int_equal(perm[1], 2);
+    assert_int_equal(perm[2], 1);
+    assert_int_equal(oclnn_graph_num_outputs(g), 4);
+    assert_string_equal(oclnn_graph_output_name(g, 3), "t");
+    oclnn_graph_destroy(g);
+}
+
 /* ---- TensorProto files written by onnx.numpy_helper (tests/data/make_onnx_tensors.py) ---- */
 
 static void test_tensor_files(void **state) {
@@ -766,6 +822,35 @@ static void test_tensor_files(void **state) {
     snprintf(path, sizeof path, "%s/no_such_tensor.pb", dir);
     assert_int_equal(oclnn_onnx_read_tensor_file(ctx, path, &t), OCLNN_STATUS_IO_ERROR);
     assert_non_null(strstr(oclnn_last_error(ctx), "no_such_tensor.pb"));
+}
+
+/* op sets 1 and 18 load; 'ai.onnx' is the default domain; an imported but unused domain is harmless */
+static void test_opsets(void **state) {
+    (void)state;
+    const int64_t versions[2] = {1, 18};
+    for (int i = 0; i < 2; i++) {
+        tmodel *t = small_model();
+        t->ops[0].version = versions[i];
+        t->ops[0].domain = i ? "ai.onnx" : "";
+        Onnx__OperatorSetIdProto ml = ONNX__OPERATOR_SET_ID_PROTO__INIT;
+        ml.domain = "ai.onnx.ml";
+        ml.has_version = 1;
+        ml.version = 3;
+        t->ops[1] = ml;
+        t->opp[1] = &t->ops[1];
+        t->m.n_opset_import = 2;
+        t->nodes[0].domain = "ai.onnx";
+        oclnn_graph *g;
+        assert_ok(ctx, load_tm(t, NULL, &g));
+        assert_int_equal(g->opset, versions[i]);
+        assert_int_equal(g->num_nodes, 2);
+        for (size_t n = 0; n < 2; n++) {
+            assert_int_equal(g->nodes[n].opset, versions[i]);
+            assert_string_equal(g->nodes[n].domain, "");
+        }
+        oclnn_graph_destroy(g);
+        free(t);
+    }
 }
 
 /* ---- negative table ---- */
@@ -1111,7 +1196,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_standard_model),    cmocka_unit_test(test_dtypes),
         cmocka_unit_test(test_external_data),     cmocka_unit_test(test_ppocr_det),
-        cmocka_unit_test(test_tensor_files),      cmocka_unit_test(test_negative_table),
+        cmocka_unit_test(test_tensor_files),      cmocka_unit_test(test_helper_model),
+        cmocka_unit_test(test_opsets),            cmocka_unit_test(test_negative_table),
         cmocka_unit_test(test_truncated_prefixes), cmocka_unit_test(test_oom_sweep),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
