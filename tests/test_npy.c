@@ -31,7 +31,8 @@ static void check_numpy_file(const char *name, npy_dtype dtype, size_t ndim, con
     }
     if (dtype == NPY_I64) {
         const int64_t v[4] = {-((int64_t)1 << 40), -1, 0, (int64_t)1 << 62};
-        for (size_t i = 0; i < 4; i++) assert_int_equal(((int64_t *)a.data)[i], v[i]);
+        for (size_t i = 0; i < 4; i++)
+            assert_int_equal(((int64_t *)a.data)[i], v[i]);
     }
     if (dtype == NPY_U8) {
         const uint8_t v[6] = {0, 1, 255, 7, 128, 9};
@@ -60,18 +61,24 @@ static void test_round_trip(void **state) {
         size_t ndim;
         int64_t dims[NPY_MAX_DIMS];
     } cases[] = {
-        {NPY_F32, 4, {1, 3, 27, 37}}, {NPY_F32, 0, {0}},        {NPY_I64, 1, {5}},
-        {NPY_I32, 3, {2, 7, 3}},      {NPY_U8, 2, {23, 19}},    {NPY_F32, 2, {0, 4}},
+        {NPY_F32, 4, {1, 3, 27, 37}},
+        {NPY_F32, 0, {0}},
+        {NPY_I64, 1, {5}},
+        {NPY_I32, 3, {2, 7, 3}},
+        {NPY_U8, 2, {23, 19}},
+        {NPY_F32, 2, {0, 4}},
         {NPY_I64, 16, {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 3}},
     };
     const char *tmp = test_tmpdir("npy");
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         npy_array a = {.dtype = cases[c].dtype, .ndim = cases[c].ndim};
         size_t n = 1;
-        for (size_t d = 0; d < a.ndim; d++) n *= (size_t)(a.dims[d] = cases[c].dims[d]);
+        for (size_t d = 0; d < a.ndim; d++)
+            n *= (size_t)(a.dims[d] = cases[c].dims[d]);
         a.nbytes = n * npy_dtype_size(a.dtype);
         a.data = malloc(a.nbytes + 1);
-        for (size_t i = 0; i < a.nbytes; i++) ((uint8_t *)a.data)[i] = (uint8_t)test_rand_u64(&seed);
+        for (size_t i = 0; i < a.nbytes; i++)
+            ((uint8_t *)a.data)[i] = (uint8_t)test_rand_u64(&seed);
         void *buf;
         size_t size;
         assert_int_equal(npy_write_buffer(&a, &buf, &size, msg, sizeof msg), OCLNN_STATUS_OK);
@@ -81,7 +88,8 @@ static void test_round_trip(void **state) {
         if (s) fail_msg("case %zu: %s", c, msg);
         assert_int_equal(b.dtype, a.dtype);
         assert_int_equal(b.ndim, a.ndim);
-        for (size_t d = 0; d < a.ndim; d++) assert_int_equal(b.dims[d], a.dims[d]);
+        for (size_t d = 0; d < a.ndim; d++)
+            assert_int_equal(b.dims[d], a.dims[d]);
         assert_int_equal(b.nbytes, a.nbytes);
         if (a.nbytes) assert_memory_equal(b.data, a.data, a.nbytes);
         npy_free(&b);
@@ -121,7 +129,8 @@ static size_t build(uint8_t *out, int major, const char *dict, size_t data_bytes
     out[6] = (uint8_t)major;
     out[7] = 0;
     unsigned long long hlen = hlen_override >= 0 ? (unsigned long long)hlen_override : dl;
-    for (size_t i = 0; i < prefix - 8; i++) out[8 + i] = (uint8_t)(hlen >> (8 * i));
+    for (size_t i = 0; i < prefix - 8; i++)
+        out[8 + i] = (uint8_t)(hlen >> (8 * i));
     memcpy(out + prefix, dict, dl);
     memset(out + prefix + dl, 0x5a, data_bytes);
     return prefix + dl + data_bytes;
@@ -138,28 +147,27 @@ static void test_bad_headers(void **state) {
         oclnn_status status;
         const char *sub;
     } cases[] = {
-        {"valid (control)", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }\n", 24, -1,
-         OCLNN_STATUS_OK, NULL},
+        {"valid (control)", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }\n", 24, -1, OCLNN_STATUS_OK,
+         NULL},
         {"valid v2, keys reordered", 2, "{\"shape\": (3,), \"fortran_order\": False, \"descr\": \"<i8\"}", 24, -1,
          OCLNN_STATUS_OK, NULL},
         {"fortran order", 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", 24, -1,
          OCLNN_STATUS_UNSUPPORTED, "Fortran"},
-        {"dtype <f8", 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", 16, -1,
-         OCLNN_STATUS_UNSUPPORTED, "'<f8'"},
+        {"dtype <f8", 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", 16, -1, OCLNN_STATUS_UNSUPPORTED,
+         "'<f8'"},
         {"big-endian >f4", 1, "{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }", 8, -1,
          OCLNN_STATUS_UNSUPPORTED, "big-endian"},
         {"structured dtype", 1, "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }", 8, -1,
          OCLNN_STATUS_INVALID_MODEL, "'descr'"},
-        {"dim overflows int64", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }",
-         0, -1, OCLNN_STATUS_LIMIT_EXCEEDED, "overflows"},
+        {"dim overflows int64", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }", 0,
+         -1, OCLNN_STATUS_LIMIT_EXCEEDED, "overflows"},
         {"shape product overflows", 1,
          "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296, 16), }", 0, -1,
          OCLNN_STATUS_LIMIT_EXCEEDED, "product"},
         {"bytes overflow", 1, "{'descr': '<i8', 'fortran_order': False, 'shape': (4611686018427387904,), }", 0, -1,
          OCLNN_STATUS_LIMIT_EXCEEDED, "overflows"},
-        {"17 dims", 1,
-         "{'descr': '|u1', 'fortran_order': False, 'shape': (1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1), }", 1, -1,
-         OCLNN_STATUS_LIMIT_EXCEEDED, "dims"},
+        {"17 dims", 1, "{'descr': '|u1', 'fortran_order': False, 'shape': (1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1), }", 1,
+         -1, OCLNN_STATUS_LIMIT_EXCEEDED, "dims"},
         {"negative dim", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }", 0, -1,
          OCLNN_STATUS_INVALID_MODEL, "shape"},
         {"shape not a tuple", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (5), }", 20, -1,
@@ -184,8 +192,8 @@ static void test_bad_headers(void **state) {
          OCLNN_STATUS_INVALID_MODEL, "after the header"},
         {"fortran_order not a bool", 1, "{'descr': '<f4', 'fortran_order': 0, 'shape': (2,)}", 8, -1,
          OCLNN_STATUS_INVALID_MODEL, "True or False"},
-        {"version 4.0", 4, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,)}", 8, -1,
-         OCLNN_STATUS_UNSUPPORTED, "version 4.0"},
+        {"version 4.0", 4, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,)}", 8, -1, OCLNN_STATUS_UNSUPPORTED,
+         "version 4.0"},
     };
     uint8_t buf[1024];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -75,7 +75,8 @@ static tmodel *tm_new(int64_t opset) {
 static char **tm_strs(tmodel *t, size_t n, const char *const *s) {
     assert_true(t->nstrs + n <= 4 * TM_MAX);
     char **p = &t->strs[t->nstrs];
-    for (size_t i = 0; i < n; i++) p[i] = (char *)s[i];
+    for (size_t i = 0; i < n; i++)
+        p[i] = (char *)s[i];
     t->nstrs += n;
     return p;
 }
@@ -254,7 +255,8 @@ static const int32_t cos_value[1] = {-7};
 
 static tmodel *standard_model(void) {
     uint64_t seed = TEST_SEED;
-    for (int i = 0; i < WN; i++) w_data[i] = test_rand_float(&seed, -1, 1);
+    for (int i = 0; i < WN; i++)
+        w_data[i] = test_rand_float(&seed, -1, 1);
     tmodel *t = tm_new(13);
     const int64_t xd[4] = {-1, 3, -1, 5};
     tm_input(t, "x", ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT, 4, xd, NULL);
@@ -335,7 +337,8 @@ static void test_standard_model(void **state) {
     assert_int_equal(x->dtype, OCLNN_DTYPE_F32);
     assert_int_equal(x->ndim, 4);
     const int64_t xd[4] = {-1, 3, -1, 5};
-    for (int d = 0; d < 4; d++) assert_int_equal(x->dims[d], xd[d]);
+    for (int d = 0; d < 4; d++)
+        assert_int_equal(x->dims[d], xd[d]);
     assert_string_equal(x->dim_param[0], "batch");
     assert_string_equal(x->dim_param[2], "?");
     assert_null(x->dim_param[1]);
@@ -363,7 +366,8 @@ static void test_standard_model(void **state) {
     assert_int_equal(vec->dtype, OCLNN_DTYPE_F32); /* DOUBLE narrowed */
     assert_int_equal(vec->ndim, 2);
     const double vref[4] = {1.5, -2.25, 1e30, 3.0};
-    for (int i = 0; i < 4; i++) assert_true(((float *)vec->data)[i] == (float)vref[i]);
+    for (int i = 0; i < 4; i++)
+        assert_true(((float *)vec->data)[i] == (float)vref[i]);
     /* nodes: the three Constants are values, not nodes */
     assert_int_equal(g->num_nodes, 7);
     const char *ops[7] = {"Mul", "Conv", "LeakyRelu", "Resize", "Identity", "ConstantOfShape", "Add"};
@@ -374,7 +378,8 @@ static void test_standard_model(void **state) {
         assert_true(g->nodes[i].name && *g->nodes[i].name);
     }
     for (int i = 0; i < 7; i++)
-        for (int j = 0; j < i; j++) assert_string_not_equal(g->nodes[i].name, g->nodes[j].name);
+        for (int j = 0; j < i; j++)
+            assert_string_not_equal(g->nodes[i].name, g->nodes[j].name);
     const oclnn_ir_node *conv = node_by_op(g, "Conv");
     assert_string_equal(conv->name, "conv0");
     assert_int_equal(conv->num_inputs, 3);
@@ -409,7 +414,8 @@ static void test_standard_model(void **state) {
     assert_int_equal(ct->dtype, OCLNN_DTYPE_I32);
     assert_int_equal(((int32_t *)ct->data)[0], -7);
     for (size_t i = 0; i < g->num_nodes; i++)
-        for (size_t j = 0; j < g->nodes[i].num_inputs; j++) assert_int_not_equal(g->nodes[i].inputs[j], cv->tensor);
+        for (size_t j = 0; j < g->nodes[i].num_inputs; j++)
+            assert_int_not_equal(g->nodes[i].inputs[j], cv->tensor);
     /* outputs in order */
     assert_int_equal(oclnn_graph_num_outputs(g), 4);
     const char *outs[4] = {"y", "W2", "z", "v2"};
@@ -522,8 +528,8 @@ static void test_dtypes(void **state) {
         assert_int_equal(v->nbytes, ints[i].n * oclnn_dtype_size(ints[i].dtype));
         for (size_t e = 0; e < ints[i].n; e++) {
             int64_t got = v->dtype == OCLNN_DTYPE_I32 ? ((int32_t *)v->data)[e] : ((int64_t *)v->data)[e];
-            if (got != ints[i].iv[e]) fail_msg("%s[%zu] = %lld, expected %lld", ints[i].name, e, (long long)got,
-                                               (long long)ints[i].iv[e]);
+            if (got != ints[i].iv[e])
+                fail_msg("%s[%zu] = %lld, expected %lld", ints[i].name, e, (long long)got, (long long)ints[i].iv[e]);
         }
     }
     const oclnn_ir_value *v = val(g, "dbl");
@@ -568,7 +574,8 @@ static void make_external_files(char *dir, size_t size) {
     mkdir(dir, 0755);
     char path[1024], sub[1024];
     uint64_t seed = TEST_SEED + 7;
-    for (size_t i = 0; i < 7 * 3; i++) ext_data[i] = test_rand_float(&seed, -5, 5);
+    for (size_t i = 0; i < 7 * 3; i++)
+        ext_data[i] = test_rand_float(&seed, -5, 5);
     uint8_t buf[16 + sizeof ext_data];
     memset(buf, 0xAB, sizeof buf);
     memcpy(buf + 16, ext_data, sizeof ext_data);
@@ -637,21 +644,26 @@ static void test_ppocr_det(void **state) {
     static const struct {
         const char *op;
         size_t count;
-    } ops[] = {{"Add", 89},         {"BatchNormalization", 3}, {"Clip", 24},  {"Concat", 1},
-               {"Conv", 62},        {"ConvTranspose", 2},      {"Div", 24},   {"GlobalAveragePool", 10},
-               {"HardSigmoid", 10}, {"Mul", 86},               {"Relu", 12},  {"Resize", 6},
+    } ops[] = {{"Add", 89},         {"BatchNormalization", 3},
+               {"Clip", 24},        {"Concat", 1},
+               {"Conv", 62},        {"ConvTranspose", 2},
+               {"Div", 24},         {"GlobalAveragePool", 10},
+               {"HardSigmoid", 10}, {"Mul", 86},
+               {"Relu", 12},        {"Resize", 6},
                {"Sigmoid", 1}};
     size_t total = 0;
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
         size_t c = 0;
-        for (size_t n = 0; n < g->num_nodes; n++) c += !strcmp(g->nodes[n].op_type, ops[i].op);
+        for (size_t n = 0; n < g->num_nodes; n++)
+            c += !strcmp(g->nodes[n].op_type, ops[i].op);
         if (c != ops[i].count) fail_msg("%s: %zu nodes, expected %zu", ops[i].op, c, ops[i].count);
         total += c;
     }
     assert_int_equal(total, 672 - 342);
     assert_int_equal(g->num_nodes, 672 - 342);
     assert_int_equal(g->opset, 11);
-    for (size_t n = 0; n < g->num_nodes; n++) assert_int_equal(g->nodes[n].opset, 11);
+    for (size_t n = 0; n < g->num_nodes; n++)
+        assert_int_equal(g->nodes[n].opset, 11);
     assert_int_equal(oclnn_graph_num_inputs(g), 1);
     const oclnn_ir_value *x = val(g, "x");
     assert_int_equal(x->ndim, 4);
@@ -691,8 +703,10 @@ static void test_ppocr_det(void **state) {
     const int64_t wd[4] = {16, 3, 3, 3};
     assert_int_equal(w->ndim, 4);
     double ws = 0;
-    for (int d = 0; d < 4; d++) assert_int_equal(w->dims[d], wd[d]);
-    for (size_t e = 0; e < 16 * 27; e++) ws += fabs((double)((float *)w->data)[e]);
+    for (int d = 0; d < 4; d++)
+        assert_int_equal(w->dims[d], wd[d]);
+    for (size_t e = 0; e < 16 * 27; e++)
+        ws += fabs((double)((float *)w->data)[e]);
     if (fabs(ws - 152.82564251258736) > 1e-9) fail_msg("conv2d_0.w_0 |w| sum %.12f", ws);
     size_t cnt;
     const int64_t *st = oclnn_ir_attr_ints(conv, "strides", &cnt);
@@ -722,7 +736,8 @@ static void test_helper_model(void **state) {
     const oclnn_ir_value *x = val(g, "x");
     const int64_t xd[4] = {-1, 4, -1, 2};
     assert_int_equal(x->ndim, 4);
-    for (int d = 0; d < 4; d++) assert_int_equal(x->dims[d], xd[d]);
+    for (int d = 0; d < 4; d++)
+        assert_int_equal(x->dims[d], xd[d]);
     assert_string_equal(x->dim_param[0], "N");
     assert_string_equal(x->dim_param[2], "?");
     const float wv[4] = {0.5f, -1.0f, 2.0f, 3.25f}, c2v[4] = {1, 1, 2, 2}, cv[2] = {1.5f, 2.5f};
@@ -743,7 +758,8 @@ static void test_helper_model(void **state) {
     assert_int_equal(val(g, "c")->dims[0], 2);
     assert_int_equal(g->num_nodes, 7);
     const char *ops[7] = {"Mul", "Resize", "LeakyRelu", "Identity", "Cast", "Transpose", "Add"};
-    for (int i = 0; i < 7; i++) assert_string_equal(g->nodes[i].op_type, ops[i]);
+    for (int i = 0; i < 7; i++)
+        assert_string_equal(g->nodes[i].op_type, ops[i]);
     const oclnn_ir_node *rs = node_by_op(g, "Resize");
     assert_int_equal(rs->inputs[1], -1);
     assert_int_equal(rs->inputs[2], oclnn_ir_find(g, "c2"));
@@ -778,21 +794,24 @@ static void test_tensor_files(void **state) {
     assert_int_equal(t.dims[1], 3);
     assert_int_equal(t.dims[2], 5);
     assert_int_equal(t.nbytes, 30 * 4);
-    for (int i = 0; i < 30; i++) assert_true(((float *)t.data)[i] == (float)i * 0.25f - 3.0f);
+    for (int i = 0; i < 30; i++)
+        assert_true(((float *)t.data)[i] == (float)i * 0.25f - 3.0f);
     oclnn_onnx_tensor_free(ctx, &t);
     snprintf(path, sizeof path, "%s/tensor_i64_5.pb", dir);
     assert_ok(ctx, oclnn_onnx_read_tensor_file(ctx, path, &t));
     const int64_t iv[5] = {-((int64_t)1 << 40), -1, 0, 7, (int64_t)1 << 62};
     assert_int_equal(t.dtype, OCLNN_DTYPE_I64);
     assert_int_equal(t.ndim, 1);
-    for (int i = 0; i < 5; i++) assert_int_equal(((int64_t *)t.data)[i], iv[i]);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(((int64_t *)t.data)[i], iv[i]);
     oclnn_onnx_tensor_free(ctx, &t);
     snprintf(path, sizeof path, "%s/tensor_bool_2x3.pb", dir);
     assert_ok(ctx, oclnn_onnx_read_tensor_file(ctx, path, &t));
     const int32_t bv[6] = {1, 0, 1, 0, 0, 1};
     assert_int_equal(t.dtype, OCLNN_DTYPE_I32);
     assert_int_equal(t.ndim, 2);
-    for (int i = 0; i < 6; i++) assert_int_equal(((int32_t *)t.data)[i], bv[i]);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(((int32_t *)t.data)[i], bv[i]);
     oclnn_onnx_tensor_free(ctx, &t);
     oclnn_onnx_tensor_free(ctx, NULL);
     /* from memory, and the errors */
@@ -1024,7 +1043,8 @@ static void test_negative_table(void **state) {
     /* garbage: field number 0 is never valid, so the parse fails whatever follows */
     uint64_t seed = TEST_SEED + 3;
     uint8_t junk[257];
-    for (size_t i = 0; i < sizeof junk; i++) junk[i] = (uint8_t)test_rand_u64(&seed);
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = (uint8_t)test_rand_u64(&seed);
     junk[0] = 0x07;
     assert_int_equal(oclnn_onnx_load_buffer(ctx, junk, sizeof junk, NULL, &g), OCLNN_STATUS_INVALID_MODEL);
     assert_non_null(strstr(oclnn_last_error(ctx), "not an ONNX model: protobuf parse failed"));
@@ -1059,7 +1079,8 @@ static void check_consistent(const oclnn_graph *g) {
     }
     assert_true(g->num_outputs > 0);
     for (size_t i = 0; i < g->num_values; i++)
-        if (g->values[i].kind == OCLNN_IR_CONSTANT) assert_int_equal(g->values[i].nbytes, oclnn_ir_numel(&g->values[i]) * oclnn_dtype_size(g->values[i].dtype));
+        if (g->values[i].kind == OCLNN_IR_CONSTANT)
+            assert_int_equal(g->values[i].nbytes, oclnn_ir_numel(&g->values[i]) * oclnn_dtype_size(g->values[i].dtype));
 }
 
 static void test_truncated_prefixes(void **state) {
@@ -1100,8 +1121,10 @@ static void test_truncated_prefixes(void **state) {
     t->m.graph = full;
     size_t records = 0, rec_ends[4 * TM_MAX];
     for (int kind = 0; kind < 4; kind++) {
-        size_t count = kind == 0 ? full->n_input : kind == 1 ? full->n_initializer : kind == 2 ? full->n_node
-                                                                                           : full->n_output;
+        size_t count = kind == 0   ? full->n_input
+                       : kind == 1 ? full->n_initializer
+                       : kind == 2 ? full->n_node
+                                   : full->n_output;
         for (size_t i = 0; i < count; i++) {
             Onnx__GraphProto one = ONNX__GRAPH_PROTO__INIT;
             if (kind == 0) one.n_input = 1, one.input = &full->input[i];
@@ -1110,7 +1133,7 @@ static void test_truncated_prefixes(void **state) {
             if (kind == 3) one.n_output = 1, one.output = &full->output[i];
             size_t gl = onnx__graph_proto__get_packed_size(&one);
             split[sl++] = 0x3A; /* field 7 (graph), length-delimited */
-            for (size_t v = gl; ; v >>= 7) {
+            for (size_t v = gl;; v >>= 7) {
                 split[sl++] = (uint8_t)((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
                 if (v < 0x80) break;
             }
@@ -1126,11 +1149,14 @@ static void test_truncated_prefixes(void **state) {
         oclnn_graph *g;
         oclnn_status s = oclnn_onnx_load_buffer(ctx, p, n, NULL, &g);
         int at_record_end = 0;
-        for (size_t r = 0; r < records; r++) at_record_end |= rec_ends[r] == n;
+        for (size_t r = 0; r < records; r++)
+            at_record_end |= rec_ends[r] == n;
         if (s == OCLNN_STATUS_OK) {
             check_consistent(g);
-            if (n == sl) assert_int_equal(g->num_nodes, 7); /* the whole split model is the standard one */
-            else partial++;
+            if (n == sl)
+                assert_int_equal(g->num_nodes, 7); /* the whole split model is the standard one */
+            else
+                partial++;
             oclnn_graph_destroy(g);
             ok++;
         } else {
@@ -1194,11 +1220,16 @@ int main(void) {
     tmp = test_tmpdir("onnx");
     ctx = test_context(NULL);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_standard_model),    cmocka_unit_test(test_dtypes),
-        cmocka_unit_test(test_external_data),     cmocka_unit_test(test_ppocr_det),
-        cmocka_unit_test(test_tensor_files),      cmocka_unit_test(test_helper_model),
-        cmocka_unit_test(test_opsets),            cmocka_unit_test(test_negative_table),
-        cmocka_unit_test(test_truncated_prefixes), cmocka_unit_test(test_oom_sweep),
+        cmocka_unit_test(test_standard_model),
+        cmocka_unit_test(test_dtypes),
+        cmocka_unit_test(test_external_data),
+        cmocka_unit_test(test_ppocr_det),
+        cmocka_unit_test(test_tensor_files),
+        cmocka_unit_test(test_helper_model),
+        cmocka_unit_test(test_opsets),
+        cmocka_unit_test(test_negative_table),
+        cmocka_unit_test(test_truncated_prefixes),
+        cmocka_unit_test(test_oom_sweep),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     oclnn_context_destroy(ctx);

@@ -47,7 +47,8 @@ typedef struct cursor {
 } cursor;
 
 static void skip_ws(cursor *c) {
-    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r')) c->p++;
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+        c->p++;
 }
 
 static int eat(cursor *c, char ch) {
@@ -108,10 +109,14 @@ static oclnn_status parse_header(const char *h, size_t len, npy_array *a, char *
         if (!strcmp(key, "descr")) {
             if (have_descr++ || !parse_str(&c, descr, sizeof descr))
                 return fail(msg, ms, OCLNN_STATUS_INVALID_MODEL, "npy: bad or repeated 'descr'");
-            if (!strcmp(descr, "<f4")) a->dtype = NPY_F32;
-            else if (!strcmp(descr, "<i8")) a->dtype = NPY_I64;
-            else if (!strcmp(descr, "<i4")) a->dtype = NPY_I32;
-            else if (!strcmp(descr, "|u1") || !strcmp(descr, "<u1")) a->dtype = NPY_U8;
+            if (!strcmp(descr, "<f4"))
+                a->dtype = NPY_F32;
+            else if (!strcmp(descr, "<i8"))
+                a->dtype = NPY_I64;
+            else if (!strcmp(descr, "<i4"))
+                a->dtype = NPY_I32;
+            else if (!strcmp(descr, "|u1") || !strcmp(descr, "<u1"))
+                a->dtype = NPY_U8;
             else if (descr[0] == '>')
                 return fail(msg, ms, OCLNN_STATUS_UNSUPPORTED, "npy: big-endian dtype '%s' (only little-endian)",
                             descr);
@@ -119,8 +124,7 @@ static oclnn_status parse_header(const char *h, size_t len, npy_array *a, char *
                 return fail(msg, ms, OCLNN_STATUS_UNSUPPORTED, "npy: dtype '%s' (supported: <f4, <i8, <i4, |u1)",
                             descr);
         } else if (!strcmp(key, "fortran_order")) {
-            if (have_order++)
-                return fail(msg, ms, OCLNN_STATUS_INVALID_MODEL, "npy: repeated 'fortran_order'");
+            if (have_order++) return fail(msg, ms, OCLNN_STATUS_INVALID_MODEL, "npy: repeated 'fortran_order'");
             if (parse_word(&c, "True"))
                 return fail(msg, ms, OCLNN_STATUS_UNSUPPORTED, "npy: Fortran-order arrays are not supported");
             if (!parse_word(&c, "False"))
@@ -256,7 +260,9 @@ oclnn_status npy_write_buffer(const npy_array *a, void **buf, size_t *size, char
         if (a->dims[d] < 0 || __builtin_mul_overflow(numel, (size_t)a->dims[d], &numel))
             return fail(msg, ms, OCLNN_STATUS_INVALID_ARGUMENT, "npy: dim %zu is negative or overflows", d);
         n += snprintf(dict + n, sizeof dict - (size_t)n, "%lld%s", (long long)a->dims[d],
-                      a->ndim == 1 ? "," : d + 1 < a->ndim ? ", " : "");
+                      a->ndim == 1      ? ","
+                      : d + 1 < a->ndim ? ", "
+                                        : "");
     }
     n += snprintf(dict + n, sizeof dict - (size_t)n, "), }");
     size_t nbytes;
@@ -272,7 +278,8 @@ oclnn_status npy_write_buffer(const npy_array *a, void **buf, size_t *size, char
     memcpy(out, magic, 6);
     out[6] = v2 ? 2 : 1;
     out[7] = 0;
-    for (size_t i = 0; i < (v2 ? 4u : 2u); i++) out[8 + i] = (uint8_t)(hlen >> (8 * i));
+    for (size_t i = 0; i < (v2 ? 4u : 2u); i++)
+        out[8 + i] = (uint8_t)(hlen >> (8 * i));
     memcpy(out + prefix, dict, (size_t)n);
     memset(out + prefix + n, ' ', hlen - (size_t)n - 1);
     out[prefix + hlen - 1] = '\n';

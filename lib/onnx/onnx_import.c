@@ -353,21 +353,23 @@ static oclnn_status read_node(importer *im, const Onnx__NodeProto *n, size_t ind
     if (!strcmp(op, "Constant")) return read_constant(im, n, nname);
     int *in = io, *out = io + n->n_input;
     for (size_t i = 0; i < n->n_input; i++) {
-        if (!n->input[i] || !*n->input[i]) in[i] = -1;
+        if (!n->input[i] || !*n->input[i])
+            in[i] = -1;
         else {
             oclnn_status s = oclnn_ir_get_or_add(g, n->input[i], &in[i]);
             if (s) return s;
         }
     }
     for (size_t i = 0; i < n->n_output; i++) {
-        if (!n->output[i] || !*n->output[i]) out[i] = -1;
+        if (!n->output[i] || !*n->output[i])
+            out[i] = -1;
         else {
             oclnn_status s = oclnn_ir_get_or_add(g, n->output[i], &out[i]);
             if (s) return s;
             const oclnn_ir_value *v = &g->values[out[i]];
             if (v->kind != OCLNN_IR_INTERMEDIATE || v->producer >= 0)
-                return oclnn_fail(ERR(im), OCLNN_STATUS_INVALID_MODEL,
-                                  "onnx: node '%s' (%s) writes '%s', which %s", nname, op, v->name,
+                return oclnn_fail(ERR(im), OCLNN_STATUS_INVALID_MODEL, "onnx: node '%s' (%s) writes '%s', which %s",
+                                  nname, op, v->name,
                                   v->producer >= 0 ? "another node already produces"
                                                    : "is a graph input, an initializer or a Constant");
         }
@@ -395,7 +397,8 @@ static oclnn_status read_nodes(importer *im) {
     int *io = oclnn_malloc(A(im->ctx), max_io * sizeof *io);
     oclnn_ir_attr *at = oclnn_malloc(A(im->ctx), max_attrs * sizeof *at);
     oclnn_status s = io && at ? OCLNN_STATUS_OK : oom(im);
-    for (size_t i = 0; i < gp->n_node && !s; i++) s = read_node(im, gp->node[i], i, io, at);
+    for (size_t i = 0; i < gp->n_node && !s; i++)
+        s = read_node(im, gp->node[i], i, io, at);
     oclnn_free(A(im->ctx), io);
     oclnn_free(A(im->ctx), at);
     return s;
@@ -440,8 +443,10 @@ static oclnn_status collect_used(importer *im, name_set *used) {
         if (!oclnn_add_size(total, gp->node[i]->n_input, &total)) return oom(im);
     if (!set_init(im->ctx, used, total)) return oom(im);
     for (size_t i = 0; i < gp->n_node; i++)
-        for (size_t k = 0; k < gp->node[i]->n_input; k++) set_add(used, gp->node[i]->input[k]);
-    for (size_t i = 0; i < gp->n_output; i++) set_add(used, gp->output[i]->name);
+        for (size_t k = 0; k < gp->node[i]->n_input; k++)
+            set_add(used, gp->node[i]->input[k]);
+    for (size_t i = 0; i < gp->n_output; i++)
+        set_add(used, gp->output[i]->name);
     return OCLNN_STATUS_OK;
 }
 
@@ -506,8 +511,10 @@ oclnn_status oclnn_onnx_load_file(oclnn_context *ctx, const char *path, oclnn_gr
     /* external data lives next to the model */
     char dir[PATH_MAX];
     const char *slash = strrchr(path, '/');
-    if (!slash) snprintf(dir, sizeof dir, ".");
-    else if (slash == path) snprintf(dir, sizeof dir, "/");
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
     else {
         memcpy(dir, path, (size_t)(slash - path)); /* shorter than PATH_MAX: checked above */
         dir[slash - path] = 0;

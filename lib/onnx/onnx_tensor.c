@@ -87,10 +87,10 @@ oclnn_status oclnn_onnx_read_file(oclnn_context *ctx, const char *path, size_t c
 
 const char *oclnn_onnx_dtype_name(int32_t t) {
     static const char *const names[] = {
-        "UNDEFINED", "FLOAT",  "UINT8",     "INT8",       "UINT16",   "INT16",        "INT32",
-        "INT64",     "STRING", "BOOL",      "FLOAT16",    "DOUBLE",   "UINT32",       "UINT64",
-        "COMPLEX64", "COMPLEX128", "BFLOAT16", "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ",
-        "UINT4",     "INT4",
+        "UNDEFINED",      "FLOAT",      "UINT8",          "INT8",       "UINT16",   "INT16",
+        "INT32",          "INT64",      "STRING",         "BOOL",       "FLOAT16",  "DOUBLE",
+        "UINT32",         "UINT64",     "COMPLEX64",      "COMPLEX128", "BFLOAT16", "FLOAT8E4M3FN",
+        "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ", "UINT4",      "INT4",
     };
     if (t >= 0 && (size_t)t < sizeof names / sizeof names[0]) return names[t];
     return "an unknown type";
@@ -148,7 +148,8 @@ static int path_is_confined(const char *loc) {
     if (!*loc || loc[0] == '/' || loc[0] == '\\') return 0;
     for (const char *p = loc; *p;) {
         const char *e = p;
-        while (*e && *e != '/' && *e != '\\') e++;
+        while (*e && *e != '/' && *e != '\\')
+            e++;
         if (e - p == 2 && p[0] == '.' && p[1] == '.') return 0;
         p = *e ? e + 1 : e;
     }
@@ -166,14 +167,15 @@ static oclnn_status read_external(oclnn_context *ctx, const Onnx__TensorProto *t
     for (size_t i = 0; i < t->n_external_data; i++) {
         const Onnx__StringStringEntryProto *e = t->external_data[i];
         const char *k = e->key ? e->key : "", *v = e->value ? e->value : "";
-        if (!strcmp(k, "location")) loc = v;
+        if (!strcmp(k, "location"))
+            loc = v;
         else if (!strcmp(k, "offset") && !parse_u64(v, &offset))
             return oclnn_fail(eb, OCLNN_STATUS_INVALID_MODEL, "onnx: %s: external data offset '%s' is not a number",
                               what, v);
         else if (!strcmp(k, "length")) {
             if (!parse_u64(v, &length))
-                return oclnn_fail(eb, OCLNN_STATUS_INVALID_MODEL,
-                                  "onnx: %s: external data length '%s' is not a number", what, v);
+                return oclnn_fail(eb, OCLNN_STATUS_INVALID_MODEL, "onnx: %s: external data length '%s' is not a number",
+                                  what, v);
             has_length = 1;
         }
     }
@@ -226,7 +228,9 @@ static oclnn_status read_external(oclnn_context *ctx, const Onnx__TensorProto *t
 /* ---- decoding ---- */
 
 static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t rd32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
+static uint32_t rd32(const uint8_t *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
 static uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32; }
 
 /* Converts @p n little-endian elements of ONNX type @p t at @p src into oclnn elements at @p dst. */
@@ -329,8 +333,8 @@ oclnn_status oclnn_onnx_decode_tensor(oclnn_context *ctx, const Onnx__TensorProt
     } else if (t->has_raw_data) {
         if (t->raw_data.len != src_bytes)
             return oclnn_fail(eb, OCLNN_STATUS_INVALID_MODEL,
-                              "onnx: %s holds %zu bytes of raw data; its dims and type need %zu", what,
-                              t->raw_data.len, src_bytes);
+                              "onnx: %s holds %zu bytes of raw data; its dims and type need %zu", what, t->raw_data.len,
+                              src_bytes);
         raw = t->raw_data.data;
     } else {
         size_t count;
@@ -346,12 +350,15 @@ oclnn_status oclnn_onnx_decode_tensor(oclnn_context *ctx, const Onnx__TensorProt
         oclnn_onnx_tensor_free(ctx, out);
         return oclnn_fail(eb, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "onnx: %s: out of host memory", what);
     }
-    if (raw) convert_raw(t->data_type, raw, numel, out->data);
-    else convert_typed(t, numel, out->data);
+    if (raw)
+        convert_raw(t->data_type, raw, numel, out->data);
+    else
+        convert_typed(t, numel, out->data);
     oclnn_free(ctx->alloc, external);
     out->dtype = dtype;
     out->ndim = t->n_dims;
-    for (size_t d = 0; d < t->n_dims; d++) out->dims[d] = t->dims[d];
+    for (size_t d = 0; d < t->n_dims; d++)
+        out->dims[d] = t->dims[d];
     out->nbytes = dst_bytes;
     return OCLNN_STATUS_OK;
 }
@@ -391,8 +398,10 @@ oclnn_status oclnn_onnx_read_tensor_pb(oclnn_context *ctx, const void *data, siz
 /* The folder part of @p path ("." when it has none), into @p dir. */
 static void dir_of(const char *path, char *dir, size_t size) {
     const char *slash = strrchr(path, '/');
-    if (!slash) snprintf(dir, size, ".");
-    else if (slash == path) snprintf(dir, size, "/");
+    if (!slash)
+        snprintf(dir, size, ".");
+    else if (slash == path)
+        snprintf(dir, size, "/");
     else {
         size_t n = (size_t)(slash - path) < size - 1 ? (size_t)(slash - path) : size - 1;
         memcpy(dir, path, n);
