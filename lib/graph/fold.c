@@ -133,7 +133,8 @@ static oclnn_status out_alloc(fctx *f, oclnn_dtype dtype, size_t nd, const int64
     t->dtype = dtype;
     t->isf = is_float_dtype(dtype);
     t->nd = nd;
-    for (size_t k = 0; k < OCLNN_IR_MAX_DIMS; k++) t->d[k] = k < nd ? d[k] : 0;
+    for (size_t k = 0; k < OCLNN_IR_MAX_DIMS; k++)
+        t->d[k] = k < nd ? d[k] : 0;
     t->n = shape_numel(nd, d, &ok);
     if (!ok || !oclnn_mul_size(t->n, oclnn_dtype_size(dtype), &bytes) || bytes > FOLD_MAX_BYTES) {
         f->skip = 1;
@@ -184,7 +185,8 @@ static int bcast_shape(size_t k, const ht *const *ts, size_t *nd, int64_t *d) {
     size_t r = 0;
     for (size_t i = 0; i < k; i++)
         if (ts[i]->nd > r) r = ts[i]->nd;
-    for (size_t j = 0; j < r; j++) d[j] = 1;
+    for (size_t j = 0; j < r; j++)
+        d[j] = 1;
     for (size_t i = 0; i < k; i++) {
         size_t off = r - ts[i]->nd;
         for (size_t j = 0; j < ts[i]->nd; j++) {
@@ -203,7 +205,8 @@ static void bcast_strides(const ht *t, size_t ond, int64_t *bst) {
     int64_t st[OCLNN_IR_MAX_DIMS];
     strides_of(t->nd, t->d, st);
     size_t off = ond - t->nd;
-    for (size_t j = 0; j < ond; j++) bst[j] = j < off || t->d[j - off] == 1 ? 0 : st[j - off];
+    for (size_t j = 0; j < ond; j++)
+        bst[j] = j < off || t->d[j - off] == 1 ? 0 : st[j - off];
 }
 
 /* Offset in an input with strides @p bst of output element @p lin of shape (@p nd, @p d). */
@@ -241,12 +244,12 @@ static oclnn_status fold_binary(fctx *f, int op) {
     if (op != B_MAX && op != B_MIN && k != 2) return f->skip = 1, OCLNN_STATUS_OK;
     size_t nd;
     int64_t d[OCLNN_IR_MAX_DIMS], bst[64][OCLNN_IR_MAX_DIMS];
-    if (!bcast_shape(k, ts, &nd, d))
-        return bad(f, OCLNN_STATUS_INVALID_SHAPE, "the input shapes do not broadcast");
+    if (!bcast_shape(k, ts, &nd, d)) return bad(f, OCLNN_STATUS_INVALID_SHAPE, "the input shapes do not broadcast");
     int isf = ts[0]->isf;
     oclnn_status s = out_alloc(f, op == B_EQ ? OCLNN_DTYPE_I64 : ts[0]->dtype, nd, d);
     if (s || f->skip) return s;
-    for (size_t i = 0; i < k; i++) bcast_strides(ts[i], nd, bst[i]);
+    for (size_t i = 0; i < k; i++)
+        bcast_strides(ts[i], nd, bst[i]);
     for (size_t e = 0; e < f->out.n; e++) {
         cell acc = ts[0]->c[src_offset(e, nd, d, bst[0])];
         for (size_t i = 1; i < k; i++) {
@@ -313,8 +316,7 @@ static oclnn_status fold_unary(fctx *f, int op) {
 }
 
 static oclnn_status fold_where(fctx *f) {
-    if (f->nin != 3 || !f->in[0].c || !f->in[1].c || !f->in[2].c || f->in[0].isf ||
-        f->in[1].dtype != f->in[2].dtype)
+    if (f->nin != 3 || !f->in[0].c || !f->in[1].c || !f->in[2].c || f->in[0].isf || f->in[1].dtype != f->in[2].dtype)
         return f->skip = 1, OCLNN_STATUS_OK;
     const ht *ts[3] = {&f->in[0], &f->in[1], &f->in[2]};
     size_t nd;
@@ -322,7 +324,8 @@ static oclnn_status fold_where(fctx *f) {
     if (!bcast_shape(3, ts, &nd, d)) return bad(f, OCLNN_STATUS_INVALID_SHAPE, "the input shapes do not broadcast");
     oclnn_status s = out_alloc(f, ts[1]->dtype, nd, d);
     if (s || f->skip) return s;
-    for (size_t i = 0; i < 3; i++) bcast_strides(ts[i], nd, bst[i]);
+    for (size_t i = 0; i < 3; i++)
+        bcast_strides(ts[i], nd, bst[i]);
     for (size_t e = 0; e < f->out.n; e++)
         f->out.c[e] = ts[0]->c[src_offset(e, nd, d, bst[0])].i ? ts[1]->c[src_offset(e, nd, d, bst[1])]
                                                                : ts[2]->c[src_offset(e, nd, d, bst[2])];
@@ -333,8 +336,10 @@ static oclnn_status fold_where(fctx *f) {
 static oclnn_status fold_cast(fctx *f) {
     const ht *x = &f->in[0];
     int64_t to = oclnn_ir_attr_int(f->n, "to", 0);
-    oclnn_dtype dt = to == 1 ? OCLNN_DTYPE_F32 : to == 10 ? OCLNN_DTYPE_F16 : to == 6 ? OCLNN_DTYPE_I32
-                   : OCLNN_DTYPE_I64;
+    oclnn_dtype dt = to == 1    ? OCLNN_DTYPE_F32
+                     : to == 10 ? OCLNN_DTYPE_F16
+                     : to == 6  ? OCLNN_DTYPE_I32
+                                : OCLNN_DTYPE_I64;
     if (!x->c || (to != 1 && to != 6 && to != 7 && to != 9 && to != 10)) return f->skip = 1, OCLNN_STATUS_OK;
     oclnn_status s = out_alloc(f, dt, x->nd, x->d);
     if (s || f->skip) return s;
@@ -386,7 +391,8 @@ static oclnn_status fold_shape(fctx *f, int size_only) {
     d[0] = end - start;
     oclnn_status s = out_alloc(f, OCLNN_DTYPE_I64, 1, d);
     if (s || f->skip) return s;
-    for (int64_t k = start; k < end; k++) f->out.c[k - start].i = v->dims[k];
+    for (int64_t k = start; k < end; k++)
+        f->out.c[k - start].i = v->dims[k];
     return OCLNN_STATUS_OK;
 }
 
@@ -400,9 +406,12 @@ static oclnn_status fold_gather(fctx *f) {
     if (x->nd - 1 + ix->nd > OCLNN_IR_MAX_DIMS) return f->skip = 1, OCLNN_STATUS_OK;
     int64_t d[OCLNN_IR_MAX_DIMS];
     size_t nd = 0;
-    for (size_t k = 0; k < axis; k++) d[nd++] = x->d[k];
-    for (size_t k = 0; k < ix->nd; k++) d[nd++] = ix->d[k];
-    for (size_t k = axis + 1; k < x->nd; k++) d[nd++] = x->d[k];
+    for (size_t k = 0; k < axis; k++)
+        d[nd++] = x->d[k];
+    for (size_t k = 0; k < ix->nd; k++)
+        d[nd++] = ix->d[k];
+    for (size_t k = axis + 1; k < x->nd; k++)
+        d[nd++] = x->d[k];
     int64_t dim = x->d[axis];
     for (size_t e = 0; e < ix->n; e++)
         if (ix->c[e].i < -dim || ix->c[e].i >= dim)
@@ -411,8 +420,10 @@ static oclnn_status fold_gather(fctx *f) {
     oclnn_status s = out_alloc(f, x->dtype, nd, d);
     if (s || f->skip) return s;
     size_t outer = 1, inner = 1;
-    for (size_t k = 0; k < axis; k++) outer *= (size_t)x->d[k];
-    for (size_t k = axis + 1; k < x->nd; k++) inner *= (size_t)x->d[k];
+    for (size_t k = 0; k < axis; k++)
+        outer *= (size_t)x->d[k];
+    for (size_t k = axis + 1; k < x->nd; k++)
+        inner *= (size_t)x->d[k];
     cell *o = f->out.c;
     for (size_t p = 0; p < outer; p++)
         for (size_t e = 0; e < ix->n; e++) {
@@ -439,7 +450,8 @@ static int get_axes(fctx *f, int64_t *axes, size_t *count, int *present) {
         if (f->nin < 2 || !f->in[1].c) return 1;
         const ht *t = int_input(f, 1);
         if (!t || t->n > OCLNN_IR_MAX_DIMS) return 0;
-        for (size_t k = 0; k < t->n; k++) axes[k] = t->c[k].i;
+        for (size_t k = 0; k < t->n; k++)
+            axes[k] = t->c[k].i;
         *count = t->n;
     }
     *present = 1;
@@ -470,7 +482,8 @@ static oclnn_status fold_unsqueeze(fctx *f) {
                        (long long)axes[k], r);
         mark[a] = 1;
     }
-    for (size_t k = 0, j = 0; k < r; k++) d[k] = mark[k] ? 1 : x->d[j++];
+    for (size_t k = 0, j = 0; k < r; k++)
+        d[k] = mark[k] ? 1 : x->d[j++];
     return copy_reshaped(f, r, d);
 }
 
@@ -506,7 +519,8 @@ static oclnn_status fold_reshape(fctx *f) {
         const ht *t = int_input(f, 1);
         if (!t || t->nd != 1 || t->n > OCLNN_IR_MAX_DIMS) return f->skip = 1, OCLNN_STATUS_OK;
         ns = t->n;
-        for (size_t k = 0; k < ns; k++) shp[k] = t->c[k].i;
+        for (size_t k = 0; k < ns; k++)
+            shp[k] = t->c[k].i;
     }
     int allowzero = f->n->opset >= 14 && oclnn_ir_attr_int(f->n, "allowzero", 0) != 0;
     int infer = -1;
@@ -548,7 +562,8 @@ static oclnn_status fold_flatten(fctx *f) {
         return bad(f, OCLNN_STATUS_INVALID_MODEL, "axis %lld is outside [-%zu, %zu]",
                    (long long)oclnn_ir_attr_int(f->n, "axis", 1), x->nd, x->nd);
     int64_t d[2] = {1, 1};
-    for (size_t k = 0; k < x->nd; k++) d[(int64_t)k < a ? 0 : 1] *= x->d[k];
+    for (size_t k = 0; k < x->nd; k++)
+        d[(int64_t)k < a ? 0 : 1] *= x->d[k];
     return copy_reshaped(f, 2, d);
 }
 
@@ -566,7 +581,8 @@ static oclnn_status fold_concat(fctx *f) {
     d[axis] = 0;
     for (size_t k = 0; k < f->nin; k++) {
         const ht *x = &f->in[k];
-        if (x->nd != x0->nd) return bad(f, OCLNN_STATUS_INVALID_SHAPE, "input %zu has rank %zu, not %zu", k, x->nd, x0->nd);
+        if (x->nd != x0->nd)
+            return bad(f, OCLNN_STATUS_INVALID_SHAPE, "input %zu has rank %zu, not %zu", k, x->nd, x0->nd);
         for (size_t j = 0; j < x->nd; j++)
             if (j != axis && x->d[j] != x0->d[j])
                 return bad(f, OCLNN_STATUS_INVALID_SHAPE, "input %zu dim %zu is %lld, not %lld", k, j,
@@ -576,8 +592,10 @@ static oclnn_status fold_concat(fctx *f) {
     oclnn_status s = out_alloc(f, x0->dtype, x0->nd, d);
     if (s || f->skip) return s;
     size_t outer = 1, inner = 1;
-    for (size_t j = 0; j < axis; j++) outer *= (size_t)d[j];
-    for (size_t j = axis + 1; j < x0->nd; j++) inner *= (size_t)d[j];
+    for (size_t j = 0; j < axis; j++)
+        outer *= (size_t)d[j];
+    for (size_t j = axis + 1; j < x0->nd; j++)
+        inner *= (size_t)d[j];
     cell *o = f->out.c;
     for (size_t p = 0; p < outer; p++)
         for (size_t k = 0; k < f->nin; k++) {
@@ -639,7 +657,8 @@ static oclnn_status fold_slice(fctx *f) {
             const ht *t = int_input(f, q);
             if (!t) return f->skip = 1, OCLNN_STATUS_OK;
             if (t->n != n) return bad(f, OCLNN_STATUS_INVALID_MODEL, "input %zu differs in length from starts", q);
-            for (size_t k = 0; k < n; k++) (q == 3 ? axes : steps)[k] = t->c[k].i;
+            for (size_t k = 0; k < n; k++)
+                (q == 3 ? axes : steps)[k] = t->c[k].i;
         }
     }
     int64_t b[OCLNN_IR_MAX_DIMS], stp[OCLNN_IR_MAX_DIMS], d[OCLNN_IR_MAX_DIMS];
@@ -695,8 +714,10 @@ static oclnn_status fold_transpose(fctx *f) {
     oclnn_status s = out_alloc(f, x->dtype, np, d);
     if (s || f->skip) return s;
     strides_of(x->nd, x->d, st);
-    for (size_t k = 0; k < np; k++) pst[k] = st[perm[k]];
-    for (size_t e = 0; e < f->out.n; e++) f->out.c[e] = x->c[src_offset(e, np, d, pst)];
+    for (size_t k = 0; k < np; k++)
+        pst[k] = st[perm[k]];
+    for (size_t e = 0; e < f->out.n; e++)
+        f->out.c[e] = x->c[src_offset(e, np, d, pst)];
     return OCLNN_STATUS_OK;
 }
 
@@ -717,7 +738,8 @@ static oclnn_status fold_expand(fctx *f) {
     oclnn_status s = out_alloc(f, x->dtype, nd, d);
     if (s || f->skip) return s;
     bcast_strides(x, nd, bst);
-    for (size_t e = 0; e < f->out.n; e++) f->out.c[e] = x->c[src_offset(e, nd, d, bst)];
+    for (size_t e = 0; e < f->out.n; e++)
+        f->out.c[e] = x->c[src_offset(e, nd, d, bst)];
     return OCLNN_STATUS_OK;
 }
 
@@ -777,7 +799,8 @@ static oclnn_status fold_constant_of_shape(fctx *f) {
     }
     oclnn_status s = out_alloc(f, dt, sh->n, d);
     if (s || f->skip) return s;
-    for (size_t e = 0; e < f->out.n; e++) f->out.c[e] = v;
+    for (size_t e = 0; e < f->out.n; e++)
+        f->out.c[e] = v;
     return OCLNN_STATUS_OK;
 }
 
@@ -809,8 +832,10 @@ static oclnn_status fold_range(fctx *f) {
     cell v = s0->c[0];
     for (size_t e = 0; e < f->out.n; e++) {
         f->out.c[e] = v;
-        if (isf) v.f = s0->dtype == OCLNN_DTYPE_F32 ? (double)((float)v.f + (float)dl->c[0].f) : v.f + dl->c[0].f;
-        else v.i = (int64_t)((uint64_t)v.i + (uint64_t)dl->c[0].i);
+        if (isf)
+            v.f = s0->dtype == OCLNN_DTYPE_F32 ? (double)((float)v.f + (float)dl->c[0].f) : v.f + dl->c[0].f;
+        else
+            v.i = (int64_t)((uint64_t)v.i + (uint64_t)dl->c[0].i);
     }
     return OCLNN_STATUS_OK;
 }
@@ -833,8 +858,10 @@ static oclnn_status fold_constant(fctx *f) {
         int isf = !strcmp(a->name, "value_float");
         s = out_alloc(f, isf ? OCLNN_DTYPE_F32 : OCLNN_DTYPE_I64, 0, d);
         if (s || f->skip) return s;
-        if (isf) f->out.c[0].f = a->type == OCLNN_ATTR_INT ? (double)a->i : (double)a->f;
-        else f->out.c[0].i = a->i;
+        if (isf)
+            f->out.c[0].f = a->type == OCLNN_ATTR_INT ? (double)a->i : (double)a->f;
+        else
+            f->out.c[0].i = a->i;
         return OCLNN_STATUS_OK;
     }
     if ((a = oclnn_ir_attr_find(n, "value_floats")) || (a = oclnn_ir_attr_find(n, "value_ints"))) {
@@ -843,8 +870,10 @@ static oclnn_status fold_constant(fctx *f) {
         s = out_alloc(f, isf ? OCLNN_DTYPE_F32 : OCLNN_DTYPE_I64, 1, d);
         if (s || f->skip) return s;
         for (size_t e = 0; e < a->count; e++) {
-            if (isf) f->out.c[e].f = a->floats[e];
-            else f->out.c[e].i = a->ints ? a->ints[e] : 0;
+            if (isf)
+                f->out.c[e].f = a->floats[e];
+            else
+                f->out.c[e].i = a->ints ? a->ints[e] : 0;
         }
         return OCLNN_STATUS_OK;
     }
@@ -854,22 +883,75 @@ static oclnn_status fold_constant(fctx *f) {
 /* ---- driver ---- */
 
 typedef enum fop {
-    F_NONE, F_SHAPE, F_SIZE, F_GATHER, F_UNSQUEEZE, F_SQUEEZE, F_CONCAT, F_SLICE, F_CAST, F_RESHAPE, F_FLATTEN,
-    F_IDENTITY, F_DROPOUT, F_ADD, F_SUB, F_MUL, F_DIV, F_MAX, F_MIN, F_NEG, F_ABS, F_SQRT, F_FLOOR, F_CEIL, F_EQUAL,
-    F_WHERE, F_CONSTANT_OF_SHAPE, F_RANGE, F_EXPAND, F_TRANSPOSE, F_TILE, F_CONSTANT,
+    F_NONE,
+    F_SHAPE,
+    F_SIZE,
+    F_GATHER,
+    F_UNSQUEEZE,
+    F_SQUEEZE,
+    F_CONCAT,
+    F_SLICE,
+    F_CAST,
+    F_RESHAPE,
+    F_FLATTEN,
+    F_IDENTITY,
+    F_DROPOUT,
+    F_ADD,
+    F_SUB,
+    F_MUL,
+    F_DIV,
+    F_MAX,
+    F_MIN,
+    F_NEG,
+    F_ABS,
+    F_SQRT,
+    F_FLOOR,
+    F_CEIL,
+    F_EQUAL,
+    F_WHERE,
+    F_CONSTANT_OF_SHAPE,
+    F_RANGE,
+    F_EXPAND,
+    F_TRANSPOSE,
+    F_TILE,
+    F_CONSTANT,
 } fop;
 
 static const struct {
     const char *name;
     fop op;
 } fold_ops[] = {
-    {"Shape", F_SHAPE}, {"Size", F_SIZE}, {"Gather", F_GATHER}, {"Unsqueeze", F_UNSQUEEZE}, {"Squeeze", F_SQUEEZE},
-    {"Concat", F_CONCAT}, {"Slice", F_SLICE}, {"Cast", F_CAST}, {"Reshape", F_RESHAPE}, {"Flatten", F_FLATTEN},
-    {"Identity", F_IDENTITY}, {"Dropout", F_DROPOUT}, {"Add", F_ADD}, {"Sub", F_SUB}, {"Mul", F_MUL},
-    {"Div", F_DIV}, {"Max", F_MAX}, {"Min", F_MIN}, {"Neg", F_NEG}, {"Abs", F_ABS}, {"Sqrt", F_SQRT},
-    {"Floor", F_FLOOR}, {"Ceil", F_CEIL}, {"Equal", F_EQUAL}, {"Where", F_WHERE},
-    {"ConstantOfShape", F_CONSTANT_OF_SHAPE}, {"Range", F_RANGE}, {"Expand", F_EXPAND}, {"Transpose", F_TRANSPOSE},
-    {"Tile", F_TILE}, {"Constant", F_CONSTANT},
+    {"Shape", F_SHAPE},
+    {"Size", F_SIZE},
+    {"Gather", F_GATHER},
+    {"Unsqueeze", F_UNSQUEEZE},
+    {"Squeeze", F_SQUEEZE},
+    {"Concat", F_CONCAT},
+    {"Slice", F_SLICE},
+    {"Cast", F_CAST},
+    {"Reshape", F_RESHAPE},
+    {"Flatten", F_FLATTEN},
+    {"Identity", F_IDENTITY},
+    {"Dropout", F_DROPOUT},
+    {"Add", F_ADD},
+    {"Sub", F_SUB},
+    {"Mul", F_MUL},
+    {"Div", F_DIV},
+    {"Max", F_MAX},
+    {"Min", F_MIN},
+    {"Neg", F_NEG},
+    {"Abs", F_ABS},
+    {"Sqrt", F_SQRT},
+    {"Floor", F_FLOOR},
+    {"Ceil", F_CEIL},
+    {"Equal", F_EQUAL},
+    {"Where", F_WHERE},
+    {"ConstantOfShape", F_CONSTANT_OF_SHAPE},
+    {"Range", F_RANGE},
+    {"Expand", F_EXPAND},
+    {"Transpose", F_TRANSPOSE},
+    {"Tile", F_TILE},
+    {"Constant", F_CONSTANT},
 };
 
 static fop lookup(const oclnn_ir_node *n) {
@@ -962,7 +1044,8 @@ static oclnn_status fold_node(oclnn_graph *g, int ni, fop op, int *folded) {
             *folded = 1;
         }
     }
-    for (size_t k = 0; k < f.nin; k++) oclnn_free(al, f.in[k].c);
+    for (size_t k = 0; k < f.nin; k++)
+        oclnn_free(al, f.in[k].c);
     oclnn_free(al, f.in);
     oclnn_free(al, f.out.c);
     return s;

@@ -15,9 +15,7 @@ static oclnn_status oom(oclnn_graph *g) {
     return oclnn_fail(E(g), OCLNN_STATUS_OUT_OF_HOST_MEMORY, "fuse: out of host memory");
 }
 
-static int default_domain(const oclnn_ir_node *n) {
-    return !n->domain || !*n->domain || !strcmp(n->domain, "ai.onnx");
-}
+static int default_domain(const oclnn_ir_node *n) { return !n->domain || !*n->domain || !strcmp(n->domain, "ai.onnx"); }
 
 static int is_op(const oclnn_ir_node *n, const char *op) {
     return !n->dead && default_domain(n) && !strcmp(n->op_type, op);
@@ -39,8 +37,7 @@ static int single_use(const oclnn_graph *g, const uint32_t *cnt, int v) {
 static int const_scalar(const oclnn_graph *g, int v, double *out) {
     if (v < 0) return 0;
     const oclnn_ir_value *c = &g->values[v];
-    if (c->kind != OCLNN_IR_CONSTANT || c->dtype != OCLNN_DTYPE_F32 || c->nbytes != sizeof(float) || !c->data)
-        return 0;
+    if (c->kind != OCLNN_IR_CONSTANT || c->dtype != OCLNN_DTYPE_F32 || c->nbytes != sizeof(float) || !c->data) return 0;
     *out = *(const float *)c->data;
     return 1;
 }
@@ -82,7 +79,8 @@ static oclnn_status resize_inputs(oclnn_graph *g, int ni, size_t count) {
     }
     int *in = oclnn_realloc(A(g), n->inputs, count * sizeof *in);
     if (!in) return oom(g);
-    for (size_t k = n->num_inputs; k < count; k++) in[k] = -1;
+    for (size_t k = n->num_inputs; k < count; k++)
+        in[k] = -1;
     n->inputs = in;
     n->num_inputs = count;
     return OCLNN_STATUS_OK;
@@ -116,7 +114,8 @@ static oclnn_status remove_identities(oclnn_graph *g) {
         s = oom(g);
         goto out;
     }
-    for (size_t v = 0; v < g->num_values; v++) alias[v] = -1;
+    for (size_t v = 0; v < g->num_values; v++)
+        alias[v] = -1;
     /* In topological order an Identity's input is already resolved, so chains collapse without recursion. */
     for (size_t k = 0; k < count; k++) {
         oclnn_ir_node *n = &g->nodes[order[k]];
@@ -182,7 +181,8 @@ static int is_mul_by(const oclnn_graph *g, int ni, int v, int x) {
 /* Replaces the chain (nodes dead[0..nd)) computing hardswish(x) into value y by one HardSwish node. */
 static oclnn_status make_hardswish(oclnn_graph *g, int x, int y, const int *dead, size_t nd) {
     int last = dead[nd - 1];
-    for (size_t k = 0; k < nd; k++) g->nodes[dead[k]].dead = 1;
+    for (size_t k = 0; k < nd; k++)
+        g->nodes[dead[k]].dead = 1;
     g->values[y].producer = -1;
     return oclnn_ir_add_node(g, "HardSwish", "", g->nodes[last].name, g->nodes[last].opset, 1, &x, 1, &y, 0, NULL,
                              NULL);
@@ -201,7 +201,8 @@ static oclnn_status fuse_hardswish(oclnn_graph *g) {
         oclnn_free(A(g), cnt);
         return oom(g);
     }
-    for (size_t v = 0; v < g->num_values; v++) cons[v] = -1;
+    for (size_t v = 0; v < g->num_values; v++)
+        cons[v] = -1;
     for (size_t i = 0; i < g->num_nodes; i++)
         for (size_t k = 0; !g->nodes[i].dead && k < g->nodes[i].num_inputs; k++)
             if (g->nodes[i].inputs[k] >= 0) cons[g->nodes[i].inputs[k]] = (int)i;
@@ -212,7 +213,8 @@ static oclnn_status fuse_hardswish(oclnn_graph *g) {
         int v = n->outputs[0];
         if (is_op(n, "HardSigmoid")) {
             int x = n->inputs[0];
-            if (!near(oclnn_ir_attr_float(n, "alpha", 0.2f), 1.0 / 6.0) || !near(oclnn_ir_attr_float(n, "beta", 0.5f), 0.5))
+            if (!near(oclnn_ir_attr_float(n, "alpha", 0.2f), 1.0 / 6.0) ||
+                !near(oclnn_ir_attr_float(n, "beta", 0.5f), 0.5))
                 continue;
             if (!single_use(g, cnt, v) || !is_mul_by(g, cons[v], v, x)) continue;
             int chain[2] = {(int)i, cons[v]};
@@ -301,7 +303,8 @@ static oclnn_status fold_bn(oclnn_graph *g, int bi, const uint32_t *cnt) {
     if (!transposed) { /* W [M][C/g][kh][kw] */
         size_t inner = total / m;
         for (size_t o = 0; o < m; o++)
-            for (size_t k = 0; k < inner; k++) nw[o * inner + k] = (float)((double)w[o * inner + k] * f[o]);
+            for (size_t k = 0; k < inner; k++)
+                nw[o * inner + k] = (float)((double)w[o * inner + k] * f[o]);
     } else { /* W [C][M/g][kh][kw]: input channel c is in group c / (C/g), its output channels follow */
         size_t c = (size_t)wv->dims[0], mg = (size_t)wv->dims[1], inner = total / (c * mg), cg = c / (size_t)group;
         if (c % (size_t)group || !cg) goto out;
@@ -375,7 +378,8 @@ static oclnn_activation activation_of(const oclnn_graph *g, const oclnn_ir_node 
 }
 
 static int takes_activation(const oclnn_ir_node *n) {
-    static const char *const ops[] = {"Conv", "ConvTranspose", "Gemm", "BatchNormalization", "Add", "Sub", "Mul", "Div"};
+    static const char *const ops[] = {"Conv", "ConvTranspose", "Gemm", "BatchNormalization",
+                                      "Add",  "Sub",           "Mul",  "Div"};
     for (size_t k = 0; k < sizeof ops / sizeof *ops; k++)
         if (is_op(n, ops[k])) return 1;
     return 0;
@@ -492,7 +496,8 @@ oclnn_status oclnn_ir_remove_dead(oclnn_graph *g) {
         oclnn_free(A(g), order);
         return oom(g);
     }
-    for (size_t k = 0; k < g->num_outputs; k++) needed[g->outputs[k]] = 1;
+    for (size_t k = 0; k < g->num_outputs; k++)
+        needed[g->outputs[k]] = 1;
     /* Reverse topological order: every consumer is decided before its producers. */
     for (size_t k = count; k-- > 0;) {
         oclnn_ir_node *n = &g->nodes[order[k]];
