@@ -646,6 +646,84 @@ static void test_fold_generators(void **state) {
     oclnn_graph_destroy(g);
 }
 
+/* ReduceX: attribute axes before op set 13 (ReduceSum) / 18 (the others), the input from then on. */
+static void reduce_ref(const float *x, const int64_t *d, const int *mark, int op, float *y) {
+    /* x is [3,4,5]; y has the keepdims shape, every output element reduced by a direct loop over its window */
+    int64_t od[3];
+    for (int k = 0; k < 3; k++)
+        od[k] = mark[k] ? 1 : d[k];
+    for (int64_t a = 0; a < od[0]; a++)
+        for (int64_t b = 0; b < od[1]; b++)
+            for (int64_t c = 0; c < od[2]; c++) {
+                double acc = op == 1 ? 1 : op == 2 ? -INFINITY : op == 3 ? INFINITY : 0;
+                size_t cnt = 0;
+                for (int64_t i = 0; i < d[0]; i++)
+                    for (int64_t j = 0; j < d[1]; j++)
+                        for (int64_t k = 0; k < d[2]; k++) {
+                            if ((!mark[0] && i != a) || (!mark[1] && j != b) || (!mark[2] && k != c)) continue;
+                            double v = x[(i * d[1] + j) * d[2] + k];
+                            acc = op == 1 ? acc * v : op == 2 ? fmax(acc, v) : op == 3 ? fmin(acc, v) : acc + v;
+                            cnt++;
+                        }
+                y[(a * od[1] + b) * od[2] + c] = (float)(op == 4 ? acc / (double)cnt : acc);
+            }
+}
+
+static void test_fold_reduce(void **state) {
+    (void)state;
+    static const char *const ops[] = {"ReduceSum", "ReduceProd", "ReduceMax", "ReduceMin", "ReduceMean"};
+    int64_t d[3] = {3, 4, 5};
+    float x[60], y[60];
+    rand_f32(x, 60, 0.5f, 1.5f);
+    static const struct {
+        int64_t axes[3];
+        size_t na;
+        int keep;
+    } forms[] = {{{1}, 1, 1}, {{-1, 0}, 2, 0}, {{0}, 0, 1}, {{0}, 0, 0}};
+    for (int64_t opset = 11; opset <= 18; opset += 7)
+        for (size_t oi = 0; oi < 5; oi++)
+            for (size_t fi = 0; fi < sizeof forms / sizeof *forms; fi++) {
+                oclnn_graph *g = new_graph(opset);
+                cf32(g, "x", 3, d, x);
+                int input_form = opset >= (oi == 0 ? 13 : 18);
+                oclnn_attr at[2] = {
+                    {.name = "keepdims", .type = OCLNN_ATTR_INT, .i = forms[fi].keep},
+                    {.name = "axes", .type = OCLNN_ATTR_INTS, .count = forms[fi].na, .ints = forms[fi].axes}};
+                if (input_form && forms[fi].na) {
+                    ci64v(g, "axes", forms[fi].na, forms[fi].axes);
+                    add_node_(g, ops[oi], "r", S("x", "axes"), 2, S("y"), 1, at, 1);
+                } else {
+                    add_node_(g, ops[oi], "r", S("x"), 1, S("y"), 1, at, forms[fi].na ? 2 : 1);
+                }
+                fold(g, 1);
+                int mark[3] = {!forms[fi].na, !forms[fi].na, !forms[fi].na};
+                for (size_t k = 0; k < forms[fi].na; k++)
+                    mark[(forms[fi].axes[k] + 3) % 3] = 1;
+                reduce_ref(x, d, mark, (int)oi, y);
+                int64_t od[3];
+                size_t nd = 0;
+                for (int k = 0; k < 3; k++)
+                    if (!mark[k] || forms[fi].keep) od[nd++] = mark[k] ? 1 : d[k];
+                /* Sum and Mean accumulate in double on both sides; Prod too: equal after one rounding */
+                expect_f32(g, "y", nd, od, y);
+                oclnn_graph_destroy(g);
+            }
+    /* noop_with_empty_axes (op set 18) and an integer ReduceProd of a shape slice (shape sub-graphs) */
+    oclnn_graph *g = new_graph(18);
+    cf32(g, "x", 3, d, x);
+    oclnn_attr noop = {.name = "noop_with_empty_axes", .type = OCLNN_ATTR_INT, .i = 1};
+    add_node_(g, "ReduceMax", "noop", S("x"), 1, S("y"), 1, &noop, 1);
+    input4(g, "in", 2, 3, 5, 7);
+    oclnn_attr st = {.name = "start", .type = OCLNN_ATTR_INT, .i = 1};
+    add_node_(g, "Shape", "shape", S("in"), 1, S("s"), 1, &st, 1);
+    oclnn_attr k0 = {.name = "keepdims", .type = OCLNN_ATTR_INT, .i = 0};
+    add_node_(g, "ReduceProd", "prod", S("s"), 1, S("p"), 1, &k0, 1);
+    fold(g, 1);
+    expect_f32(g, "y", 3, d, x);
+    expect_i64(g, "p", 0, NULL, (int64_t[]){105});
+    oclnn_graph_destroy(g);
+}
+
 static void test_fold_negative(void **state) {
     (void)state;
     oclnn_graph *g = new_graph(13);
@@ -1287,6 +1365,7 @@ int main(void) {
         cmocka_unit_test(test_fold_concat_slice),
         cmocka_unit_test(test_fold_reshape_flatten),
         cmocka_unit_test(test_fold_generators),
+        cmocka_unit_test(test_fold_reduce),
         cmocka_unit_test(test_fold_negative),
         cmocka_unit_test(test_fuse_bn),
         cmocka_unit_test(test_fuse_bn_not),

@@ -434,12 +434,12 @@ static oclnn_status fold_gather(fctx *f) {
     return OCLNN_STATUS_OK;
 }
 
-/* The axes of Unsqueeze/Squeeze/ReduceX: an attribute before op set 13, the second input from 13 on.
- * *present = 0 when neither is given. */
-static int get_axes(fctx *f, int64_t *axes, size_t *count, int *present) {
+/* The axes of Unsqueeze/Squeeze/ReduceX: an attribute before op set @p input_from (13 for Squeeze, Unsqueeze and
+ * ReduceSum, 18 for the other reductions), the second input from then on. *present = 0 when neither is given. */
+static int get_axes(fctx *f, int64_t input_from, int64_t *axes, size_t *count, int *present) {
     *present = 0;
     *count = 0;
-    if (f->n->opset < 13) {
+    if (f->n->opset < input_from) {
         size_t c;
         const int64_t *a = oclnn_ir_attr_ints(f->n, "axes", &c);
         if (!a) return 1;
@@ -470,7 +470,7 @@ static oclnn_status fold_unsqueeze(fctx *f) {
     int64_t axes[OCLNN_IR_MAX_DIMS], d[OCLNN_IR_MAX_DIMS];
     size_t na;
     int present;
-    if (!x->c || !get_axes(f, axes, &na, &present) || f->skip || x->nd + na > OCLNN_IR_MAX_DIMS)
+    if (!x->c || !get_axes(f, 13, axes, &na, &present) || f->skip || x->nd + na > OCLNN_IR_MAX_DIMS)
         return f->skip = 1, OCLNN_STATUS_OK;
     if (!present) return bad(f, OCLNN_STATUS_INVALID_MODEL, "no axes");
     size_t r = x->nd + na;
@@ -492,7 +492,7 @@ static oclnn_status fold_squeeze(fctx *f) {
     int64_t axes[OCLNN_IR_MAX_DIMS], d[OCLNN_IR_MAX_DIMS];
     size_t na, nd = 0;
     int present, mark[OCLNN_IR_MAX_DIMS] = {0};
-    if (!x->c || !get_axes(f, axes, &na, &present) || f->skip) return f->skip = 1, OCLNN_STATUS_OK;
+    if (!x->c || !get_axes(f, 13, axes, &na, &present) || f->skip) return f->skip = 1, OCLNN_STATUS_OK;
     for (size_t k = 0; k < na; k++) {
         size_t a;
         if (!norm_axis(axes[k], x->nd, &a))
@@ -695,6 +695,82 @@ static oclnn_status fold_slice(fctx *f) {
     return OCLNN_STATUS_OK;
 }
 
+enum { R_SUM, R_PROD, R_MAX, R_MIN, R_MEAN };
+
+/* ReduceSum/Prod/Max/Min/Mean: keepdims, noop_with_empty_axes, axes as get_axes reads them. */
+static oclnn_status fold_reduce(fctx *f, int op) {
+    const ht *x = &f->in[0];
+    int64_t axes[OCLNN_IR_MAX_DIMS], d[OCLNN_IR_MAX_DIMS], kd[OCLNN_IR_MAX_DIMS], st[OCLNN_IR_MAX_DIMS];
+    size_t na, nd = 0;
+    int present, mark[OCLNN_IR_MAX_DIMS] = {0};
+    if (!x->c || !get_axes(f, op == R_SUM ? 13 : 18, axes, &na, &present) || f->skip)
+        return f->skip = 1, OCLNN_STATUS_OK;
+    int keep = oclnn_ir_attr_int(f->n, "keepdims", 1) != 0;
+    if (!na) {
+        if (oclnn_ir_attr_int(f->n, "noop_with_empty_axes", 0)) return copy_reshaped(f, x->nd, x->d);
+        for (size_t k = 0; k < x->nd; k++)
+            mark[k] = 1;
+    }
+    for (size_t k = 0; k < na; k++) {
+        size_t a;
+        if (!norm_axis(axes[k], x->nd, &a))
+            return bad(f, OCLNN_STATUS_INVALID_MODEL, "axis %lld is outside rank %zu", (long long)axes[k], x->nd);
+        mark[a] = 1;
+    }
+    for (size_t k = 0; k < x->nd; k++) {
+        kd[k] = mark[k] ? 1 : x->d[k];
+        if (mark[k] && x->d[k] == 0 && (op == R_MAX || op == R_MIN || op == R_MEAN))
+            return f->skip = 1, OCLNN_STATUS_OK; /* empty reduction without an identity element */
+        if (!mark[k] || keep) d[nd++] = kd[k];
+    }
+    oclnn_status s = out_alloc(f, x->dtype, nd, d);
+    if (s || f->skip) return s;
+    /* accumulate every input element into its output (same linear index as the keepdims shape) */
+    strides_of(x->nd, kd, st);
+    for (size_t k = 0; k < x->nd; k++)
+        if (mark[k]) st[k] = 0;
+    unsigned char *seen = oclnn_calloc(OCLNN_IR_ALLOC(f->g), f->out.n ? f->out.n : 1, 1);
+    if (!seen) return oom(f);
+    for (size_t e = 0; e < f->out.n; e++) {
+        if (x->isf)
+            f->out.c[e].f = op == R_PROD ? 1.0 : 0.0;
+        else
+            f->out.c[e].i = op == R_PROD ? 1 : 0;
+    }
+    for (size_t e = 0; e < x->n; e++) {
+        size_t o = src_offset(e, x->nd, x->d, st);
+        cell *acc = &f->out.c[o], v = x->c[e];
+        int first = !seen[o];
+        seen[o] = 1;
+        if (x->isf) {
+            switch (op) {
+            case R_PROD: acc->f *= v.f; break;
+            case R_MAX: acc->f = first || v.f > acc->f || isnan(v.f) ? v.f : acc->f; break;
+            case R_MIN: acc->f = first || v.f < acc->f || isnan(v.f) ? v.f : acc->f; break;
+            default: acc->f += v.f; break;
+            }
+        } else {
+            switch (op) {
+            case R_PROD: acc->i = (int64_t)((uint64_t)acc->i * (uint64_t)v.i); break;
+            case R_MAX: acc->i = first || v.i > acc->i ? v.i : acc->i; break;
+            case R_MIN: acc->i = first || v.i < acc->i ? v.i : acc->i; break;
+            default: acc->i = (int64_t)((uint64_t)acc->i + (uint64_t)v.i); break;
+            }
+        }
+    }
+    oclnn_free(OCLNN_IR_ALLOC(f->g), seen);
+    if (op == R_MEAN) {
+        size_t cnt = f->out.n ? x->n / f->out.n : 1;
+        for (size_t e = 0; e < f->out.n; e++) {
+            if (x->isf)
+                f->out.c[e].f /= (double)cnt;
+            else
+                f->out.c[e].i /= (int64_t)cnt;
+        }
+    }
+    return OCLNN_STATUS_OK;
+}
+
 static oclnn_status fold_transpose(fctx *f) {
     const ht *x = &f->in[0];
     int64_t perm[OCLNN_IR_MAX_DIMS], d[OCLNN_IR_MAX_DIMS], st[OCLNN_IR_MAX_DIMS], pst[OCLNN_IR_MAX_DIMS];
@@ -882,76 +958,59 @@ static oclnn_status fold_constant(fctx *f) {
 
 /* ---- driver ---- */
 
+/* The ops folding evaluates: enum suffix, ONNX op type. */
+#define FOLD_OPS(X)                                                                                                    \
+    X(SHAPE, "Shape")                                                                                                  \
+    X(SIZE, "Size")                                                                                                    \
+    X(GATHER, "Gather")                                                                                                \
+    X(UNSQUEEZE, "Unsqueeze")                                                                                          \
+    X(SQUEEZE, "Squeeze")                                                                                              \
+    X(CONCAT, "Concat")                                                                                                \
+    X(SLICE, "Slice")                                                                                                  \
+    X(CAST, "Cast")                                                                                                    \
+    X(RESHAPE, "Reshape")                                                                                              \
+    X(FLATTEN, "Flatten")                                                                                              \
+    X(IDENTITY, "Identity")                                                                                            \
+    X(DROPOUT, "Dropout")                                                                                              \
+    X(ADD, "Add")                                                                                                      \
+    X(SUB, "Sub")                                                                                                      \
+    X(MUL, "Mul")                                                                                                      \
+    X(DIV, "Div")                                                                                                      \
+    X(MAX, "Max")                                                                                                      \
+    X(MIN, "Min")                                                                                                      \
+    X(NEG, "Neg")                                                                                                      \
+    X(ABS, "Abs")                                                                                                      \
+    X(SQRT, "Sqrt")                                                                                                    \
+    X(FLOOR, "Floor")                                                                                                  \
+    X(CEIL, "Ceil")                                                                                                    \
+    X(EQUAL, "Equal")                                                                                                  \
+    X(WHERE, "Where")                                                                                                  \
+    X(CONSTANT_OF_SHAPE, "ConstantOfShape")                                                                            \
+    X(RANGE, "Range")                                                                                                  \
+    X(EXPAND, "Expand")                                                                                                \
+    X(TRANSPOSE, "Transpose")                                                                                          \
+    X(TILE, "Tile")                                                                                                    \
+    X(CONSTANT, "Constant")                                                                                            \
+    X(RSUM, "ReduceSum")                                                                                               \
+    X(RPROD, "ReduceProd")                                                                                             \
+    X(RMAX, "ReduceMax")                                                                                               \
+    X(RMIN, "ReduceMin")                                                                                               \
+    X(RMEAN, "ReduceMean")
+
 typedef enum fop {
     F_NONE,
-    F_SHAPE,
-    F_SIZE,
-    F_GATHER,
-    F_UNSQUEEZE,
-    F_SQUEEZE,
-    F_CONCAT,
-    F_SLICE,
-    F_CAST,
-    F_RESHAPE,
-    F_FLATTEN,
-    F_IDENTITY,
-    F_DROPOUT,
-    F_ADD,
-    F_SUB,
-    F_MUL,
-    F_DIV,
-    F_MAX,
-    F_MIN,
-    F_NEG,
-    F_ABS,
-    F_SQRT,
-    F_FLOOR,
-    F_CEIL,
-    F_EQUAL,
-    F_WHERE,
-    F_CONSTANT_OF_SHAPE,
-    F_RANGE,
-    F_EXPAND,
-    F_TRANSPOSE,
-    F_TILE,
-    F_CONSTANT,
+#define F_ENUM_(e, name) F_##e,
+    FOLD_OPS(F_ENUM_)
+#undef F_ENUM_
 } fop;
 
 static const struct {
     const char *name;
     fop op;
 } fold_ops[] = {
-    {"Shape", F_SHAPE},
-    {"Size", F_SIZE},
-    {"Gather", F_GATHER},
-    {"Unsqueeze", F_UNSQUEEZE},
-    {"Squeeze", F_SQUEEZE},
-    {"Concat", F_CONCAT},
-    {"Slice", F_SLICE},
-    {"Cast", F_CAST},
-    {"Reshape", F_RESHAPE},
-    {"Flatten", F_FLATTEN},
-    {"Identity", F_IDENTITY},
-    {"Dropout", F_DROPOUT},
-    {"Add", F_ADD},
-    {"Sub", F_SUB},
-    {"Mul", F_MUL},
-    {"Div", F_DIV},
-    {"Max", F_MAX},
-    {"Min", F_MIN},
-    {"Neg", F_NEG},
-    {"Abs", F_ABS},
-    {"Sqrt", F_SQRT},
-    {"Floor", F_FLOOR},
-    {"Ceil", F_CEIL},
-    {"Equal", F_EQUAL},
-    {"Where", F_WHERE},
-    {"ConstantOfShape", F_CONSTANT_OF_SHAPE},
-    {"Range", F_RANGE},
-    {"Expand", F_EXPAND},
-    {"Transpose", F_TRANSPOSE},
-    {"Tile", F_TILE},
-    {"Constant", F_CONSTANT},
+#define F_ROW_(e, name) {name, F_##e},
+    FOLD_OPS(F_ROW_)
+#undef F_ROW_
 };
 
 static fop lookup(const oclnn_ir_node *n) {
@@ -1017,6 +1076,11 @@ static oclnn_status eval(fctx *f, fop op) {
     case F_TRANSPOSE: return fold_transpose(f);
     case F_TILE: return fold_tile(f);
     case F_CONSTANT: return fold_constant(f);
+    case F_RSUM: return fold_reduce(f, R_SUM);
+    case F_RPROD: return fold_reduce(f, R_PROD);
+    case F_RMAX: return fold_reduce(f, R_MAX);
+    case F_RMIN: return fold_reduce(f, R_MIN);
+    case F_RMEAN: return fold_reduce(f, R_MEAN);
     default: f->skip = 1; return OCLNN_STATUS_OK;
     }
 }
@@ -1034,6 +1098,12 @@ static oclnn_status fold_node(oclnn_graph *g, int ni, fop op, int *folded) {
     if (!f.in) return oom(&f);
     oclnn_status s = OCLNN_STATUS_OK;
     int shape_only = op == F_SHAPE || op == F_SIZE;
+    for (size_t k = 0; k < f.nin && !shape_only; k++) /* inputs are held as 8-byte cells: bound that too */
+        if (f.n->inputs[k] >= 0) {
+            const oclnn_ir_value *v = &g->values[f.n->inputs[k]];
+            size_t es = oclnn_dtype_size(v->dtype);
+            if (!es || v->nbytes / es > 4 * FOLD_MAX_BYTES / sizeof(cell)) f.skip = 1;
+        }
     for (size_t k = 0; k < f.nin && !s && !f.skip && !shape_only; k++)
         if (f.n->inputs[k] >= 0) s = load(&f, f.n->inputs[k], &f.in[k]);
     if (!s && !f.skip) s = eval(&f, op);
