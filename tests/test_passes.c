@@ -1351,6 +1351,104 @@ static void test_null_args(void **state) {
     oclnn_graph_destroy(g);
 }
 
+/* One graph exercising every pass, built and rewritten on @p c; *verified when the result has the expected form.
+ * Every call goes through the status so that an allocation failure anywhere surfaces as a status. */
+static oclnn_status oom_scenario(oclnn_context *c, int *verified) {
+    oclnn_graph *g = NULL;
+    float w[4 * 4], v[4] = {1, 2, 3, 4}, three = 3, zero = 0, six = 6;
+    for (int i = 0; i < 16; i++)
+        w[i] = (float)i / 8;
+    int64_t wd[4] = {4, 4, 1, 1}, vd = 4, xd[4] = {1, 4, 5, 5}, one = 1, idx1 = 1, axes0 = 0, minus1 = -1;
+    oclnn_attr ax0 = {.name = "axis", .type = OCLNN_ATTR_INT, .i = 0};
+    oclnn_status s;
+    int changed;
+#define T(call)                                                                                                        \
+    if ((s = (call)) != OCLNN_STATUS_OK) goto out
+    T(oclnn_graph_create(c, &g));
+    T(oclnn_graph_add_input(g, "x", OCLNN_DTYPE_F32, 4, xd));
+    T(oclnn_graph_add_input(g, "skip", OCLNN_DTYPE_F32, 4, xd));
+    T(oclnn_graph_add_constant(g, "W", OCLNN_DTYPE_F32, 4, wd, w));
+    T(oclnn_graph_add_constant(g, "v", OCLNN_DTYPE_F32, 1, &vd, v));
+    T(oclnn_graph_add_constant(g, "three", OCLNN_DTYPE_F32, 0, NULL, &three));
+    T(oclnn_graph_add_constant(g, "zero", OCLNN_DTYPE_F32, 0, NULL, &zero));
+    T(oclnn_graph_add_constant(g, "six", OCLNN_DTYPE_F32, 0, NULL, &six));
+    T(oclnn_graph_add_constant(g, "idx1", OCLNN_DTYPE_I64, 0, NULL, &idx1));
+    T(oclnn_graph_add_constant(g, "axes0", OCLNN_DTYPE_I64, 1, &one, &axes0));
+    T(oclnn_graph_add_constant(g, "minus1", OCLNN_DTYPE_I64, 1, &one, &minus1));
+    T(oclnn_graph_add_node(g, "Identity", "id", 1, S("x"), 1, S("xi"), 0, NULL));
+    T(oclnn_graph_add_node(g, "Conv", "conv", 3, S("xi", "W", "v"), 1, S("c"), 0, NULL));
+    T(oclnn_graph_add_node(g, "BatchNormalization", "bn", 5, S("c", "v", "v", "v", "v"), 1, S("b"), 0, NULL));
+    T(oclnn_graph_add_node(g, "Add", "add", 2, S("b", "skip"), 1, S("a"), 0, NULL));
+    T(oclnn_graph_add_node(g, "Relu", "relu", 1, S("a"), 1, S("y"), 0, NULL));
+    T(oclnn_graph_add_node(g, "Conv", "conv2", 2, S("y", "W"), 1, S("h"), 0, NULL));
+    T(oclnn_graph_add_node(g, "Add", "h_add", 2, S("h", "three"), 1, S("h3"), 0, NULL));
+    T(oclnn_graph_add_node(g, "Clip", "h_clip", 3, S("h3", "zero", "six"), 1, S("hc"), 0, NULL));
+    T(oclnn_graph_add_node(g, "Mul", "h_mul", 2, S("h", "hc"), 1, S("hm"), 0, NULL));
+    T(oclnn_graph_add_node(g, "Div", "h_div", 2, S("hm", "six"), 1, S("hs"), 0, NULL));
+    T(oclnn_graph_add_node(g, "Shape", "shape", 1, S("hs"), 1, S("sh"), 0, NULL));
+    T(oclnn_graph_add_node(g, "Gather", "gather", 2, S("sh", "idx1"), 1, S("n"), 1, &ax0));
+    T(oclnn_graph_add_node(g, "Unsqueeze", "unsq", 2, S("n", "axes0"), 1, S("nu"), 0, NULL));
+    T(oclnn_graph_add_node(g, "Concat", "cat", 2, S("nu", "minus1"), 1, S("shape2"), 1, &ax0));
+    T(oclnn_graph_add_node(g, "Reshape", "reshape", 2, S("hs", "shape2"), 1, S("out"), 0, NULL));
+    T(oclnn_graph_add_output(g, "out"));
+    /* shapes as inference would set them */
+    const char *known[] = {"xi", "c", "b", "a", "y", "h", "h3", "hc", "hm", "hs"};
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++) {
+        oclnn_ir_value *val = &g->values[oclnn_ir_find(g, known[i])];
+        val->has_shape = 1;
+        val->ndim = 4;
+        memcpy(val->dims, xd, sizeof xd);
+    }
+    T(oclnn_ir_fold_constants(g, &changed));
+    T(oclnn_ir_fuse(g, NULL));
+    oclnn_ir_node *cv = node(g, "conv"), *cv2 = node(g, "conv2");
+    const oclnn_ir_value *sh2 = &g->values[oclnn_ir_find(g, "shape2")];
+    *verified = changed && !strcmp(cv->display_op, "Conv+BatchNormalization+Add+Relu") &&
+                cv->inputs[0] == oclnn_ir_find(g, "x") && cv->inputs[3] == oclnn_ir_find(g, "skip") &&
+                !strcmp(cv2->display_op, "Conv+HardSwish") && sh2->kind == OCLNN_IR_CONSTANT &&
+                ((const int64_t *)sh2->data)[0] == 4 && ((const int64_t *)sh2->data)[1] == -1 &&
+                oclnn_graph_num_nodes(g) == 3;
+#undef T
+out:
+    oclnn_graph_destroy(g);
+    return s;
+}
+
+/* Each host allocation of building, folding and fusing fails in turn: OUT_OF_HOST_MEMORY with a message, nothing
+ * leaked; the first pass without a failure gives the verified result. */
+static void test_out_of_memory(void **state) {
+    (void)state;
+    test_alloc ta;
+    test_alloc_init(&ta);
+    oclnn_context_options o;
+    test_options(&o, test_tmpdir("passes-oom"));
+    o.allocator = &ta.hooks;
+    o.log_level = OCLNN_LOG_NONE;
+    oclnn_context *c = NULL;
+    assert_ok(NULL, oclnn_context_create(&o, &c));
+    int verified = 0;
+    long live0 = ta.live, start = ta.calls;
+    assert_ok(c, oom_scenario(c, &verified));
+    assert_true(verified);
+    long total = ta.calls - start, failures = 0;
+    for (long k = 1; k <= total; k++) {
+        ta.fail_at = ta.calls + k;
+        verified = 0;
+        oclnn_status st = oom_scenario(c, &verified);
+        ta.fail_at = 0;
+        if (st && st != OCLNN_STATUS_OUT_OF_HOST_MEMORY)
+            fail_msg("allocation %ld: unexpected %s: %s", k, oclnn_status_name(st), oclnn_last_error(c));
+        if (!st && !verified) fail_msg("allocation %ld: OK but the graph is not as expected", k);
+        if (st && !oclnn_last_error(c)[0]) fail_msg("allocation %ld: no message", k);
+        failures += st != OCLNN_STATUS_OK;
+        if (ta.live != live0) fail_msg("allocation %ld failed: %ld allocations leaked", k, ta.live - live0);
+    }
+    printf("# %ld host allocations, %ld failures reported\n", total, failures);
+    assert_int_equal(failures, total); /* no allocation of these passes is optional */
+    oclnn_context_destroy(c);
+    assert_int_equal(ta.live, 0);
+}
+
 int main(void) {
     test_print_seed(__FILE__, TEST_SEED);
     ctx = test_context(test_tmpdir("passes-cache"));
@@ -1376,6 +1474,7 @@ int main(void) {
         cmocka_unit_test(test_remove_dead),
         cmocka_unit_test(test_long_chains),
         cmocka_unit_test(test_null_args),
+        cmocka_unit_test(test_out_of_memory),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     oclnn_context_destroy(ctx);
