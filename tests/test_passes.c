@@ -115,13 +115,19 @@ static const oclnn_ir_value *constant(oclnn_graph *g, const char *name, oclnn_dt
     return v;
 }
 
+/* An integer constant (I64, or I32 where booleans and 32-bit integers are held) equal to @p want. */
+static void expect_int(oclnn_graph *g, const char *name, oclnn_dtype dt, size_t nd, const int64_t *dims,
+                       const int64_t *want) {
+    const oclnn_ir_value *v = constant(g, name, dt, nd, dims);
+    size_t n = v->nbytes / oclnn_dtype_size(dt);
+    for (size_t i = 0; i < n; i++) {
+        int64_t got = dt == OCLNN_DTYPE_I64 ? ((const int64_t *)v->data)[i] : ((const int32_t *)v->data)[i];
+        if (got != want[i]) fail_msg("'%s'[%zu] = %lld, expected %lld", name, i, (long long)got, (long long)want[i]);
+    }
+}
+
 static void expect_i64(oclnn_graph *g, const char *name, size_t nd, const int64_t *dims, const int64_t *want) {
-    const oclnn_ir_value *v = constant(g, name, OCLNN_DTYPE_I64, nd, dims);
-    size_t n = v->nbytes / 8;
-    for (size_t i = 0; i < n; i++)
-        if (((const int64_t *)v->data)[i] != want[i])
-            fail_msg("'%s'[%zu] = %lld, expected %lld", name, i, (long long)((const int64_t *)v->data)[i],
-                     (long long)want[i]);
+    expect_int(g, name, OCLNN_DTYPE_I64, nd, dims, want);
 }
 
 static void expect_f32(oclnn_graph *g, const char *name, size_t nd, const int64_t *dims, const float *want) {
@@ -325,7 +331,9 @@ static void test_fold_binary_broadcast(void **state) {
                                 wf[e] = (float)ref_op(op, fa[x], fb[y]);
                                 wi[e] = isint ? ref_iop(op, ia[x], ib[y]) : (int64_t)ref_op(op, fa[x], fb[y]);
                             }
-                if (isint || !strcmp(op, "Equal"))
+                if (!strcmp(op, "Equal")) /* booleans are I32 0/1, as the importer holds them */
+                    expect_int(g, "y", OCLNN_DTYPE_I32, shapes[si].nout, shapes[si].dout, wi);
+                else if (isint)
                     expect_i64(g, "y", shapes[si].nout, shapes[si].dout, wi);
                 else
                     expect_f32(g, "y", shapes[si].nout, shapes[si].dout, wf);
@@ -410,6 +418,13 @@ static void test_fold_cast(void **state) {
     NODEA(g, "Cast", "to_i64", L("i32"), L("i64"), ((oclnn_attr[]){{.name = "to", .type = OCLNN_ATTR_INT, .i = 7}}));
     NODEA(g, "Cast", "to_f32", L("i64"), L("fi"), ((oclnn_attr[]){{.name = "to", .type = OCLNN_ATTR_INT, .i = 1}}));
     NODEA(g, "Cast", "to_dbl", L("v"), L("dbl"), ((oclnn_attr[]){{.name = "to", .type = OCLNN_ATTR_INT, .i = 11}}));
+    /* narrowing wraps as static_cast: 300 -> u8 44, -300 -> 212 / i8 -44, 32768 -> i16 -32768, 65535 -> -1 */
+    ci64v(g, "wide", 4, (int64_t[]){300, -300, 32768, 65535});
+    NODEA(g, "Cast", "to_u8", L("wide"), L("u8"), ((oclnn_attr[]){{.name = "to", .type = OCLNN_ATTR_INT, .i = 2}}));
+    NODEA(g, "Cast", "to_i8", L("wide"), L("i8"), ((oclnn_attr[]){{.name = "to", .type = OCLNN_ATTR_INT, .i = 3}}));
+    NODEA(g, "Cast", "to_i16", L("wide"), L("i16"), ((oclnn_attr[]){{.name = "to", .type = OCLNN_ATTR_INT, .i = 5}}));
+    NODEA(g, "Cast", "to_bool", L("wide"), L("b"), ((oclnn_attr[]){{.name = "to", .type = OCLNN_ATTR_INT, .i = 9}}));
+    NODEA(g, "Cast", "to_u32", L("wide"), L("u32"), ((oclnn_attr[]){{.name = "to", .type = OCLNN_ATTR_INT, .i = 12}}));
     fold(g, 1);
     const oclnn_ir_value *hv = constant(g, "h", OCLNN_DTYPE_F16, 1, (int64_t[]){8});
     for (int i = 0; i < 8; i++)
@@ -422,7 +437,12 @@ static void test_fold_cast(void **state) {
     assert_memory_equal(iv->data, want32, sizeof want32);
     expect_i64(g, "i64", 1, (int64_t[]){8}, (int64_t[]){1, -2, 65504, 65520, 0, 0, 1, -7});
     expect_f32(g, "fi", 1, (int64_t[]){8}, (float[]){1, -2, 65504, 65520, 0, 0, 1, -7});
-    expect_dead(g, "to_dbl", 0); /* double is not a type we hold */
+    expect_f32(g, "dbl", 1, (int64_t[]){8}, v); /* DOUBLE is held as F32, as the importer does */
+    expect_int(g, "u8", OCLNN_DTYPE_I32, 1, (int64_t[]){4}, (int64_t[]){44, 212, 0, 255});
+    expect_int(g, "i8", OCLNN_DTYPE_I32, 1, (int64_t[]){4}, (int64_t[]){44, -44, 0, -1});
+    expect_int(g, "i16", OCLNN_DTYPE_I32, 1, (int64_t[]){4}, (int64_t[]){300, -300, -32768, -1});
+    expect_int(g, "b", OCLNN_DTYPE_I32, 1, (int64_t[]){4}, (int64_t[]){1, 1, 1, 1});
+    expect_dead(g, "to_u32", 0); /* not a type we hold */
     oclnn_graph_destroy(g);
 }
 

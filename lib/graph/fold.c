@@ -1,7 +1,8 @@
 /* fold.c - constant folding: evaluates on the host every node whose inputs are all constants (the shape
  * sub-graphs exporters write, such as Shape -> Gather -> Unsqueeze -> Concat -> Reshape) and Shape/Size of values
  * whose shape is fully known, and turns their outputs into constants. Elements are computed as 8-byte cells
- * (int64 for I32/I64, double for F32/F16) and stored back in the output's type. Booleans are held as I64 0/1.
+ * (int64 for I32/I64, double for F32/F16) and stored back in the output's type. Booleans are I32 0/1, as the importer
+ * holds them.
  */
 #include "graph/ir.h"
 
@@ -246,7 +247,7 @@ static oclnn_status fold_binary(fctx *f, int op) {
     int64_t d[OCLNN_IR_MAX_DIMS], bst[64][OCLNN_IR_MAX_DIMS];
     if (!bcast_shape(k, ts, &nd, d)) return bad(f, OCLNN_STATUS_INVALID_SHAPE, "the input shapes do not broadcast");
     int isf = ts[0]->isf;
-    oclnn_status s = out_alloc(f, op == B_EQ ? OCLNN_DTYPE_I64 : ts[0]->dtype, nd, d);
+    oclnn_status s = out_alloc(f, op == B_EQ ? OCLNN_DTYPE_I32 : ts[0]->dtype, nd, d);
     if (s || f->skip) return s;
     for (size_t i = 0; i < k; i++)
         bcast_strides(ts[i], nd, bst[i]);
@@ -332,15 +333,27 @@ static oclnn_status fold_where(fctx *f) {
     return OCLNN_STATUS_OK;
 }
 
-/* ONNX TensorProto data types: FLOAT 1, INT32 6, INT64 7, BOOL 9, FLOAT16 10. */
+/* ONNX TensorProto data types and how the importer holds them: FLOAT 1 and DOUBLE 11 as F32, FLOAT16 10 as F16,
+ * INT64 7 as I64; INT32 6, BOOL 9 and the narrow UINT8 2, INT8 3, UINT16 4, INT16 5 as I32. Unsigned 32/64-bit types
+ * are not held. */
 static oclnn_status fold_cast(fctx *f) {
     const ht *x = &f->in[0];
     int64_t to = oclnn_ir_attr_int(f->n, "to", 0);
-    oclnn_dtype dt = to == 1    ? OCLNN_DTYPE_F32
-                     : to == 10 ? OCLNN_DTYPE_F16
-                     : to == 6  ? OCLNN_DTYPE_I32
-                                : OCLNN_DTYPE_I64;
-    if (!x->c || (to != 1 && to != 6 && to != 7 && to != 9 && to != 10)) return f->skip = 1, OCLNN_STATUS_OK;
+    oclnn_dtype dt;
+    switch (to) {
+    case 1:
+    case 11: dt = OCLNN_DTYPE_F32; break;
+    case 10: dt = OCLNN_DTYPE_F16; break;
+    case 7: dt = OCLNN_DTYPE_I64; break;
+    case 2:
+    case 3:
+    case 4:
+    case 5:
+    case 6:
+    case 9: dt = OCLNN_DTYPE_I32; break;
+    default: return f->skip = 1, OCLNN_STATUS_OK;
+    }
+    if (!x->c) return f->skip = 1, OCLNN_STATUS_OK;
     oclnn_status s = out_alloc(f, dt, x->nd, x->d);
     if (s || f->skip) return s;
     for (size_t e = 0; e < x->n; e++) {
@@ -350,14 +363,25 @@ static oclnn_status fold_cast(fctx *f) {
         } else if (is_float_dtype(dt)) {
             r.f = x->isf ? a.f : (double)a.i;
             if (dt == OCLNN_DTYPE_F32 || x->dtype == OCLNN_DTYPE_I64) r.f = (float)r.f; /* round as the source */
-        } else if (x->isf) {
-            /* float -> int truncates toward zero (static_cast in ONNX Runtime); values that do not fit are
-             * undefined there, so they are left to the runtime */
-            double lim = dt == OCLNN_DTYPE_I32 ? 2147483648.0 : 9223372036854775808.0;
-            if (!(a.f > -lim - 1.0 && a.f < lim)) return f->skip = 1, OCLNN_STATUS_OK;
-            r.i = (int64_t)a.f;
         } else {
-            r.i = dt == OCLNN_DTYPE_I32 ? (int64_t)(int32_t)a.i : a.i;
+            if (x->isf) {
+                /* float -> int truncates toward zero (static_cast in ONNX Runtime); values that do not fit are
+                 * undefined there, so they are left to the runtime */
+                double lim = dt == OCLNN_DTYPE_I32 ? 2147483648.0 : 9223372036854775808.0;
+                if (!(a.f > -lim - 1.0 && a.f < lim)) return f->skip = 1, OCLNN_STATUS_OK;
+                r.i = (int64_t)a.f;
+            } else {
+                r.i = a.i;
+            }
+            /* integer narrowing wraps (two's complement), as static_cast does */
+            switch (to) {
+            case 2: r.i = (uint8_t)r.i; break;
+            case 3: r.i = (int8_t)r.i; break;
+            case 4: r.i = (uint16_t)r.i; break;
+            case 5: r.i = (int16_t)r.i; break;
+            case 6: r.i = (int32_t)r.i; break;
+            default: break;
+            }
         }
         f->out.c[e] = r;
     }
