@@ -921,6 +921,106 @@ static void test_fuse_bn(void **state) {
         bn_case(&cases[i]);
 }
 
+/* Conv/ConvTranspose -> Mul(s) -> Add(c) -> Sub(d) by per-channel and scalar constants (PP-OCRv4's
+ * LearnableAffineBlock is Mul(scalar, conv) -> Add(., scalar)) folded into the weights and bias; same bound as BN. */
+static void affine_case(int transposed, int with_bias) {
+    enum { N = 1, C = 4, H = 6, W = 7, K = 6, KS = 3 };
+    oclnn_graph *g = new_graph(13);
+    input4(g, "x", N, C, H, W);
+    int64_t wd[4] = {transposed ? C : K, transposed ? K : C, KS, KS}, kd[4] = {1, K, 1, 1}, kd3[3] = {K, 1, 1};
+    float w[K * C * KS * KS], b[K], sc[K], sh[K], d = 0.75f;
+    rand_f32(w, sizeof w / 4, -1, 1);
+    rand_f32(b, K, -1, 1);
+    rand_f32(sc, K, -2, 2);
+    rand_f32(sh, K, -1, 1);
+    cf32(g, "W", 4, wd, w);
+    cf32(g, "B", 1, wd + (transposed ? 1 : 0), b);
+    cf32(g, "s", 4, kd, sc);
+    cf32(g, "c", 3, kd3, sh);
+    cf32s(g, "d", d);
+    const char *op = transposed ? "ConvTranspose" : "Conv";
+    if (with_bias)
+        add_node_(g, op, "conv", S("x", "W", "B"), 3, S("y0"), 1, NULL, 0);
+    else
+        add_node_(g, op, "conv", S("x", "W"), 2, S("y0"), 1, NULL, 0);
+    NODE(g, "Mul", "mul", L("s", "y0"), L("y1"));
+    NODE(g, "Add", "add", L("y1", "c"), L("y2"));
+    NODE(g, "Sub", "sub", L("y2", "d"), L("y"));
+    assert_ok(ctx, oclnn_graph_add_output(g, "y"));
+    fuse(g, 1);
+    FOR_EACH(n, "mul", "add", "sub") expect_dead(g, *n, 1);
+    oclnn_ir_node *cv = node(g, "conv");
+    char want[64];
+    snprintf(want, sizeof want, "%s+Mul+Add+Sub", op);
+    assert_string_equal(cv->display_op, want);
+    assert_int_equal(cv->num_inputs, 3);
+    assert_int_equal(cv->outputs[0], vid(g, "y"));
+    assert_memory_equal(g->values[vid(g, "W")].data, w, sizeof w);
+    const float *w2 = g->values[cv->inputs[1]].data, *b2 = g->values[cv->inputs[2]].data;
+    float x[N * C * H * W];
+    rand_f32(x, sizeof x / 4, -1, 1);
+    int oh = transposed ? H + KS - 1 : H - KS + 1, ow = transposed ? W + KS - 1 : W - KS + 1;
+    size_t yn = (size_t)K * oh * ow;
+    double *y0 = malloc(yn * 8), *m0 = malloc(yn * 8), *y1 = malloc(yn * 8), *m1 = malloc(yn * 8);
+    if (transposed) {
+        deconv_ref_params p = {N, C, H, W, K, KS, KS, 1, 1, 1, 1, 0, 0, oh, ow, 1, 0, 0, 0, 0};
+        deconv_ref(&p, x, w, with_bias ? b : NULL, NULL, y0, m0);
+        deconv_ref(&p, x, w2, b2, NULL, y1, m1);
+    } else {
+        conv2d_ref_params p = {N, C, H, W, K, KS, KS, 1, 1, 1, 1, 0, 0, oh, ow, 1, 0, 0, 0, 0};
+        conv2d_ref(&p, x, w, with_bias ? b : NULL, NULL, y0, m0);
+        conv2d_ref(&p, x, w2, b2, NULL, y1, m1);
+    }
+    for (size_t i = 0; i < yn; i++) {
+        size_t ch = i / (size_t)(oh * ow);
+        double ref = y0[i] * sc[ch] + sh[ch] - d, bound = ldexp(m1[i], -22) + 1e-12;
+        if (!(fabs(y1[i] - ref) <= bound))
+            fail_msg("%s: element %zu: folded %.9g, reference %.9g (bound %.3g)", op, i, y1[i], ref, bound);
+    }
+    free(y0), free(m0), free(y1), free(m1);
+    oclnn_graph_destroy(g);
+}
+
+static void test_fuse_affine(void **state) {
+    (void)state;
+    for (int t = 0; t < 2; t++)
+        for (int b = 0; b < 2; b++)
+            affine_case(t, b);
+    /* Mul alone on a conv without a bias: scaled weights, still no bias */
+    float w[4 * 3] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, two = 2, sp[4 * 9] = {0};
+    oclnn_graph *g = new_graph(13);
+    input4(g, "x", 1, 3, 5, 5);
+    cf32(g, "W", 4, (int64_t[]){4, 3, 1, 1}, w);
+    cf32s(g, "two", two);
+    NODE(g, "Conv", "conv", L("x", "W"), L("c"));
+    NODE(g, "Mul", "mul", L("c", "two"), L("y"));
+    /* not folded: c - conv (would negate), a spatial constant, Div */
+    cf32(g, "spatial", 4, (int64_t[]){1, 4, 3, 3}, sp);
+    cf32(g, "perc", 1, (int64_t[]){4}, sp); /* [4] aligns with the last axis, not the channels */
+    NODE(g, "Conv", "c2", L("x", "W"), L("c2o"));
+    NODE(g, "Sub", "rsub", L("two", "c2o"), L("y2"));
+    input4(g, "x3", 1, 3, 3, 3);
+    NODE(g, "Conv", "c3", L("x3", "W"), L("c3o"));
+    NODE(g, "Mul", "mul_spatial", L("c3o", "spatial"), L("y3"));
+    NODE(g, "Conv", "c4", L("x", "W"), L("c4o"));
+    NODE(g, "Div", "div", L("c4o", "two"), L("y4"));
+    NODE(g, "Conv", "c5", L("x", "W"), L("c5o"));
+    NODE(g, "Add", "add_last_axis", L("c5o", "perc"), L("y5"));
+    FOR_EACH(o, "y", "y2", "y3", "y4", "y5") assert_ok(ctx, oclnn_graph_add_output(g, *o));
+    fuse(g, 1);
+    oclnn_ir_node *cv = node(g, "conv");
+    expect_dead(g, "mul", 1);
+    assert_string_equal(cv->display_op, "Conv+Mul");
+    assert_int_equal(cv->num_inputs, 3);
+    assert_int_equal(cv->inputs[2], -1);
+    const float *w2 = g->values[cv->inputs[1]].data;
+    for (int i = 0; i < 12; i++)
+        assert_true(w2[i] == 2 * w[i]);
+    FOR_EACH(n, "rsub", "mul_spatial", "div", "add_last_axis") expect_dead(g, *n, 0);
+    FOR_EACH(n, "c2", "c3", "c4", "c5") assert_null(node(g, *n)->display_op);
+    oclnn_graph_destroy(g);
+}
+
 static void test_fuse_bn_not(void **state) {
     (void)state;
     float w[4 * 3] = {0}, v[4] = {1, 1, 1, 1};
@@ -1487,6 +1587,7 @@ int main(void) {
         cmocka_unit_test(test_fold_negative),
         cmocka_unit_test(test_fuse_bn),
         cmocka_unit_test(test_fuse_bn_not),
+        cmocka_unit_test(test_fuse_affine),
         cmocka_unit_test(test_fuse_activations),
         cmocka_unit_test(test_fuse_residual),
         cmocka_unit_test(test_fuse_hardswish),

@@ -259,91 +259,167 @@ static const float *const_f32(const oclnn_graph *g, int v, size_t count) {
     return c->data;
 }
 
-static oclnn_status fold_bn(oclnn_graph *g, int bi, const uint32_t *cnt) {
-    const oclnn_ir_node *bn = &g->nodes[bi];
-    if (bn->num_inputs != 5 || bn->num_outputs < 1 || bn->outputs[0] < 0) return OCLNN_STATUS_OK;
-    for (size_t o = 1; o < bn->num_outputs; o++) /* training outputs (running statistics) */
-        if (bn->outputs[o] >= 0 && (cnt[bn->outputs[o]] || g->values[bn->outputs[o]].is_output)) return OCLNN_STATUS_OK;
-    if (oclnn_ir_attr_int(bn, "training_mode", 0) != 0 || oclnn_ir_attr_int(bn, "spatial", 1) != 1)
-        return OCLNN_STATUS_OK;
-    int x = bn->inputs[0], ci = producer(g, x);
-    if (ci < 0 || !single_use(g, cnt, x)) return OCLNN_STATUS_OK;
-    const oclnn_ir_node *cv = &g->nodes[ci];
+/* A Conv/ConvTranspose whose weights (and bias) can be rewritten: constant F32 W of rank >= 3, no fusion yet. */
+typedef struct conv_info {
+    int node, transposed;
+    size_t m;     /* output channels */
+    size_t total; /* weight elements */
+    int64_t group;
+} conv_info;
+
+/* Whether value @p x is the output of such a conv and only feeds the node being folded into it. */
+static int rewritable_conv(const oclnn_graph *g, const uint32_t *cnt, int x, conv_info *ci) {
+    int c = producer(g, x);
+    if (c < 0 || !single_use(g, cnt, x)) return 0;
+    const oclnn_ir_node *cv = &g->nodes[c];
     int transposed = is_op(cv, "ConvTranspose");
     if ((!transposed && !is_op(cv, "Conv")) || cv->outputs[0] != x || cv->fuse.activation != OCLNN_ACTIVATION_NONE ||
-        cv->fuse.residual != OCLNN_RESIDUAL_NONE || cv->num_inputs < 2 || cv->num_inputs > 3)
-        return OCLNN_STATUS_OK;
-    const oclnn_ir_value *wv = &g->values[cv->inputs[1] >= 0 ? cv->inputs[1] : 0];
-    if (cv->inputs[1] < 0 || wv->kind != OCLNN_IR_CONSTANT || wv->dtype != OCLNN_DTYPE_F32 || wv->ndim < 2 || !wv->data)
-        return OCLNN_STATUS_OK;
-    size_t total = wv->nbytes / sizeof(float);
+        cv->fuse.residual != OCLNN_RESIDUAL_NONE || cv->num_inputs < 2 || cv->num_inputs > 3 || cv->inputs[1] < 0)
+        return 0;
+    const oclnn_ir_value *wv = &g->values[cv->inputs[1]];
+    if (wv->kind != OCLNN_IR_CONSTANT || wv->dtype != OCLNN_DTYPE_F32 || wv->ndim < 3 || !wv->data) return 0;
     int64_t group = transposed ? oclnn_ir_attr_int(cv, "group", 1) : 1;
-    if (group < 1 || wv->dims[0] < 1 || wv->dims[1] < 1) return OCLNN_STATUS_OK;
-    size_t m = transposed ? (size_t)wv->dims[1] * (size_t)group : (size_t)wv->dims[0];
-    const float *w = wv->data, *scale = const_f32(g, bn->inputs[1], m), *beta = const_f32(g, bn->inputs[2], m);
-    const float *mean = const_f32(g, bn->inputs[3], m), *var = const_f32(g, bn->inputs[4], m);
+    if (group < 1 || wv->dims[0] < 1 || wv->dims[1] < 1 || (transposed && wv->dims[0] % group)) return 0;
+    ci->node = c;
+    ci->transposed = transposed;
+    ci->group = group;
+    ci->total = wv->nbytes / sizeof(float);
+    ci->m = transposed ? (size_t)wv->dims[1] * (size_t)group : (size_t)wv->dims[0];
+    if (!ci->m || ci->total % ci->m) return 0;
     int bv = cv->num_inputs > 2 ? cv->inputs[2] : -1;
-    const float *bias = bv >= 0 ? const_f32(g, bv, m) : NULL;
-    if (!scale || !beta || !mean || !var || (bv >= 0 && !bias) || total % m) return OCLNN_STATUS_OK;
-    double eps = oclnn_ir_attr_float(bn, "epsilon", 1e-5f);
+    return bv < 0 || const_f32(g, bv, ci->m) != NULL;
+}
 
-    float *nw = oclnn_malloc(A(g), total * sizeof *nw), *nb = oclnn_malloc(A(g), m * sizeof *nb);
-    double *f = oclnn_malloc(A(g), m * sizeof *f);
+/*
+ * y = conv(x) * scale[o] + shift[o] per output channel o (either may be NULL) as new weights and bias, computed in
+ * double and rounded once; they are new values because the old ones may be shared with another node. The conv
+ * takes over value @p y from the node @p dead, which is marked dead; @p what goes into the display spelling.
+ */
+static oclnn_status rewrite_conv(oclnn_graph *g, const conv_info *ci, const double *scale, const double *shift,
+                                 int dead, int y, const char *what) {
+    const oclnn_ir_node *cv = &g->nodes[ci->node];
+    const oclnn_ir_value *wv = &g->values[cv->inputs[1]];
+    int bv = cv->num_inputs > 2 ? cv->inputs[2] : -1, x = cv->outputs[0];
+    const float *w = wv->data, *bias = bv >= 0 ? g->values[bv].data : NULL;
+    size_t m = ci->m, total = ci->total;
+    float *nw = scale ? oclnn_malloc(A(g), total * sizeof *nw) : NULL, *nb = oclnn_malloc(A(g), m * sizeof *nb);
     char *wname = NULL, *bname = NULL;
     oclnn_status s = OCLNN_STATUS_OK;
-    if (!nw || !nb || !f) {
+    int nwi = cv->inputs[1], nbi;
+    if ((scale && !nw) || !nb) {
         s = oom(g);
         goto out;
     }
-    /* y = (conv(x) + b - mean) * scale / sqrt(var + eps) + beta: scale each output channel's weights and bias */
-    for (size_t o = 0; o < m; o++) {
-        f[o] = (double)scale[o] / sqrt((double)var[o] + eps);
-        nb[o] = (float)(((bias ? (double)bias[o] : 0.0) - (double)mean[o]) * f[o] + (double)beta[o]);
-    }
-    if (!transposed) { /* W [M][C/g][kh][kw] */
+    for (size_t o = 0; o < m; o++)
+        nb[o] = (float)((bias ? (double)bias[o] : 0.0) * (scale ? scale[o] : 1.0) + (shift ? shift[o] : 0.0));
+    if (scale && !ci->transposed) { /* W [M][C/g][k...] */
         size_t inner = total / m;
         for (size_t o = 0; o < m; o++)
             for (size_t k = 0; k < inner; k++)
-                nw[o * inner + k] = (float)((double)w[o * inner + k] * f[o]);
-    } else { /* W [C][M/g][kh][kw]: input channel c is in group c / (C/g), its output channels follow */
-        size_t c = (size_t)wv->dims[0], mg = (size_t)wv->dims[1], inner = total / (c * mg), cg = c / (size_t)group;
-        if (c % (size_t)group || !cg) goto out;
+                nw[o * inner + k] = (float)((double)w[o * inner + k] * scale[o]);
+    } else if (scale) { /* W [C][M/g][k...]: input channel c is in group c / (C/g), whose outputs follow */
+        size_t c = (size_t)wv->dims[0], mg = (size_t)wv->dims[1], inner = total / (c * mg);
+        size_t cg = c / (size_t)ci->group;
         for (size_t ic = 0; ic < c; ic++)
             for (size_t j = 0; j < mg; j++) {
-                double fo = f[(ic / cg) * mg + j];
+                double fo = scale[(ic / cg) * mg + j];
                 for (size_t k = 0; k < inner; k++) {
                     size_t i = (ic * mg + j) * inner + k;
                     nw[i] = (float)((double)w[i] * fo);
                 }
             }
     }
-    /* New values: the old weights may be shared with another node. */
     int64_t wdims[OCLNN_IR_MAX_DIMS], bdims[1] = {(int64_t)m};
     size_t wnd = wv->ndim;
     memcpy(wdims, wv->dims, sizeof wdims);
-    int nwi, nbi;
-    wname = oclnn_ir_unique_name(g, wv->name);
-    bname = oclnn_ir_unique_name(g, bn->name && *bn->name ? bn->name : "bn_bias");
-    if (!wname || !bname) {
+    wname = scale ? oclnn_ir_unique_name(g, wv->name) : NULL;
+    bname = oclnn_ir_unique_name(g, bv >= 0 ? g->values[bv].name : g->nodes[ci->node].name);
+    if ((scale && !wname) || !bname) {
         s = oom(g);
         goto out;
     }
-    s = oclnn_ir_add_constant(g, wname, OCLNN_DTYPE_F32, wnd, wdims, nw, &nwi);
-    if (!s) s = oclnn_ir_add_constant(g, bname, OCLNN_DTYPE_F32, 1, bdims, nb, &nbi);
-    if (!s) s = resize_inputs(g, ci, 3);
+    if (scale) s = oclnn_ir_add_constant(g, wname, OCLNN_DTYPE_F32, wnd, wdims, nw, &nwi); /* wv moves */
+    if (!s && (bv >= 0 || shift)) s = oclnn_ir_add_constant(g, bname, OCLNN_DTYPE_F32, 1, bdims, nb, &nbi);
+    else nbi = -1; /* a scaled conv without a bias keeps none */
+    if (!s) s = resize_inputs(g, ci->node, 3);
     if (s) goto out;
-    g->nodes[ci].inputs[1] = nwi;
-    g->nodes[ci].inputs[2] = nbi;
-    g->nodes[bi].dead = 1;
-    take_output(g, ci, x, g->nodes[bi].outputs[0]);
-    s = append_display(g, ci, "BatchNormalization");
+    g->nodes[ci->node].inputs[1] = nwi;
+    g->nodes[ci->node].inputs[2] = nbi;
+    g->nodes[dead].dead = 1;
+    take_output(g, ci->node, x, y);
+    s = append_display(g, ci->node, what);
 out:
     oclnn_free(A(g), nw);
     oclnn_free(A(g), nb);
-    oclnn_free(A(g), f);
     oclnn_free(A(g), wname);
     oclnn_free(A(g), bname);
     return s;
+}
+
+static oclnn_status fold_bn(oclnn_graph *g, int bi, const uint32_t *cnt) {
+    const oclnn_ir_node *bn = &g->nodes[bi];
+    conv_info ci;
+    if (bn->num_inputs != 5 || bn->num_outputs < 1 || bn->outputs[0] < 0) return OCLNN_STATUS_OK;
+    for (size_t o = 1; o < bn->num_outputs; o++) /* training outputs (running statistics) */
+        if (bn->outputs[o] >= 0 && (cnt[bn->outputs[o]] || g->values[bn->outputs[o]].is_output)) return OCLNN_STATUS_OK;
+    if (oclnn_ir_attr_int(bn, "training_mode", 0) != 0 || oclnn_ir_attr_int(bn, "spatial", 1) != 1 ||
+        !rewritable_conv(g, cnt, bn->inputs[0], &ci))
+        return OCLNN_STATUS_OK;
+    size_t m = ci.m;
+    const float *scale = const_f32(g, bn->inputs[1], m), *beta = const_f32(g, bn->inputs[2], m);
+    const float *mean = const_f32(g, bn->inputs[3], m), *var = const_f32(g, bn->inputs[4], m);
+    if (!scale || !beta || !mean || !var) return OCLNN_STATUS_OK;
+    double eps = oclnn_ir_attr_float(bn, "epsilon", 1e-5f);
+    double *f = oclnn_malloc(A(g), 2 * m * sizeof *f);
+    if (!f) return oom(g);
+    /* y = (conv(x) + b - mean) * scale / sqrt(var + eps) + beta = conv(x) * f + (b * f + beta - mean * f) */
+    for (size_t o = 0; o < m; o++) {
+        f[o] = (double)scale[o] / sqrt((double)var[o] + eps);
+        f[m + o] = (double)beta[o] - (double)mean[o] * f[o];
+    }
+    oclnn_status s = rewrite_conv(g, &ci, f, f + m, bi, bn->outputs[0], "BatchNormalization");
+    oclnn_free(A(g), f);
+    return s;
+}
+
+/* A constant that broadcasts per output channel onto a conv output of rank @p rank: one element, or @p m along axis
+ * 1 and 1 elsewhere (so the result keeps the conv's shape). *count receives 1 or m. */
+static const float *channel_const(const oclnn_graph *g, int v, size_t m, size_t rank, size_t *count) {
+    if (v < 0) return NULL;
+    const oclnn_ir_value *c = &g->values[v];
+    if (c->kind != OCLNN_IR_CONSTANT || c->dtype != OCLNN_DTYPE_F32 || !c->data || c->ndim > rank) return NULL;
+    size_t n = c->nbytes / sizeof(float);
+    if (n != 1 && n != m) return NULL;
+    for (size_t k = 0; k < c->ndim; k++)
+        if (c->dims[k] != 1 && !(rank - c->ndim + k == 1 && (size_t)c->dims[k] == m)) return NULL;
+    *count = n;
+    return c->data;
+}
+
+/* Conv -> Mul / Add / Sub by a per-channel or scalar constant (PP-OCRv4's LearnableAffineBlock, a bias written as
+ * an Add): folded into the conv's weights and bias. */
+static oclnn_status fold_affine(oclnn_graph *g, int ni, const uint32_t *cnt) {
+    const oclnn_ir_node *n = &g->nodes[ni];
+    int mul = is_op(n, "Mul"), sub = is_op(n, "Sub");
+    if ((!mul && !sub && !is_op(n, "Add")) || n->num_inputs != 2 || n->num_outputs != 1 || n->outputs[0] < 0 ||
+        n->fuse.activation != OCLNN_ACTIVATION_NONE)
+        return OCLNN_STATUS_OK;
+    for (int side = 0; side < (sub ? 1 : 2); side++) { /* c - conv(x) would negate the weights: left alone */
+        conv_info ci;
+        size_t count;
+        if (!rewritable_conv(g, cnt, n->inputs[side], &ci)) continue;
+        size_t rank = g->values[g->nodes[ci.node].inputs[1]].ndim;
+        const float *c = channel_const(g, n->inputs[1 - side], ci.m, rank, &count);
+        if (!c) continue;
+        double *v = oclnn_malloc(A(g), ci.m * sizeof *v);
+        if (!v) return oom(g);
+        for (size_t o = 0; o < ci.m; o++)
+            v[o] = (sub ? -1.0 : 1.0) * (double)c[count == 1 ? 0 : o];
+        oclnn_status s = rewrite_conv(g, &ci, mul ? v : NULL, mul ? NULL : v, ni, n->outputs[0], n->op_type);
+        oclnn_free(A(g), v);
+        return s;
+    }
+    return OCLNN_STATUS_OK;
 }
 
 /* ---- activations ---- */
@@ -472,9 +548,19 @@ oclnn_status oclnn_ir_fuse(oclnn_graph *g, const oclnn_runtime_options *options)
         uint32_t *cnt = NULL;
         s = fuse_hardswish(g);
         if (!s) s = oclnn_ir_use_counts(g, &cnt);
-        /* BN after BN-folded convs: each fold only rewires its own conv, so the counts stay valid */
-        for (size_t i = 0; i < g->num_nodes && !s; i++)
-            if (is_op(&g->nodes[i], "BatchNormalization")) s = fold_bn(g, (int)i, cnt);
+        /* In topological order, so Conv -> Add(bias) -> BN -> Mul(scale) folds step by step. A fold moves one
+         * value from the folded node to the conv and uses nothing new: the counts stay valid. */
+        int *order = NULL;
+        size_t count = 0;
+        if (!s) s = oclnn_ir_topo_order(g, &order, &count);
+        for (size_t k = 0; k < count && !s; k++) {
+            int i = order[k];
+            if (is_op(&g->nodes[i], "BatchNormalization"))
+                s = fold_bn(g, i, cnt);
+            else
+                s = fold_affine(g, i, cnt);
+        }
+        oclnn_free(A(g), order);
         oclnn_free(A(g), cnt);
         /* activations first, so that Conv->Relu->Add is seen as a residual after the activation and Conv->Add->Relu
          * brings the Add's fused activation along */
