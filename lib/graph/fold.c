@@ -630,8 +630,7 @@ static oclnn_status fold_concat(fctx *f) {
     return OCLNN_STATUS_OK;
 }
 
-/* Copies the elements of x selected per output dim by src = start[d] + i * step[d] (Slice, with step 1 Tile-free
- * uses). */
+/* Copies into the output the elements of x at start[d] + i * step[d] along every dim d (Slice). */
 static void gather_strided(fctx *f, const ht *x, const int64_t *start, const int64_t *step) {
     int64_t st[OCLNN_IR_MAX_DIMS];
     strides_of(x->nd, x->d, st);

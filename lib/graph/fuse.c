@@ -156,7 +156,7 @@ static int clip_bounds(const oclnn_graph *g, const oclnn_ir_node *n, double *lo,
     return 1;
 }
 
-/* The other input of a two-input node whose input @p which is... : returns the input that is not @p v, or -2. */
+/* The input of a two-input node that is not @p v; -2 when @p v is not one of its inputs. */
 static int other_input(const oclnn_ir_node *n, int v) {
     if (n->num_inputs != 2) return -2;
     if (n->inputs[0] == v) return n->inputs[1];
