@@ -521,8 +521,14 @@ static void test_fold_concat_slice(void **state) {
     ci64v(g, "st2", 1, (int64_t[]){1});
     ci64v(g, "en2", 1, (int64_t[]){5});                        /* clamped to 2 */
     NODE(g, "Slice", "slice2", L("y", "st2", "en2"), L("z2")); /* axes and steps omitted */
+    /* torch's x.flip(1) export: start -1, end INT64_MIN, step -1 */
+    ci64v(g, "st3", 1, (int64_t[]){-1});
+    ci64v(g, "en3", 1, (int64_t[]){INT64_MIN});
+    ci64v(g, "ax3", 1, (int64_t[]){1});
+    ci64v(g, "sp3", 1, (int64_t[]){-1});
+    NODE(g, "Slice", "flip", L("y", "st3", "en3", "ax3", "sp3"), L("z3"));
     fold(g, 1);
-    int64_t y[42], z[9], z2[21];
+    int64_t y[42], z[9], z2[21], z3[42];
     for (int i = 0; i < 2; i++)
         for (int j = 0; j < 3; j++)
             for (int k = 0; k < 7; k++)
@@ -536,6 +542,11 @@ static void test_fold_concat_slice(void **state) {
     expect_i64(g, "z", 3, (int64_t[]){1, 3, 3}, z);
     memcpy(z2, y + 21, sizeof z2);
     expect_i64(g, "z2", 3, (int64_t[]){1, 3, 7}, z2);
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 3; j++)
+            for (int k = 0; k < 7; k++)
+                z3[(i * 3 + j) * 7 + k] = y[(i * 3 + 2 - j) * 7 + k];
+    expect_i64(g, "z3", 3, (int64_t[]){2, 3, 7}, z3);
     oclnn_graph_destroy(g);
 
     /* Slice-1 (attributes) */
@@ -1066,6 +1077,8 @@ static void test_fuse_activations(void **state) {
     NODE(g, "Clip", "clip_min_only", L("a", "lo"), L("y_clip"));
     NODE(g, "Mul", "mul", L("x", "x"), L("mu"));
     NODE(g, "Clip", "clip_none", L("mu"), L("y_clip2"));
+    NODE(g, "Mul", "mul_var_clip", L("x", "x"), L("mv"));
+    NODE(g, "Clip", "clip_var", L("mv", "x"), L("y_clip_var")); /* min is not a constant: not fused */
     NODE(g, "BatchNormalization", "bn", L("x", "v", "v", "v", "v"), L("b"));
     NODEA(g, "HardSigmoid", "hsig", L("b"), L("y_hsig"),
           ((oclnn_attr[]){{.name = "alpha", .type = OCLNN_ATTR_FLOAT, .f = 0.3f}}));
@@ -1080,8 +1093,8 @@ static void test_fuse_activations(void **state) {
     NODE(g, "Relu", "r3", L("c3"), L("y_r3"));
     NODE(g, "MaxPool", "pool", L("x"), L("p"));
     NODE(g, "Relu", "r4", L("p"), L("y_r4"));
-    const char *outs[] = {"y_relu2", "y_leaky", "y_clip", "y_clip2", "y_hsig", "y_sig",
-                          "y_tanh",  "y_r2a",   "y_r2b",  "c3",      "y_r3",   "y_r4"};
+    const char *outs[] = {"y_relu2", "y_leaky", "y_clip", "y_clip2", "y_hsig", "y_sig",     "y_tanh",
+                          "y_r2a",   "y_r2b",   "c3",     "y_r3",    "y_r4",   "y_clip_var"};
     for (size_t i = 0; i < sizeof outs / sizeof *outs; i++)
         assert_ok(ctx, oclnn_graph_add_output(g, outs[i]));
 
@@ -1119,7 +1132,7 @@ static void test_fuse_activations(void **state) {
     }
     expect_dead(g, "relu2", 0);
     assert_int_equal(node(g, "relu2")->inputs[0], vid(g, "y_relu"));
-    FOR_EACH(n, "conv_two_uses", "r2a", "r2b", "conv_output", "r3", "pool", "r4") {
+    FOR_EACH(n, "conv_two_uses", "r2a", "r2b", "conv_output", "r3", "pool", "r4", "mul_var_clip", "clip_var") {
         expect_dead(g, *n, 0);
         assert_int_equal(node(g, *n)->fuse.activation, OCLNN_ACTIVATION_NONE);
     }
