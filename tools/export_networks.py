@@ -182,17 +182,35 @@ def ort_run(path, feeds):
     return sess.run(None, feeds)
 
 
-def count_onnx(path):
-    """Initializer element count and MACs of Conv / ConvTranspose / Gemm / MatMul (shapes from shape inference)."""
+def count_onnx(path, input_shape=None):
+    """Weight element count (initializers plus Constant-node tensors) and MACs of Conv / ConvTranspose / Gemm / MatMul,
+    from ONNX shape inference. input_shape fixes a dynamic input first; Constants become initializers in a copy so
+    that shape inference can read Resize scales and the like."""
     import onnx
-    from onnx import shape_inference
-    m = shape_inference.infer_shapes(onnx.load(path))
+    from onnx import numpy_helper, shape_inference
+    m = onnx.load(path)
     g = m.graph
+    n_const = 0
+    for node in [n for n in g.node if n.op_type == "Constant"]:
+        a = next((a for a in node.attribute if a.name == "value"), None)
+        if a is not None:
+            t = numpy_helper.from_array(numpy_helper.to_array(a.t), node.output[0])
+            g.initializer.append(t)
+            g.node.remove(node)
+            n_const += 1
+    if input_shape:
+        for d, v in zip(g.input[0].type.tensor_type.shape.dim, input_shape):
+            d.dim_value = v
+    g = shape_inference.infer_shapes(m).graph
     shapes = {vi.name: [d.dim_value for d in vi.type.tensor_type.shape.dim]
               for vi in list(g.input) + list(g.value_info) + list(g.output)}
     shapes.update({i.name: list(i.dims) for i in g.initializer})
-    macs = {}
+    macs, unknown = {}, 0
     for node in g.node:
+        if node.op_type in ("Conv", "ConvTranspose", "Gemm", "MatMul") and \
+                not all(shapes.get(t) and 0 not in shapes[t] for t in (node.input[0], node.input[1], node.output[0])):
+            unknown += 1  # a shape inference could not fix: reported, never guessed
+            continue
         attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
         if node.op_type == "Conv":          # W: [Cout, Cin/group, kh, kw]; each output element: Cin/group*kh*kw
             v = int(np.prod(shapes[node.output[0]])) * int(np.prod(shapes[node.input[1]][1:]))
@@ -208,7 +226,8 @@ def count_onnx(path):
     ops = {}
     for node in g.node:
         ops[node.op_type] = ops.get(node.op_type, 0) + 1
-    return {"initializer_elements": int(sum(int(np.prod(i.dims)) for i in g.initializer)),
+    return {"initializer_elements": int(sum(int(np.prod(i.dims)) for i in g.initializer)), "constants_inlined": n_const,
+            "macs_nodes_unknown_shape": unknown,
             "macs": int(sum(macs.values())), "macs_by_op": macs, "ops": dict(sorted(ops.items())),
             "opset": max((o.version for o in m.opset_import if o.domain in ("", "ai.onnx")), default=0)}
 
@@ -284,6 +303,8 @@ def export_network(out, name, opset):
     np.save(os.path.join(out, f"{name}.input.npy"), x)
     np.save(os.path.join(out, f"{name}.output.npy"), y)
     c = count_onnx(path)
+    if c["macs_nodes_unknown_shape"]:
+        raise RuntimeError(f"{c['macs_nodes_unknown_shape']} Conv/Gemm nodes without inferred shapes")
     meta = {
         "name": name, "opset": opset, "sha256": sha256(path), "seed": SEED,
         "inputs": [{"name": "input", "shape": list(x.shape)}], "outputs": [{"name": "output", "shape": list(y.shape)}],
@@ -342,12 +363,13 @@ def export_ppocr(out, src):
     y = ort_run(src, {iname: x})[0]
     np.save(os.path.join(out, "ppocr_det.input.npy"), x)
     np.save(os.path.join(out, "ppocr_det.output.npy"), y)
-    c = count_onnx(src)
+    c = count_onnx(src, list(x.shape))
     meta = {"name": "ppocr_det", "model": os.path.abspath(src), "sha256": PPOCR_SHA256, "opset": c["opset"],
             "input_origin": origin, "inputs": [{"name": iname, "shape": list(x.shape)}],
-            "outputs": [{"name": oname, "shape": list(y.shape)}], "onnx_initializer_elements": c["initializer_elements"],
-            "macs": c["macs"], "macs_by_op": c["macs_by_op"], "ops": c["ops"],
-            "output_mean": float(y.mean()), "output_frac_above_0.3": float((y > 0.3).mean()), "versions": versions()}
+            "outputs": [{"name": oname, "shape": list(y.shape)}],
+            "onnx_weight_elements": c["initializer_elements"], "constant_nodes": c["constants_inlined"],
+            "macs": c["macs"], "macs_by_op": c["macs_by_op"], "macs_nodes_unknown_shape": c["macs_nodes_unknown_shape"],
+            "ops": c["ops"], "output_mean": float(y.mean()), "output_frac_above_0.3": float((y > 0.3).mean()), "versions": versions()}
     write_meta(out, "ppocr_det", meta)
     return meta
 
