@@ -3,7 +3,7 @@
 background (gradient, noise, a few shapes), rotated by 3-8 degrees, plus the true axis-aligned box of every line.
 
 Run:  python3 demos/make_scene.py [--seed N] [--out demos/data/scene.png]   (writes SCENE.png, SCENE_boxes.json)
-Needs PIL and the DejaVu fonts (Debian: fonts-dejavu-core). Boxes are [x0, y0, x1, y1] in pixels, x1/y1 exclusive,
+Needs PIL, numpy and the DejaVu fonts (Debian: fonts-dejavu-core). Boxes are [x0, y0, x1, y1] in pixels, x1/y1 exclusive,
 around every pixel the line's ink touches after rotation. --seed changes text, fonts, sizes, colours, background, angle.
 """
 import argparse
@@ -12,6 +12,7 @@ import math
 import os
 import random
 
+import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 W, H = 640, 480
@@ -81,8 +82,10 @@ def background(rng):
         else:
             d.rectangle([x, y, x + s, y + s * rng.uniform(0.3, 1.2)], fill=col)
     img = img.filter(ImageFilter.GaussianBlur(2))
-    noise = Image.effect_noise((W, H), 6).convert("RGB")  # mean 128; small sigma keeps the PNG small
-    return Image.blend(img, Image.eval(noise, lambda v: v), 0.12)
+    # seeded grey noise (PIL's effect_noise draws from libc rand(), which other libraries in the process may move);
+    # a small sigma keeps the PNG small
+    noise = np.random.default_rng(rng.randint(0, 2**31)).normal(128, 6, (H, W)).clip(0, 255).astype(np.uint8)
+    return Image.blend(img, Image.fromarray(noise, "L").convert("RGB"), 0.12)
 
 
 def render(seed):
@@ -155,8 +158,10 @@ def main():
     scene.save(a.out, optimize=True)
     stem = a.out[:-4] if a.out.endswith(".png") else a.out
     with open(stem + "_boxes.json", "w") as f:
-        json.dump({"image": os.path.basename(a.out), "width": W, "height": H, "boxes": boxes, **info}, f, indent=1)
-        f.write("\n")
+        body = json.dumps({"image": os.path.basename(a.out), "width": W, "height": H, "boxes": boxes, **info}, indent=1)
+        for b in boxes:  # one box per line
+            body = body.replace(json.dumps(b, indent=1).replace("\n", "\n  "), json.dumps(b), 1)
+        f.write(body + "\n")
     print(f"{a.out}: {len(boxes)} lines, angle {info['angle_deg']} deg, {os.path.getsize(a.out) // 1024} KB")
 
 
