@@ -216,7 +216,8 @@ def markdown(results, a, peak, oclnn_note, started, wall):
            "not absolute numbers across runs.", "",
            f"Machine: {cpu}, {os.cpu_count()} CPUs. ONNX Runtime {onnxruntime.__version__}, OpenCV {cv2.__version__}, "
            f"PyTorch {tv}, Python {platform.python_version()}. Models: `{a.models}`.", "",
-           "FMA peak (" + peak.get("source", "-") + "):", "", "```", peak.get("text", "not measured").strip(), "```", "",
+           "FMA peak (" + peak.get("source", "-") + "):", "", "```", peak.get("text", "not measured").strip(), "```",
+           "",
            "| network | input | backend | median ms | min ms | max ms | first s | rel err | notes |",
            "|---|---|---|---|---|---|---|---|---|"]
     for r in results:
@@ -269,8 +270,8 @@ def main():
         if exe:
             results.append(dict(run_oclnn(exe, name, a.models), shape=shape))
         for r in results[-len(ws) - (1 if exe else 0):]:
-            print(f"[{name}] {r['backend']}: median {fmt(r.get('median_ms'))} ms, first {fmt(r.get('first_s'), '{:.2f}')}"
-                  f" s {r.get('error', '')}", file=sys.stderr, flush=True)
+            print(f"[{name}] {r['backend']}: median {fmt(r.get('median_ms'))} ms, "
+                  f"first {fmt(r.get('first_s'), '{:.2f}')} s {r.get('error', '')}", file=sys.stderr, flush=True)
     shutil.rmtree(cache_root, ignore_errors=True)
     peak = {"source": a.peak_source, "text": open(a.peak).read()} if a.peak else {}
     md = markdown(results, a, peak, oclnn_note, started, time.perf_counter() - t_start)

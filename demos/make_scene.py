@@ -3,8 +3,9 @@
 background (gradient, noise, a few shapes), rotated by 3-8 degrees, plus the true axis-aligned box of every line.
 
 Run:  python3 demos/make_scene.py [--seed N] [--out demos/data/scene.png]   (writes SCENE.png, SCENE_boxes.json)
-Needs PIL, numpy and the DejaVu fonts (Debian: fonts-dejavu-core). Boxes are [x0, y0, x1, y1] in pixels, x1/y1 exclusive,
-around every pixel the line's ink touches after rotation. --seed changes text, fonts, sizes, colours, background, angle.
+Needs PIL, numpy and the DejaVu fonts (Debian: fonts-dejavu-core). Boxes are [x0, y0, x1, y1] in pixels, x1/y1
+exclusive, around every pixel the line's ink touches after rotation. --seed changes text, fonts, sizes, colours,
+background and angle.
 """
 import argparse
 import json

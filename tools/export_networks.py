@@ -253,7 +253,8 @@ def inline_identity_initializers(model):
 
 
 def up_to_date(out, name, opset):
-    """True when NAME's four files exist and NAME.json records this .onnx's sha256 (and the same opset)."""
+    """True when NAME's four files exist and NAME.json records this .onnx's sha256 (and the same opset, and the raw
+    export's sha256 where one is kept)."""
     files = [os.path.join(out, f"{name}.{e}") for e in ("onnx", "input.npy", "output.npy", "json")]
     if not all(os.path.exists(f) for f in files):
         return False
@@ -262,6 +263,10 @@ def up_to_date(out, name, opset):
             meta = json.load(f)
     except (OSError, ValueError):
         return False
+    if meta.get("raw_export"):  # the kept raw export must be there and unchanged too
+        raw = os.path.join(out, meta["raw_export"])
+        if not os.path.exists(raw) or sha256(raw) != meta.get("raw_sha256"):
+            return False
     return meta.get("opset") == opset and meta.get("sha256") == sha256(files[0])
 
 
@@ -369,7 +374,8 @@ def export_ppocr(out, src):
             "outputs": [{"name": oname, "shape": list(y.shape)}],
             "onnx_weight_elements": c["initializer_elements"], "constant_nodes": c["constants_inlined"],
             "macs": c["macs"], "macs_by_op": c["macs_by_op"], "macs_nodes_unknown_shape": c["macs_nodes_unknown_shape"],
-            "ops": c["ops"], "output_mean": float(y.mean()), "output_frac_above_0.3": float((y > 0.3).mean()), "versions": versions()}
+            "ops": c["ops"], "output_mean": float(y.mean()), "output_frac_above_0.3": float((y > 0.3).mean()),
+            "versions": versions()}
     write_meta(out, "ppocr_det", meta)
     return meta
 
@@ -429,8 +435,9 @@ def main():
             else:
                 meta = export_network(a.out, name, a.opset)
                 print(f"{name}: exported in {time.perf_counter() - t0:.1f}s: {meta['torch_params'] / 1e6:.2f}M params, "
-                      f"{meta['macs'] / 1e9:.3f} GMACs, out {meta['outputs'][0]['shape']}, "
-                      f"ORT vs torch max |diff| {meta['ort_vs_torch_max_abs_diff']:.2e} = {meta['ort_vs_torch_max_rel_diff']:.1e} of |y| max "
+                      f"{meta['macs'] / 1e6:,.1f} M MACs, out {meta['outputs'][0]['shape']}, "
+                      f"ORT vs torch max |diff| {meta['ort_vs_torch_max_abs_diff']:.2e} = "
+                      f"{meta['ort_vs_torch_max_rel_diff']:.1e} of |y| max "
                       f"{meta['output_abs_max']:.3g}, {meta['identity_initializers_inlined']} Identity inlined")
             if name != "ppocr_det":
                 ok &= check_published(name, meta)
