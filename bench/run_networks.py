@@ -248,6 +248,7 @@ def main():
     if a.worker:
         return worker(*a.worker, a.models, a.warmup)
     started, t_start = datetime.datetime.utcnow(), time.perf_counter()
+    load0 = os.getloadavg()  # the machine is shared: say how busy it was
     cache_root = tempfile.mkdtemp(prefix="oclnn_bench_cache_")
     results = []
     exe = find_oclnn_bench()
@@ -274,7 +275,9 @@ def main():
                   f"first {fmt(r.get('first_s'), '{:.2f}')} s {r.get('error', '')}", file=sys.stderr, flush=True)
     shutil.rmtree(cache_root, ignore_errors=True)
     peak = {"source": a.peak_source, "text": open(a.peak).read()} if a.peak else {}
-    md = markdown(results, a, peak, oclnn_note, started, time.perf_counter() - t_start)
+    load = f"load average (1/5/15 min) {'/'.join(f'{v:.1f}' for v in load0)} at the start, " \
+           f"{'/'.join(f'{v:.1f}' for v in os.getloadavg())} at the end"
+    md = markdown(results, a, peak, oclnn_note + "\n\nMachine load: " + load, started, time.perf_counter() - t_start)
     out = a.out or os.path.join(HERE, "results", f"networks-{started:%Y%m%d-%H%M}.md")
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w") as f:
