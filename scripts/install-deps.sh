@@ -4,7 +4,8 @@
 set -eu
 pkgs=(build-essential meson ninja-build pkg-config python3
       ocl-icd-opencl-dev opencl-headers ocl-icd-libopencl1 pocl-opencl-icd mesa-opencl-icd clinfo
-      libclblast-dev libcmocka-dev libprotobuf-c-dev protobuf-c-compiler libstb-dev oclgrind)
+      libclblast-dev libcmocka-dev libprotobuf-c-dev protobuf-c-compiler libstb-dev oclgrind
+      fonts-dejavu-core)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
