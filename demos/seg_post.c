@@ -451,12 +451,11 @@ void seg_blend(const seg_image *img, const uint8_t *mask, const uint8_t *fg, uin
 }
 
 void seg_draw_rect(uint8_t *rgb, int w, int h, int x0, int y0, int x1, int y1, int thickness, const uint8_t color[3]) {
-    if (x0 < 0) x0 = 0;
-    if (y0 < 0) y0 = 0;
-    if (x1 > w) x1 = w;
-    if (y1 > h) y1 = h;
-    for (int y = y0; y < y1; y++)
-        for (int x = x0; x < x1; x++) {
+    /* The band is measured from the box's own edges; only the loop is clipped, so a box partly outside the image
+     * shows just the part of its outline that is inside. */
+    int ya = y0 < 0 ? 0 : y0, yb = y1 > h ? h : y1, xa = x0 < 0 ? 0 : x0, xb = x1 > w ? w : x1;
+    for (int y = ya; y < yb; y++)
+        for (int x = xa; x < xb; x++) {
             if (y >= y0 + thickness && y < y1 - thickness && x >= x0 + thickness && x < x1 - thickness) continue;
             memcpy(rgb + ((size_t)y * w + x) * 3, color, 3);
         }
