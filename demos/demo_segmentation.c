@@ -39,7 +39,8 @@ static void print_dims(FILE *f, size_t ndim, const int64_t *dims) {
 
 /* One line for a failed library call; memory and limit failures get the way out. */
 static int lib_error(oclnn_context *ctx, oclnn_status st, const char *what, int in_w, int in_h) {
-    fprintf(stderr, "demo_segmentation: %s: %s (%s)", what, oclnn_last_error(ctx), oclnn_status_name(st));
+    /* the library's message starts with the status name */
+    fprintf(stderr, "demo_segmentation: %s: %s", what, oclnn_last_error(ctx));
     if (st == OCLNN_STATUS_OUT_OF_DEVICE_MEMORY || st == OCLNN_STATUS_LIMIT_EXCEEDED || st == OCLNN_STATUS_OUT_OF_HOST_MEMORY)
         fprintf(stderr, "; a %dx%d network input does not fit this device: try a smaller --max-side", in_w, in_h);
     fputc('\n', stderr);
