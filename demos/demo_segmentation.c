@@ -252,12 +252,15 @@ static int run(demo *d) {
         seg_foreground(NULL, 0, d->cls, map_w, map_h, d->img.w, d->img.h, d->fg);
     }
     seg_blend(&d->img, d->mask, d->fg, d->overlay);
-    static const uint8_t green[3] = {0, 255, 0};
+    /* Axis-aligned boxes in green, then the rotated rectangles in orange (what matters for slanted text). */
+    static const uint8_t green[3] = {0, 255, 0}, orange[3] = {255, 140, 0};
     for (int i = 0; i < nboxes; i++) {
         const seg_box *b = &d->boxes[i];
         seg_draw_rect(d->overlay, d->img.w, d->img.h, (int)lroundf(b->x0), (int)lroundf(b->y0), (int)lroundf(b->x1),
                       (int)lroundf(b->y1), 2, green);
     }
+    for (int i = 0; i < nboxes; i++)
+        seg_draw_quad(d->overlay, d->img.w, d->img.h, d->boxes[i].quad, 2, orange);
     if (mode == 1) printf("boxes: %d (threshold %.2f, box threshold %.2f, unclip %.2f)\n", nboxes, a->threshold,
                           a->box_threshold, a->unclip);
 

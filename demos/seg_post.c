@@ -227,9 +227,11 @@ static void order_quad(double q[8]) {
     memcpy(q, t, sizeof t);
 }
 
-/* The rotated rectangle of one component: hull of the corners of its leftmost and rightmost pixel in each row. */
-static void component_quad(const int32_t *rmin, const int32_t *rmax, int y0, int rows, double ratio, double sx,
-                           double sy, double *pts, float out[8]) {
+/* The minimum-area rectangle of one component, unclipped, in map coordinates: hull of the corners of its leftmost
+ * and rightmost pixel in each row; each side moved out by D of the rectangle's own area and perimeter. Returns the
+ * rectangle's shorter side before unclipping. */
+static double component_quad(const int32_t *rmin, const int32_t *rmax, int y0, int rows, double ratio, double *pts,
+                             double q[8]) {
     int n = 0;
     for (int r = 0; r < rows; r++) {
         if (rmin[r] > rmax[r]) continue;
@@ -238,21 +240,17 @@ static void component_quad(const int32_t *rmin, const int32_t *rmax, int y0, int
         memcpy(&pts[2 * n], c, sizeof c);
         n += 4;
     }
-    double q[8];
     seg_min_area_rect(pts, n, q);
-    /* Unclip: move each side out by D of the rectangle's own area and perimeter. */
     double ax = q[2] - q[0], ay = q[3] - q[1], bx = q[6] - q[0], by = q[7] - q[1];
     double la = sqrt(ax * ax + ay * ay), lb = sqrt(bx * bx + by * by);
     double d = seg_unclip_distance(la, lb, ratio);
     double ua[2] = {la > 0 ? ax / la : 1, la > 0 ? ay / la : 0}, ub[2] = {lb > 0 ? bx / lb : 0, lb > 0 ? by / lb : 1};
     double sa[4] = {-1, 1, 1, -1}, sb[4] = {-1, -1, 1, 1};
     for (int k = 0; k < 4; k++) {
-        q[2 * k] = (q[2 * k] + d * (sa[k] * ua[0] + sb[k] * ub[0])) * sx;
-        q[2 * k + 1] = (q[2 * k + 1] + d * (sa[k] * ua[1] + sb[k] * ub[1])) * sy;
+        q[2 * k] += d * (sa[k] * ua[0] + sb[k] * ub[0]);
+        q[2 * k + 1] += d * (sa[k] * ua[1] + sb[k] * ub[1]);
     }
-    order_quad(q);
-    for (int k = 0; k < 8; k++)
-        out[k] = (float)q[k];
+    return la < lb ? la : lb;
 }
 
 typedef struct comp_stat {
@@ -295,24 +293,25 @@ int seg_db_boxes(const float *prob, int map_w, int map_h, int img_w, int img_h, 
             if (y < s->y0) s->y0 = y;
             if (y > s->y1) s->y1 = y;
         }
-    /* Filters; survivors get 1..kept in keep[], and rows of per-row extremes for their rotated rectangles. */
-    int kept = 0;
+    /* Cheap filters first (size, score); candidates get 1..cand in keep[] and rows of per-row extremes for their
+     * rotated rectangles, whose shorter side is the last filter (as PP-OCR's on its minAreaRect). */
+    int cand = 0, kept = 0;
     size_t rows_total = 0, max_rows = 0;
-    for (int c = 1; c <= nc && kept < p->max_boxes; c++) {
+    for (int c = 1; c <= nc; c++) {
         comp_stat *s = &cs[c];
         int bw = s->x1 - s->x0 + 1, bh = s->y1 - s->y0 + 1;
         if (s->npix < p->min_pixels || bw < p->min_side || bh < p->min_side) continue;
         if (s->sum / s->npix < p->box_threshold) continue;
-        keep[c] = ++kept;
+        keep[c] = ++cand;
         rows_total += (size_t)bh;
         if ((size_t)bh > max_rows) max_rows = (size_t)bh;
     }
-    if (kept == 0) {
+    if (cand == 0) {
         ret = 0;
         goto done;
     }
-    out = calloc((size_t)kept, sizeof *out);
-    row_off = malloc(((size_t)kept + 1) * sizeof *row_off);
+    out = calloc((size_t)cand, sizeof *out);
+    row_off = malloc(((size_t)cand + 1) * sizeof *row_off);
     rmin = malloc(rows_total * sizeof *rmin);
     rmax = malloc(rows_total * sizeof *rmax);
     pts = malloc(max_rows * 8 * sizeof *pts);
@@ -330,20 +329,35 @@ int seg_db_boxes(const float *prob, int map_w, int map_h, int img_w, int img_h, 
             if (x < rmin[r]) rmin[r] = x;
             if (x > rmax[r]) rmax[r] = x;
         }
+    /* The axis-aligned box is the bounding box of the unclipped rotated rectangle (PP-OCR unclips that rectangle),
+     * scaled to the image and clipped to it; the rectangle's corners are not clipped. */
     double sx = (double)img_w / map_w, sy = (double)img_h / map_h;
-    for (int c = 1; c <= nc; c++) {
+    for (int c = 1; c <= nc && kept < p->max_boxes; c++) {
         if (!keep[c]) continue;
         comp_stat *s = &cs[c];
-        seg_box *b = &out[keep[c] - 1];
-        double bw = s->x1 - s->x0 + 1, bh = s->y1 - s->y0 + 1, d = seg_unclip_distance(bw, bh, p->unclip);
-        b->x0 = clampf((s->x0 - d) * sx, 0, img_w);
-        b->y0 = clampf((s->y0 - d) * sy, 0, img_h);
-        b->x1 = clampf((s->x1 + 1 + d) * sx, 0, img_w);
-        b->y1 = clampf((s->y1 + 1 + d) * sy, 0, img_h);
+        double q[8];
+        int off = row_off[keep[c] - 1];
+        if (component_quad(rmin + off, rmax + off, s->y0, s->y1 - s->y0 + 1, p->unclip, pts, q) < p->min_side) continue;
+        seg_box *b = &out[kept++];
+        double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+        for (int k = 0; k < 4; k++) {
+            q[2 * k] *= sx;
+            q[2 * k + 1] *= sy;
+            x0 = fmin(x0, q[2 * k]), x1 = fmax(x1, q[2 * k]), y0 = fmin(y0, q[2 * k + 1]), y1 = fmax(y1, q[2 * k + 1]);
+        }
+        order_quad(q);
+        for (int k = 0; k < 8; k++)
+            b->quad[k] = (float)q[k];
+        b->x0 = clampf(x0, 0, img_w);
+        b->y0 = clampf(y0, 0, img_h);
+        b->x1 = clampf(x1, 0, img_w);
+        b->y1 = clampf(y1, 0, img_h);
         b->score = (float)(s->sum / s->npix);
         b->pixels = s->npix;
-        int off = row_off[keep[c] - 1];
-        component_quad(rmin + off, rmax + off, s->y0, s->y1 - s->y0 + 1, p->unclip, sx, sy, pts, b->quad);
+    }
+    if (kept == 0) {
+        ret = 0;
+        goto done;
     }
     *boxes = out;
     *count = kept;
@@ -459,6 +473,24 @@ void seg_draw_rect(uint8_t *rgb, int w, int h, int x0, int y0, int x1, int y1, i
             if (y >= y0 + thickness && y < y1 - thickness && x >= x0 + thickness && x < x1 - thickness) continue;
             memcpy(rgb + ((size_t)y * w + x) * 3, color, 3);
         }
+}
+
+void seg_draw_quad(uint8_t *rgb, int w, int h, const float quad[8], int thickness, const uint8_t color[3]) {
+    for (int e = 0; e < 4; e++) {
+        double ax = quad[2 * e], ay = quad[2 * e + 1], bx = quad[2 * ((e + 1) % 4)], by = quad[2 * ((e + 1) % 4) + 1];
+        double len = sqrt((bx - ax) * (bx - ax) + (by - ay) * (by - ay));
+        int steps = (int)fmin(ceil(len * 2), 1e6) + 1;
+        for (int i = 0; i <= steps; i++) {
+            double t = (double)i / steps, x = ax + (bx - ax) * t, y = ay + (by - ay) * t;
+            /* brush centred on the line: pixels whose centres lie within thickness / 2 of (x, y) along each axis */
+            int x0 = (int)floor(x - thickness / 2.0 + 0.5), y0 = (int)floor(y - thickness / 2.0 + 0.5);
+            for (int dy = 0; dy < thickness; dy++)
+                for (int dx = 0; dx < thickness; dx++) {
+                    int px = x0 + dx, py = y0 + dy;
+                    if (px >= 0 && py >= 0 && px < w && py < h) memcpy(rgb + ((size_t)py * w + px) * 3, color, 3);
+                }
+        }
+    }
 }
 
 int seg_check_output(size_t ndim, const int64_t *dims, int mode, char *err, size_t errlen) {

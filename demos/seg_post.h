@@ -39,7 +39,8 @@ typedef struct seg_post_params {
     float box_threshold; /**< components whose mean probability is below are dropped (default 0.6) */
     float unclip;        /**< unclip ratio r (default 1.5) */
     int min_pixels;      /**< components with fewer pixels are dropped (default 10) */
-    int min_side;        /**< components whose bounding box has a side shorter are dropped (default 3) */
+    int min_side;        /**< components whose bounding box or minimum-area rectangle has a side shorter are
+                              dropped (default 3) */
     int max_boxes;       /**< at most this many boxes, the first in raster order (default 1000, as PP-OCR) */
 } seg_post_params;
 
@@ -47,7 +48,8 @@ void seg_post_params_init(seg_post_params *p);
 
 /** One detection in image pixels. */
 typedef struct seg_box {
-    float x0, y0, x1, y1; /**< axis-aligned box, unclipped and scaled, clipped to the image: [x0, x1) x [y0, y1) */
+    float x0, y0, x1, y1; /**< bounding box of the unclipped rotated rectangle, scaled, clipped to the image:
+                               [x0, x1) x [y0, y1) */
     float score;          /**< mean probability over the component's pixels */
     int pixels;           /**< component size in map pixels */
     float quad[8];        /**< minimum-area rotated rectangle of the component, unclipped and scaled: 4 corners
@@ -55,15 +57,17 @@ typedef struct seg_box {
 } seg_box;
 
 /**
- * The unclip distance D = A * r / L of DB (PP-OCR expands a box by D with pyclipper). For the axis-aligned box A and
- * L are the area and perimeter of the component's bounding box (w x h map pixels, w = x_max - x_min + 1); for the
- * rotated rectangle, the rectangle's own.
+ * The unclip distance D = A * r / L of DB for a w x h rectangle (A, L its area and perimeter). As PP-OCR does with
+ * pyclipper, each component's minimum-area rectangle (around its pixels' corners) is grown by its own D on every
+ * side; the axis-aligned box is that grown rectangle's bounding box.
  */
 double seg_unclip_distance(double w, double h, double ratio);
 
 /**
  * DB post-processing of a map_w x map_h probability map for an image of img_w x img_h: threshold, components,
- * filters, score, unclip, scale by img/map and clip. *boxes is malloc'ed (NULL when none). Returns 0 or -1 (memory).
+ * filters (pixels, sides, score), minimum-area rectangle, unclip, scale by img/map, bounding box clipped to the
+ * image. Boxes come in raster order of their components' first pixels. *boxes is malloc'ed (NULL when none).
+ * Returns 0 or -1 (out of memory).
  */
 int seg_db_boxes(const float *prob, int map_w, int map_h, int img_w, int img_h, const seg_post_params *p,
                  seg_box **boxes, int *count);
@@ -95,6 +99,10 @@ void seg_foreground(const float *prob, float threshold, const int64_t *cls, int 
 
 /** Draws the outline of [x0, x1) x [y0, y1) with @p thickness pixels inside the box, clipped to the image. */
 void seg_draw_rect(uint8_t *rgb, int w, int h, int x0, int y0, int x1, int y1, int thickness, const uint8_t color[3]);
+
+/** Draws the closed polygon of the 4 corners (x, y pairs) with lines @p thickness pixels wide (a square brush
+ * stepped every half pixel along each edge), clipped to the image. */
+void seg_draw_quad(uint8_t *rgb, int w, int h, const float quad[8], int thickness, const uint8_t color[3]);
 
 /** Nearest-neighbour source index for output index @p i: floor((i + 0.5) * src / dst), within [0, src - 1]. */
 int seg_nearest_coord(int i, int dst_n, int src_n);

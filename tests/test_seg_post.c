@@ -298,11 +298,12 @@ static void test_min_area_rect(void **state) {
 
 static void test_rotated_component(void **state) {
     (void)state;
-    /* A diagonal bar 3 pixels thick: its rotated rectangle is much smaller than its bounding box. */
+    /* A diagonal bar 4 pixels wide per row (3.5 across): its rotated rectangle is much smaller than its bounding box,
+     * and the axis-aligned box is the bounding box of the grown rectangle, not the component's bounding box grown. */
     int w = 45, h = 45;
     float *p = calloc((size_t)w * h, sizeof(float));
     for (int i = 2; i < 40; i++)
-        for (int t = 0; t < 3; t++)
+        for (int t = 0; t < 4; t++)
             p[i * w + i + t] = 0.9f;
     seg_post_params pp;
     seg_post_params_init(&pp);
@@ -314,7 +315,7 @@ static void test_rotated_component(void **state) {
     double pts[38 * 8];
     int np = 0;
     for (int i = 2; i < 40; i++) {
-        double c[8] = {i, i, i + 3, i, i, i + 1, i + 3, i + 1};
+        double c[8] = {i, i, i + 4, i, i, i + 1, i + 4, i + 1};
         memcpy(&pts[np * 2], c, sizeof c);
         np += 4;
     }
@@ -324,6 +325,29 @@ static void test_rotated_component(void **state) {
     near("component quad area", fabs(ax * by - ay * bx), area, 1e-2);
     assert_true(area < 0.25 * (b[0].x1 - b[0].x0) * (b[0].y1 - b[0].y0));
     free(b);
+    /* With unclip 1.5 on a 2x larger image: the box is the bounding box of the rectangle grown by its own D on each
+     * side (computed here from the rectangle's sides), scaled, clipped. */
+    pp.unclip = 1.5f;
+    assert_int_equal(seg_db_boxes(p, w, h, 2 * w, 2 * h, &pp, &b, &n), 0);
+    assert_int_equal(n, 1);
+    double ux = q[2] - q[0], uy = q[3] - q[1], vx = q[6] - q[0], vy = q[7] - q[1];
+    double lu = sqrt(ux * ux + uy * uy), lv = sqrt(vx * vx + vy * vy), d = lu * lv * 1.5 / (2 * (lu + lv));
+    double cx = (q[0] + q[4]) / 2, cy = (q[1] + q[5]) / 2, hu = lu / 2 + d, hv = lv / 2 + d;
+    /* half-extents of the grown rectangle along x and y */
+    double ex = hu * fabs(ux / lu) + hv * fabs(vx / lv), ey = hu * fabs(uy / lu) + hv * fabs(vy / lv);
+    near("rotated x0", b[0].x0, clampd(2 * (cx - ex), 0, 2 * w), 1e-3);
+    near("rotated y0", b[0].y0, clampd(2 * (cy - ey), 0, 2 * h), 1e-3);
+    near("rotated x1", b[0].x1, clampd(2 * (cx + ex), 0, 2 * w), 1e-3);
+    near("rotated y1", b[0].y1, clampd(2 * (cy + ey), 0, 2 * h), 1e-3);
+    free(b);
+    /* Two pixels per row (2.1 across): the bounding box is 39 x 38, but the rotated rectangle's short side is under 3,
+     * so it is dropped, as PP-OCR drops it. */
+    memset(p, 0, sizeof(float) * (size_t)w * h);
+    for (int i = 2; i < 40; i++)
+        for (int t = 0; t < 2; t++)
+            p[i * w + i + t] = 0.9f;
+    assert_int_equal(seg_db_boxes(p, w, h, w, h, &pp, &b, &n), 0);
+    assert_int_equal(n, 0);
     free(p);
 }
 
@@ -729,6 +753,31 @@ static void test_pictures(void **state) {
                 int in = x >= b[0] && x < b[2] && y >= b[1] && y < b[3];
                 int edge = x < b[0] + 2 || x >= b[2] - 2 || y < b[1] + 2 || y >= b[3] - 2;
                 if (can[(y * 23 + x) * 3] != ((in && edge) ? 255 : 0)) fail_msg("box %zu pixel (%d, %d)", k, x, y);
+            }
+    }
+    /* Quads: a pixel changes iff its centre is within 1 pixel (along x and y) of a point of an edge, for a 2-px
+     * line; checked against the segment distance computed here, with half a pixel of slack either way for the
+     * brush's stepping. */
+    static const float quads[][8] = {{3, 2, 18, 4, 16, 9, 2, 7}, {-5, 1, 10, -3, 25, 12, 5, 14}};
+    for (size_t k = 0; k < sizeof quads / sizeof quads[0]; k++) {
+        uint8_t can[23 * 11 * 3];
+        static const uint8_t c1[3] = {1, 2, 3};
+        memset(can, 0, sizeof can);
+        seg_draw_quad(can, 23, 11, quads[k], 2, c1);
+        for (int y = 0; y < 11; y++)
+            for (int x = 0; x < 23; x++) {
+                double cx = x + 0.5, cy = y + 0.5, best = INFINITY; /* Chebyshev distance to the outline */
+                for (int e = 0; e < 4; e++) {
+                    const float *q = quads[k];
+                    double ax = q[2 * e], ay = q[2 * e + 1], bx = q[2 * ((e + 1) % 4)], by = q[2 * ((e + 1) % 4) + 1];
+                    for (int i = 0; i <= 2000; i++) {
+                        double t = i / 2000.0, px = ax + (bx - ax) * t, py = ay + (by - ay) * t;
+                        best = fmin(best, fmax(fabs(px - cx), fabs(py - cy)));
+                    }
+                }
+                int on = can[(y * 23 + x) * 3] == 1;
+                if (best < 0.5 && !on) fail_msg("quad %zu: pixel (%d, %d) at %.2f from the outline not drawn", k, x, y, best);
+                if (best > 1.5 && on) fail_msg("quad %zu: pixel (%d, %d) at %.2f from the outline drawn", k, x, y, best);
             }
     }
     /* Blend: (a + m + 1) / 2 on foreground, a elsewhere. */
