@@ -47,6 +47,11 @@ static int lib_error(oclnn_context *ctx, oclnn_status st, const char *what, int 
     return 1;
 }
 
+static int host_oom(const char *what) {
+    fprintf(stderr, "demo_segmentation: out of host memory for the %s\n", what);
+    return 1;
+}
+
 typedef struct demo {
     seg_args args;
     seg_image img;
@@ -176,12 +181,12 @@ static int run(demo *d) {
 
     size_t in_n = (size_t)3 * in_w * in_h;
     d->input = malloc(in_n * sizeof(float));
-    if (!d->input) return lib_error(d->ctx, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "input", in_w, in_h);
+    if (!d->input) return host_oom("input");
     seg_preprocess(&d->img, in_w, in_h, d->input);
 
     /* Runs: set_input + invoke. The first includes the memory plan and first-touch costs. */
     double *times = malloc(sizeof(double) * (size_t)a->runs);
-    if (!times) return 1;
+    if (!times) return host_oom("timings");
     double t_first = 0;
     for (int r = 0; r <= a->runs; r++) {
         double t = now_ms();
@@ -203,11 +208,11 @@ static int run(demo *d) {
     d->mask = malloc((size_t)img_n * 3);
     d->overlay = malloc((size_t)img_n * 3);
     d->fg = malloc((size_t)img_n);
-    if (!d->mask || !d->overlay || !d->fg) return lib_error(d->ctx, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "pictures", in_w, in_h);
+    if (!d->mask || !d->overlay || !d->fg) return host_oom("pictures");
     int nboxes = 0;
     if (mode == 1) {
         d->prob = malloc(map_n * sizeof(float));
-        if (!d->prob) return lib_error(d->ctx, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "output", in_w, in_h);
+        if (!d->prob) return host_oom("output");
         if ((st = oclnn_runtime_get_output(d->rt, out_name, d->prob, map_n * sizeof(float))))
             return lib_error(d->ctx, st, "reading the output", in_w, in_h);
         if (seg_prob_normalise(d->prob, map_n)) printf("output holds logits: sigmoid applied\n");
@@ -217,7 +222,7 @@ static int run(demo *d) {
         pp.box_threshold = a->box_threshold;
         pp.unclip = a->unclip;
         if (seg_db_boxes(d->prob, map_w, map_h, d->img.w, d->img.h, &pp, &d->boxes, &nboxes))
-            return lib_error(d->ctx, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "post-processing", in_w, in_h);
+            return host_oom("post-processing");
         seg_heat_image(d->prob, map_w, map_h, d->img.w, d->img.h, d->mask);
         seg_foreground(d->prob, a->threshold, NULL, map_w, map_h, d->img.w, d->img.h, d->fg);
     } else {
@@ -236,7 +241,7 @@ static int run(demo *d) {
             (st = oclnn_argmax_setup(d->argmax, logits, d->classes)) || (st = oclnn_argmax_enqueue(d->argmax, 0, NULL)))
             return lib_error(d->ctx, st, "argmax over the classes", in_w, in_h);
         d->cls = malloc(map_n * sizeof(int64_t));
-        if (!d->cls) return lib_error(d->ctx, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "classes", in_w, in_h);
+        if (!d->cls) return host_oom("classes");
         if ((st = oclnn_tensor_read(d->classes, 0, map_n * sizeof(int64_t), d->cls)))
             return lib_error(d->ctx, st, "reading the classes", in_w, in_h);
         printf("argmax on the device: %.1f ms (first call, includes building its kernel)\n", now_ms() - t);
