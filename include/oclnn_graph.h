@@ -70,14 +70,16 @@ OCLNN_API oclnn_status oclnn_graph_set_opset(oclnn_graph *graph, int64_t opset);
 /* ---- ONNX import ------------------------------------------------------------------------------------- */
 
 /**
- * Loads an ONNX model (op sets 7-18). External data is read relative to the file's folder, never outside it.
+ * Loads an ONNX model (op sets 1-18 of the default domain). External data is read relative to the file's folder,
+ * never outside it.
  * @retval OCLNN_STATUS_IO_ERROR when the file cannot be read
  * @retval OCLNN_STATUS_INVALID_MODEL for a corrupt protobuf or an inconsistent graph, naming the node/tensor
  * @retval OCLNN_STATUS_UNSUPPORTED for an op, attribute or data type we do not run, naming node and op_type
  */
 OCLNN_API oclnn_status oclnn_onnx_load_file(oclnn_context *ctx, const char *path, oclnn_graph **out);
 
-/** The same from memory. @p base_dir is where external data lives (NULL: external data is refused). */
+/** The same from memory. @p base_dir is where external data lives (NULL: external data is refused with
+ * OCLNN_STATUS_INVALID_ARGUMENT). */
 OCLNN_API oclnn_status oclnn_onnx_load_buffer(oclnn_context *ctx, const void *data, size_t size,
                                               const char *base_dir, oclnn_graph **out);
 
