@@ -3,6 +3,7 @@
  */
 #include "graph/ir.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
