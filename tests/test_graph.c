@@ -16,8 +16,16 @@
 #include <math.h>
 
 #include "device/clw.h"
+#include "graph/ir.h"
+#include "ref/argmax_ref.h"
 #include "ref/conv2d_ref.h"
+#include "ref/datamove_ref.h"
+#include "ref/deconv_ref.h"
+#include "ref/eltwise_ref.h"
+#include "ref/gemm_ref.h"
+#include "ref/lrn_ref.h"
 #include "ref/pool_ref.h"
+#include "ref/softmax_ref.h"
 
 #define TOL_REL 1e-4
 #define TOL_ABS 1e-6
@@ -163,7 +171,7 @@ static tt ref_maxpool_same3(const tt *x) {
     return y;
 }
 
-static tt ref_concat(const tt *const *parts, int count) {
+static tt tt_concat(const tt *const *parts, int count) {
     int c = 0;
     for (int i = 0; i < count; i++) c += parts[i]->c;
     tt y = tt_new(parts[0]->n, c, parts[0]->h, parts[0]->w);
@@ -462,7 +470,7 @@ static void test_densenet_block(void **state) {
         tt bo = ref_bn(in, bn[l].sc, bn[l].b, bn[l].mean, bn[l].var, 1e-5f);
         tt ro = ref_relu(&bo);
         feats[l + 1] = ref_conv(&ro, w[l + 1], b[l + 1], 4, 3, 3, 1, 1, 0);
-        cats[l] = ref_concat(parts, l + 2);
+        cats[l] = tt_concat(parts, l + 2);
         tt_free(&bo), tt_free(&ro);
     }
     tt y = ref_conv(&cats[2], w[4], b[4], 8, 1, 1, 1, 0, 0);
@@ -564,7 +572,7 @@ static void test_inception(void **state) {
     tt t3 = ref_conv(&s, w[4], b[4], 2, 1, 1, 1, 0, 0), o3 = ref_conv(&t3, w[5], b[5], 3, 5, 5, 1, 2, 0);
     tt t4 = ref_maxpool_same3(&s), o4 = ref_conv(&t4, w[6], b[6], 3, 1, 1, 1, 0, 0);
     const tt *parts[4] = {&o1, &o2, &o3, &o4};
-    tt y = ref_concat(parts, 4);
+    tt y = tt_concat(parts, 4);
 
     oclnn_runtime *r1 = make_rt(ctx, g, 0, 1, 1), *r4 = make_rt(ctx, g, 0, 4, 1);
     float *y1 = run(ctx, r1, "x", &x, "y", tt_count(&y)), *y4 = run(ctx, r4, "x", &x, "y", tt_count(&y));
@@ -773,7 +781,7 @@ static void test_resize_concat(void **state) {
                 u.m[o] = a.m[s];
             }
     const tt *parts[2] = {&u, &bf};
-    tt y = ref_concat(parts, 2);
+    tt y = tt_concat(parts, 2);
     oclnn_runtime *rt = make_rt(ctx, g, 1, 1, 1);
     assert_ok(ctx, oclnn_runtime_set_input(rt, "fine", xf.v, tt_count(&xf) * sizeof(float)));
     float *out = run(ctx, rt, "coarse", &xc, "y", tt_count(&y));
@@ -794,6 +802,362 @@ static void test_resize_concat(void **state) {
     tt_free(&xc), tt_free(&xf), tt_free(&a), tt_free(&bf), tt_free(&u), tt_free(&y);
     oclnn_runtime_destroy(rt);
     oclnn_graph_destroy(g);
+    oclnn_context_destroy(ctx);
+}
+
+
+/* ---- the op zoo: one node per graph, every op family and attribute form against tests/ref ----
+ * Bounds: data movement, pooling maxima and ArgMax exact; the others within the operators' own contracts (README),
+ * checked as |y - ref| <= rel * M + abs with M the magnitude the reference reports (or |ref|). */
+
+typedef struct zval {
+    const char *name;
+    int is_const;
+    size_t ndim;
+    int64_t dims[5];
+    const void *data; /* float, or int64 for I64 constants */
+    int i64;
+} zval;
+
+static size_t zcount(size_t ndim, const int64_t *dims) {
+    size_t n = 1;
+    for (size_t i = 0; i < ndim; i++) n *= (size_t)dims[i];
+    return n;
+}
+
+/* Builds a one-node graph (op set @p opset), runs it and returns output @p k (malloc'ed, *count elements). */
+static void *zoo_run(oclnn_context *ctx, const char *op, int64_t opset, size_t nin, const zval *ins, size_t nout,
+                     const char *const *outs, size_t nattr, const oclnn_attr *attrs, size_t k, size_t *count) {
+    oclnn_graph *g;
+    assert_ok(ctx, oclnn_graph_create(ctx, &g));
+    assert_ok(ctx, oclnn_graph_set_opset(g, opset));
+    const char *names[8];
+    for (size_t i = 0; i < nin; i++) {
+        names[i] = ins[i].name;
+        if (!*ins[i].name) continue;
+        if (ins[i].is_const)
+            assert_ok(ctx, oclnn_graph_add_constant(g, ins[i].name, ins[i].i64 ? OCLNN_DTYPE_I64 : OCLNN_DTYPE_F32,
+                                                    ins[i].ndim, ins[i].dims, ins[i].data));
+        else assert_ok(ctx, oclnn_graph_add_input(g, ins[i].name, OCLNN_DTYPE_F32, ins[i].ndim, ins[i].dims));
+    }
+    assert_ok(ctx, oclnn_graph_add_node(g, op, "zoo", nin, names, nout, outs, nattr, attrs));
+    for (size_t i = 0; i < nout; i++) assert_ok(ctx, oclnn_graph_add_output(g, outs[i]));
+    oclnn_runtime *rt = make_rt(ctx, g, 1, 1, 1);
+    oclnn_graph_destroy(g);
+    for (size_t i = 0; i < nin; i++)
+        if (*ins[i].name && !ins[i].is_const)
+            assert_ok(ctx, oclnn_runtime_set_input(rt, ins[i].name, ins[i].data,
+                                                   zcount(ins[i].ndim, ins[i].dims) * sizeof(float)));
+    assert_ok(ctx, oclnn_runtime_invoke(rt));
+    oclnn_dtype dt;
+    size_t nd;
+    int64_t d[OCLNN_MAX_DIMS];
+    assert_ok(ctx, oclnn_runtime_shape(rt, outs[k], &dt, &nd, d));
+    *count = zcount(nd, d);
+    size_t bytes = *count * oclnn_dtype_size(dt);
+    void *y = malloc(bytes);
+    assert_non_null(y);
+    assert_ok(ctx, oclnn_runtime_get_output(rt, outs[k], y, bytes));
+    oclnn_runtime_destroy(rt);
+    return y;
+}
+
+static void zoo_check(const char *what, const float *y, size_t n, const double *ref, size_t want, const double *mag,
+                      double rel, double abs_) {
+    if (n != want) fail_msg("%s: %zu output elements, expected %zu", what, n, want);
+    for (size_t i = 0; i < n; i++) {
+        double m = mag ? mag[i] : fabs(ref[i]), err = fabs((double)y[i] - ref[i]);
+        if (!(err <= rel * m + abs_))
+            fail_msg("%s: element %zu is %.9g, reference %.9g (bound %.3g)", what, i, y[i], ref[i], rel * m + abs_);
+    }
+    printf("  %s: %zu elements ok\n", what, n);
+}
+
+static void zoo_exact(const char *what, const float *y, size_t n, const float *ref, size_t want) {
+    if (n != want) fail_msg("%s: %zu output elements, expected %zu", what, n, want);
+    if (memcmp(y, ref, n * sizeof *y)) fail_msg("%s: not bit-exact", what);
+    printf("  %s: %zu elements exact\n", what, n);
+}
+
+static void test_op_zoo(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(cache_dir);
+    uint64_t seed = TEST_SEED ^ 8;
+    const int64_t xd[4] = {2, 3, 5, 7};
+    const size_t nx = 210;
+    float *x = rand_vec(&seed, nx, -2, 2);
+    double *ref = malloc(4096 * sizeof *ref), *mag = malloc(4096 * sizeof *mag);
+    float *fref = malloc(4096 * sizeof *fref);
+    const char *y1[1] = {"y"};
+    size_t n;
+    zval X = {"x", 0, 4, {2, 3, 5, 7}, x, 0};
+
+    /* activations, attribute and input forms */
+    struct {
+        const char *op;
+        int64_t opset;
+        int act;
+        float a, b;
+        int nattr;
+        oclnn_attr attrs[2];
+        int nin;
+        float lo, hi;
+    } acts[] = {
+        {"Relu", 18, 1, 0, 0, 0, {{0}}, 1, 0, 0},
+        {"LeakyRelu", 18, 2, 0.2f, 0, 1, {attr_float("alpha", 0.2f)}, 1, 0, 0},
+        {"LeakyRelu", 18, 2, 0.01f, 0, 0, {{0}}, 1, 0, 0},
+        {"Sigmoid", 18, 4, 0, 0, 0, {{0}}, 1, 0, 0},
+        {"Tanh", 18, 5, 0, 0, 0, {{0}}, 1, 0, 0},
+        {"HardSigmoid", 18, 6, 0.3f, 0.4f, 2, {attr_float("alpha", 0.3f), attr_float("beta", 0.4f)}, 1, 0, 0},
+        {"HardSwish", 18, 7, 0, 0, 0, {{0}}, 1, 0, 0},
+        {"Clip", 7, 3, -0.3f, 0.4f, 2, {attr_float("min", -0.3f), attr_float("max", 0.4f)}, 1, 0, 0},
+        {"Clip", 13, 3, -0.5f, 1.25f, 0, {{0}}, 3, -0.5f, 1.25f},
+        {"Clip", 13, 3, -3.4e38f, 0.75f, 0, {{0}}, 3, NAN, 0.75f},
+    };
+    for (size_t c = 0; c < sizeof acts / sizeof *acts; c++) {
+        zval ins[3] = {X, {"mn", 1, 0, {0}, &acts[c].lo, 0}, {"mx", 1, 0, {0}, &acts[c].hi, 0}};
+        if (isnan(acts[c].lo)) ins[1].name = ""; /* min omitted */
+        float *y = zoo_run(ctx, acts[c].op, acts[c].opset, (size_t)acts[c].nin, ins, 1, y1, (size_t)acts[c].nattr,
+                           acts[c].attrs, 0, &n);
+        for (size_t i = 0; i < nx; i++) ref[i] = ref_activation(acts[c].act, x[i], acts[c].a, acts[c].b);
+        char what[64];
+        snprintf(what, sizeof what, "%s (opset %lld)", acts[c].op, (long long)acts[c].opset);
+        zoo_check(what, y, n, ref, nx, NULL, 4e-6, 1e-7);
+        free(y);
+    }
+    {   /* PRelu with a per-channel slope [3,1,1] */
+        float slope[3] = {0.1f, -0.5f, 2.0f};
+        zval ins[2] = {X, {"slope", 1, 3, {3, 1, 1}, slope, 0}};
+        float *y = zoo_run(ctx, "PRelu", 18, 2, ins, 1, y1, 0, NULL, 0, &n);
+        for (size_t i = 0; i < nx; i++) ref[i] = eltwise_ref_op(6, x[i], slope[i / 35 % 3]);
+        zoo_check("PRelu [3,1,1]", y, n, ref, nx, NULL, 1e-6, 1e-7);
+        free(y);
+    }
+    /* binaries with broadcasting, an input or a constant operand */
+    float *b = rand_vec(&seed, 21, 0.5f, 2), *c3 = rand_vec(&seed, nx, -1, 1);
+    const char *bops[] = {"Add", "Sub", "Mul", "Div", "Max", "Min"};
+    for (int op = 0; op < 6; op++)
+        for (int cst = 0; cst <= 1; cst++) {
+            zval ins[2] = {X, {"b", cst, 3, {3, 1, 7}, b, 0}};
+            float *y = zoo_run(ctx, bops[op], 18, 2, ins, 1, y1, 0, NULL, 0, &n);
+            int64_t od[4] = {2, 3, 5, 7}, bd[3] = {3, 1, 7};
+            eltwise_ref_binary(op, 4, xd, x, 3, bd, b, 4, od, ref);
+            char what[64];
+            snprintf(what, sizeof what, "%s [2,3,5,7] x %s [3,1,7]", bops[op], cst ? "constant" : "input");
+            zoo_check(what, y, n, ref, nx, NULL, op == 3 ? 4e-6 : 1e-6, 1e-7);
+            free(y);
+        }
+    {   /* Sum of three, Max of one (a copy) */
+        zval ins[3] = {X, {"b", 1, 3, {3, 1, 7}, b, 0}, {"c", 0, 4, {2, 3, 5, 7}, c3, 0}};
+        float *y = zoo_run(ctx, "Sum", 18, 3, ins, 1, y1, 0, NULL, 0, &n);
+        int64_t od[4] = {2, 3, 5, 7}, bd[3] = {3, 1, 7};
+        eltwise_ref_binary(0, 4, xd, x, 3, bd, b, 4, od, ref);
+        for (size_t i = 0; i < nx; i++) {
+            mag[i] = fabs(x[i]) + 2 + fabs(c3[i]);
+            ref[i] += c3[i];
+        }
+        zoo_check("Sum of 3", y, n, ref, nx, mag, 2e-7, 1e-7);
+        free(y);
+        y = zoo_run(ctx, "Max", 18, 1, ins, 1, y1, 0, NULL, 0, &n);
+        zoo_exact("Max of 1 (copy)", y, n, x, nx);
+        free(y);
+    }
+    {   /* Transpose */
+        int64_t perm[4] = {0, 2, 3, 1};
+        oclnn_attr a = attr_ints("perm", 4, perm);
+        float *y = zoo_run(ctx, "Transpose", 18, 1, &X, 1, y1, 1, &a, 0, &n);
+        ref_transpose(4, xd, perm, x, fref);
+        zoo_exact("Transpose [0,2,3,1]", y, n, fref, nx);
+        free(y);
+    }
+    {   /* Slice from constant inputs (negative step) and from attributes (op set 9) */
+        int64_t st[2] = {1, -1}, en[2] = {3, -7}, ax[2] = {1, 3}, sp[2] = {1, -2};
+        zval ins[5] = {X, {"st", 1, 1, {2}, st, 1}, {"en", 1, 1, {2}, en, 1}, {"ax", 1, 1, {2}, ax, 1},
+                       {"sp", 1, 1, {2}, sp, 1}};
+        float *y = zoo_run(ctx, "Slice", 13, 5, ins, 1, y1, 0, NULL, 0, &n);
+        int64_t od[4];
+        ref_slice_dims(4, xd, 2, st, en, ax, sp, od);
+        ref_slice(4, xd, 2, st, en, ax, sp, x, fref);
+        zoo_exact("Slice (inputs, step -2)", y, n, fref, zcount(4, od));
+        free(y);
+        int64_t st9[2] = {0, 1}, en9[2] = {1, 4}, ax9[2] = {0, 2}, one[2] = {1, 1};
+        oclnn_attr at[3] = {attr_ints("starts", 2, st9), attr_ints("ends", 2, en9), attr_ints("axes", 2, ax9)};
+        y = zoo_run(ctx, "Slice", 9, 1, &X, 1, y1, 3, at, 0, &n);
+        ref_slice_dims(4, xd, 2, st9, en9, ax9, one, od);
+        ref_slice(4, xd, 2, st9, en9, ax9, one, x, fref);
+        zoo_exact("Slice (op set 9 attributes)", y, n, fref, zcount(4, od));
+        free(y);
+    }
+    {   /* Pad: constant from inputs (op set 13), reflect from attributes (op set 2 -> 7 here) */
+        int64_t pads[8] = {0, 0, 1, 2, 0, 1, 0, 1};
+        float val = 0.5f;
+        zval ins[3] = {X, {"pads", 1, 1, {8}, pads, 1}, {"val", 1, 0, {0}, &val, 0}};
+        float *y = zoo_run(ctx, "Pad", 13, 3, ins, 1, y1, 0, NULL, 0, &n);
+        ref_pad(4, xd, pads, 0, 0.5f, x, fref);
+        zoo_exact("Pad constant 0.5 (inputs)", y, n, fref, 2 * 4 * 6 * 10);
+        free(y);
+        oclnn_attr at[2] = {attr_ints("pads", 8, pads), attr_str("mode", "reflect")};
+        y = zoo_run(ctx, "Pad", 7, 1, &X, 1, y1, 2, at, 0, &n);
+        ref_pad(4, xd, pads, 1, 0, x, fref);
+        zoo_exact("Pad reflect (attributes)", y, n, fref, 2 * 4 * 6 * 10);
+        free(y);
+    }
+    {   /* Split: sizes from an input (op set 13), equal parts from num_outputs (op set 18) */
+        int64_t sp[2] = {1, 2};
+        zval ins[2] = {X, {"split", 1, 1, {2}, sp, 1}};
+        const char *outs[2] = {"y0", "y1"};
+        oclnn_attr ax = attr_int("axis", 1);
+        for (int k = 0; k < 2; k++) {
+            float *y = zoo_run(ctx, "Split", 13, 2, ins, 2, outs, 1, &ax, (size_t)k, &n);
+            int64_t st[1] = {k ? 1 : 0}, en[1] = {k ? 3 : 1}, a1[1] = {1}, s1[1] = {1};
+            ref_slice(4, xd, 1, st, en, a1, s1, x, fref);
+            zoo_exact(k ? "Split [1,2] part 1" : "Split [1,2] part 0", y, n, fref, (size_t)(k ? 140 : 70));
+            free(y);
+        }
+        oclnn_attr at[2] = {attr_int("axis", 3), attr_int("num_outputs", 2)};
+        for (int k = 0; k < 2; k++) {
+            float *y = zoo_run(ctx, "Split", 18, 1, &X, 2, outs, 2, at, (size_t)k, &n);
+            int64_t st[1] = {k ? 4 : 0}, en[1] = {k ? 7 : 4}, a1[1] = {3}, s1[1] = {1};
+            ref_slice(4, xd, 1, st, en, a1, s1, x, fref);
+            zoo_exact(k ? "Split num_outputs 2 of 7, part 1" : "Split num_outputs 2 of 7, part 0", y, n, fref,
+                      (size_t)(k ? 90 : 120));
+            free(y);
+        }
+    }
+    {   /* ArgMax along channels, keepdims 0 */
+        oclnn_attr at[2] = {attr_int("axis", 1), attr_int("keepdims", 0)};
+        int64_t *y = zoo_run(ctx, "ArgMax", 18, 1, &X, 1, y1, 2, at, 0, &n);
+        int64_t want[70];
+        argmax_ref(x, want, 2, 3, 35, 0);
+        assert_int_equal(n, 70);
+        assert_memory_equal(y, want, sizeof want);
+        printf("  ArgMax axis 1: 70 indices exact\n");
+        free(y);
+    }
+    {   /* LRN */
+        oclnn_attr at[4] = {attr_int("size", 3), attr_float("alpha", 0.01f), attr_float("beta", 0.75f),
+                            attr_float("bias", 1.0f)};
+        float *y = zoo_run(ctx, "LRN", 18, 1, &X, 1, y1, 4, at, 0, &n);
+        lrn_ref(x, ref, 2, 3, 35, 3, 0.01, 0.75, 1.0);
+        zoo_check("LRN size 3", y, n, ref, nx, NULL, 4e-6, 1e-7);
+        free(y);
+    }
+    {   /* pools: AveragePool 3x3/2 pad 1 excluding pads, LpPool p=2 2x2, GlobalMaxPool */
+        int64_t k3[2] = {3, 3}, s2[2] = {2, 2}, p1[4] = {1, 1, 1, 1}, k2[2] = {2, 2};
+        oclnn_attr at[3] = {attr_ints("kernel_shape", 2, k3), attr_ints("strides", 2, s2), attr_ints("pads", 4, p1)};
+        pool_ref_params p = {0};
+        p.n = 2, p.c = 3, p.h = 5, p.w = 7, p.dh = p.dw = 1, p.p = 2;
+        struct { const char *op; int type, nattr, kh, sh, pad, oh, ow; const oclnn_attr *at; double rel; } pc[] = {
+            {"AveragePool", 1, 3, 3, 2, 1, 3, 4, at, 1e-6},
+            {"LpPool", 2, 1, 2, 1, 0, 4, 6, NULL, 1e-6},
+            {"GlobalMaxPool", 3, 0, 1, 1, 0, 1, 1, NULL, 0},
+        };
+        oclnn_attr lp = attr_ints("kernel_shape", 2, k2);
+        pc[1].at = &lp;
+        for (int c = 0; c < 3; c++) {
+            float *y = zoo_run(ctx, pc[c].op, 18, 1, &X, 1, y1, (size_t)pc[c].nattr, pc[c].at, 0, &n);
+            p.type = pc[c].type, p.kh = p.kw = pc[c].kh, p.sh = p.sw = pc[c].sh;
+            p.pad_top = p.pad_left = p.pad_bottom = p.pad_right = pc[c].pad, p.oh = pc[c].oh, p.ow = pc[c].ow;
+            pool_ref(&p, x, ref, mag);
+            zoo_check(pc[c].op, y, n, ref, (size_t)(6 * pc[c].oh * pc[c].ow), pc[c].type == 2 ? NULL : mag, pc[c].rel,
+                      pc[c].rel ? 1e-7 : 0);
+            free(y);
+        }
+    }
+    {   /* ConvTranspose 3 -> 4, 3x3, stride 2, pad 1, output_padding 1: 5x7 -> 10x14 */
+        float *w = rand_vec(&seed, 3 * 4 * 9, -0.5f, 0.5f), *bias = rand_vec(&seed, 4, -0.5f, 0.5f);
+        zval ins[3] = {X, {"w", 1, 4, {3, 4, 3, 3}, w, 0}, {"b", 1, 1, {4}, bias, 0}};
+        int64_t s2[2] = {2, 2}, p1[4] = {1, 1, 1, 1}, op1[2] = {1, 1};
+        oclnn_attr at[3] = {attr_ints("strides", 2, s2), attr_ints("pads", 4, p1), attr_ints("output_padding", 2, op1)};
+        float *y = zoo_run(ctx, "ConvTranspose", 18, 3, ins, 1, y1, 3, at, 0, &n);
+        deconv_ref_params p = {0};
+        p.n = 2, p.c = 3, p.h = 5, p.w = 7, p.k = 4, p.kh = p.kw = 3, p.sh = p.sw = 2, p.dh = p.dw = 1;
+        p.pad_top = p.pad_left = 1, p.oh = 10, p.ow = 14, p.groups = 1;
+        deconv_ref(&p, x, w, bias, NULL, ref, mag);
+        zoo_check("ConvTranspose stride 2, output_padding 1", y, n, ref, 2 * 4 * 10 * 14, mag, 1e-5, 1e-6);
+        free(y), free(w), free(bias);
+    }
+    {   /* MatMul: batched A by a constant B, and two inputs */
+        float *bm = rand_vec(&seed, 7 * 4, -1, 1);
+        zval ins[2] = {X, {"b", 1, 2, {7, 4}, bm, 0}};
+        float *y = zoo_run(ctx, "MatMul", 18, 2, ins, 1, y1, 0, NULL, 0, &n);
+        for (int bt = 0; bt < 6; bt++)
+            gemm_ref(5, 4, 7, 1.0f, x + bt * 35, 7, 1, bm, 4, 1, 0, NULL, 0, 0, 0, 0, 0, ref + bt * 20, mag + bt * 20);
+        zoo_check("MatMul [2,3,5,7] x constant [7,4]", y, n, ref, 120, mag, 1e-5, 1e-6);
+        free(y);
+        ins[1].is_const = 0;
+        y = zoo_run(ctx, "MatMul", 18, 2, ins, 1, y1, 0, NULL, 0, &n);
+        zoo_check("MatMul [2,3,5,7] x input [7,4]", y, n, ref, 120, mag, 1e-5, 1e-6);
+        free(y);
+        /* Gemm with transA and C as an input */
+        float *cm = rand_vec(&seed, 5 * 4, -1, 1);
+        zval gi[3] = {{"a", 0, 2, {7, 5}, x, 0}, {"b", 1, 2, {7, 4}, bm, 0}, {"c", 0, 2, {5, 4}, cm, 0}};
+        oclnn_attr at[3] = {attr_int("transA", 1), attr_float("alpha", 0.5f), attr_float("beta", 2.0f)};
+        y = zoo_run(ctx, "Gemm", 18, 3, gi, 1, y1, 3, at, 0, &n);
+        gemm_ref(5, 4, 7, 0.5f, x, 1, 5, bm, 4, 1, 2.0f, cm, 4, 1, 0, 0, 0, ref, mag);
+        zoo_check("Gemm transA, alpha, beta, C input", y, n, ref, 20, mag, 1e-5, 1e-6);
+        free(y), free(bm), free(cm);
+    }
+    {   /* LogSoftmax op set 11 (flattened from axis 1) and Softmax op set 13 on axis 1 */
+        zval in3 = {"x", 0, 3, {2, 3, 35}, x, 0};
+        oclnn_attr ax = attr_int("axis", 1);
+        float *y = zoo_run(ctx, "LogSoftmax", 11, 1, &in3, 1, y1, 1, &ax, 0, &n);
+        softmax_ref(x, ref, 2, 105, 1, 1);
+        for (size_t i = 0; i < nx; i++) mag[i] = 1 + fabs(ref[i]);
+        zoo_check("LogSoftmax op set 11 (2-D flattening)", y, n, ref, nx, mag, 2e-6, 0);
+        free(y);
+        y = zoo_run(ctx, "Softmax", 13, 1, &in3, 1, y1, 1, &ax, 0, &n);
+        softmax_ref(x, ref, 2, 3, 35, 0);
+        zoo_check("Softmax op set 13 axis 1", y, n, ref, nx, NULL, 2e-6, 1e-6);
+        free(y);
+    }
+    {   /* Upsample op set 9 (scales input) nearest x2, x3 */
+        float sc[4] = {1, 1, 2, 3};
+        zval ins[2] = {X, {"scales", 1, 1, {4}, sc, 0}};
+        float *y = zoo_run(ctx, "Upsample", 9, 2, ins, 1, y1, 0, NULL, 0, &n);
+        ref_resize(2, 3, 5, 7, 10, 21, 2, 3, 0, 3, 2, x, ref);
+        for (size_t i = 0; i < 2 * 3 * 10 * 21; i++) fref[i] = (float)ref[i];
+        zoo_exact("Upsample op set 9 nearest x2 x3", y, n, fref, 2 * 3 * 10 * 21);
+        free(y);
+    }
+    {   /* aliases: Reshape -> Relu -> Unsqueeze -> Squeeze (a graph output: copied), Identity, Dropout */
+        oclnn_graph *g;
+        assert_ok(ctx, oclnn_graph_create(ctx, &g));
+        assert_ok(ctx, oclnn_graph_add_input(g, "x", OCLNN_DTYPE_F32, 4, xd));
+        int64_t shape[2] = {6, -1}, sd[1] = {2}, axd[1] = {1}, axes[1] = {1};
+        assert_ok(ctx, oclnn_graph_add_constant(g, "shape", OCLNN_DTYPE_I64, 1, sd, shape));
+        assert_ok(ctx, oclnn_graph_add_constant(g, "axes", OCLNN_DTYPE_I64, 1, axd, axes));
+        const char *ri[2] = {"x", "shape"}, *ui[2] = {"r", "axes"}, *si[2] = {"u", "axes"}, *di = "s", *ii = "d";
+        add_node(g, "Reshape", "reshape", 2, ri, "rs", 0, NULL);
+        relu_node(g, "relu", "rs", "r");
+        add_node(g, "Unsqueeze", "unsq", 2, ui, "u", 0, NULL);
+        add_node(g, "Squeeze", "sq", 2, si, "s", 0, NULL);
+        add_node(g, "Dropout", "drop", 1, &di, "d", 0, NULL);
+        add_node(g, "Identity", "id", 1, &ii, "y", 0, NULL);
+        assert_ok(ctx, oclnn_graph_add_output(g, "y"));
+        assert_ok(ctx, oclnn_graph_add_output(g, "s"));
+        oclnn_runtime *rt = make_rt(ctx, g, 0, 1, 1);
+        oclnn_graph_destroy(g);
+        assert_ok(ctx, oclnn_runtime_set_input(rt, "x", x, nx * sizeof(float)));
+        assert_ok(ctx, oclnn_runtime_invoke(rt));
+        float *y = malloc(nx * sizeof *y);
+        for (size_t i = 0; i < nx; i++) fref[i] = x[i] > 0 ? x[i] : 0;
+        assert_ok(ctx, oclnn_runtime_get_output(rt, "y", y, nx * sizeof *y));
+        zoo_exact("Reshape-Relu-Unsqueeze-Squeeze-Dropout-Identity", y, nx, fref, nx);
+        assert_ok(ctx, oclnn_runtime_get_output(rt, "s", y, nx * sizeof *y));
+        zoo_exact("the Squeeze output too", y, nx, fref, nx);
+        oclnn_runtime_stats st;
+        assert_ok(ctx, oclnn_runtime_stats_get(rt, &st));
+        assert_int_equal(st.kernels_per_invoke, 3); /* Relu, and a copy for each output that is an alias */
+        int64_t d[OCLNN_MAX_DIMS];
+        size_t nd;
+        assert_ok(ctx, oclnn_runtime_shape(rt, "s", NULL, &nd, d));
+        assert_int_equal(nd, 2);
+        assert_int_equal(d[1], 35);
+        free(y);
+        oclnn_runtime_destroy(rt);
+    }
+    free(x), free(b), free(c3), free(ref), free(mag), free(fref);
     oclnn_context_destroy(ctx);
 }
 
@@ -914,7 +1278,8 @@ int main(void) {
         cmocka_unit_test(test_conv_bn_relu_pool), cmocka_unit_test(test_residual_block),
         cmocka_unit_test(test_densenet_block),    cmocka_unit_test(test_inception),
         cmocka_unit_test(test_reshape),           cmocka_unit_test(test_classifier_head),
-        cmocka_unit_test(test_resize_concat),     cmocka_unit_test(test_negative),
+        cmocka_unit_test(test_resize_concat),     cmocka_unit_test(test_op_zoo),
+        cmocka_unit_test(test_negative),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     return r || clw_live_objects() != 0;
