@@ -806,6 +806,66 @@ static void test_resize_concat(void **state) {
 }
 
 
+
+/* ---- fusion as the passes record it (node->fuse), honoured by the op implementations ---- */
+
+static void test_fused_nodes(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(cache_dir);
+    uint64_t seed = TEST_SEED ^ 9;
+    oclnn_graph *g;
+    assert_ok(ctx, oclnn_graph_create(ctx, &g));
+    int64_t xd[4] = {1, 4, 9, 11};
+    assert_ok(ctx, oclnn_graph_add_input(g, "x", OCLNN_DTYPE_F32, 4, xd));
+    float *w, *b;
+    conv_node(g, &seed, "conv", "x", "c", 4, 4, 3, 1, 1, &w, &b);
+    bn_w bn = bn_node(g, &seed, "bn", "c", "n", 4);
+    const char *ai[2] = {"n", "x"};
+    add_node(g, "Add", "add", 2, ai, "y", 0, NULL);
+    assert_ok(ctx, oclnn_graph_add_output(g, "y"));
+    /* what fuse.c writes: Conv + residual x (before the activation) + Relu; BN + LeakyRelu 0.1; Add + Relu */
+    oclnn_ir_node *conv = &g->nodes[0], *bnn = &g->nodes[1], *add = &g->nodes[2];
+    int xv = oclnn_ir_find(g, "x");
+    int *ins = oclnn_realloc(OCLNN_IR_ALLOC(g), conv->inputs, 4 * sizeof(int));
+    assert_non_null(ins);
+    ins[3] = xv;
+    conv->inputs = ins;
+    conv->num_inputs = 4;
+    conv->fuse.activation = OCLNN_ACTIVATION_RELU;
+    conv->fuse.residual = OCLNN_RESIDUAL_BEFORE_ACTIVATION;
+    conv->display_op = oclnn_strdup(OCLNN_IR_ALLOC(g), "Conv+Add+Relu");
+    bnn->fuse.activation = OCLNN_ACTIVATION_LEAKY_RELU;
+    bnn->fuse.alpha = 0.1f;
+    add->fuse.activation = OCLNN_ACTIVATION_RELU;
+
+    tt x = tt_random(&seed, 1, 4, 9, 11);
+    conv2d_ref_params p = {0};
+    p.n = 1, p.c = 4, p.h = 9, p.w = 11, p.k = 4, p.kh = p.kw = 3, p.sh = p.sw = p.dh = p.dw = 1, p.pad_top = 1;
+    p.pad_left = 1, p.oh = 9, p.ow = 11, p.groups = 1, p.act = 1, p.residual = 1;
+    tt c = tt_new(1, 4, 9, 11);
+    double *cd = malloc(396 * sizeof *cd);
+    conv2d_ref(&p, x.v, w, b, x.v, cd, c.m);
+    for (int i = 0; i < 396; i++) c.v[i] = (float)cd[i];
+    tt nn = ref_bn(&c, bn.sc, bn.b, bn.mean, bn.var, 1e-5f);
+    for (int i = 0; i < 396; i++) nn.v[i] = nn.v[i] >= 0 ? nn.v[i] : 0.1f * nn.v[i];
+    tt y = ref_add(&nn, &x, 1);
+    oclnn_runtime *rt = make_rt(ctx, g, 0, 1, 1);
+    float *out = run(ctx, rt, "x", &x, "y", tt_count(&y));
+    check_close("Conv+Add+Relu, BN+LeakyRelu, Add+Relu from node->fuse", out, &y);
+    oclnn_node_info info;
+    assert_ok(ctx, oclnn_runtime_step_info(rt, 0, &info));
+    assert_string_equal(info.op_type, "Conv+Add+Relu");
+    oclnn_runtime_stats st;
+    assert_ok(ctx, oclnn_runtime_stats_get(rt, &st));
+    assert_int_equal(st.steps, 3);
+    free(out), free(w), free(b), free(cd);
+    bn_free(&bn);
+    tt_free(&x), tt_free(&c), tt_free(&nn), tt_free(&y);
+    oclnn_runtime_destroy(rt);
+    oclnn_graph_destroy(g);
+    oclnn_context_destroy(ctx);
+}
+
 /* ---- the op zoo: one node per graph, every op family and attribute form against tests/ref ----
  * Bounds: data movement, pooling maxima and ArgMax exact; the others within the operators' own contracts (README),
  * checked as |y - ref| <= rel * M + abs with M the magnitude the reference reports (or |ref|). */
@@ -1279,7 +1339,7 @@ int main(void) {
         cmocka_unit_test(test_densenet_block),    cmocka_unit_test(test_inception),
         cmocka_unit_test(test_reshape),           cmocka_unit_test(test_classifier_head),
         cmocka_unit_test(test_resize_concat),     cmocka_unit_test(test_op_zoo),
-        cmocka_unit_test(test_negative),
+        cmocka_unit_test(test_fused_nodes),       cmocka_unit_test(test_negative),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     return r || clw_live_objects() != 0;
