@@ -206,6 +206,7 @@ static oclnn_status schedule(oclnn_runtime *rt) {
     }
     for (uint32_t q = 0; q < rt->num_queues; q++) last_on[q] = -1;
     uint32_t rr = 0;
+    int source_continued = 0;
     oclnn_status st = OCLNN_STATUS_OK;
     for (size_t s = 0; s < ns && !st; s++) {
         size_t np = step_preds(rt, s, preds);
@@ -217,7 +218,12 @@ static oclnn_status schedule(oclnn_runtime *rt) {
                 continued[preds[j]] = 1;
                 found = 1;
             }
-        if (!found && np && rt->num_queues > 1) {
+        /* steps that read only graph inputs branch from a virtual source step on queue 0 */
+        if (!found && !np && !source_continued) {
+            source_continued = 1;
+            found = 1;
+        }
+        if (!found && rt->num_queues > 1) {
             rr = (rr + 1) % rt->num_queues;
             q = rr;
         }
