@@ -16,6 +16,7 @@ struct oclnn_runtime {
     oclnn_context *ctx;
     oclnn_runtime_options opt;
     oclnn_graph *g; /* the compiled graph (a copy: the runtime does not depend on the caller's) */
+    oclnn_graph *src; /* the graph before the passes, kept when folding used input shapes (re-folded at reshape) */
     size_t num_steps;
     oclnn_rt_step *steps;
     int *step_of_node;   /* node -> step index, -1 for dead nodes */
@@ -96,6 +97,7 @@ void oclnn_runtime_destroy(oclnn_runtime *rt) {
     oclnn_free(A(rt), rt->alias_copy);
     oclnn_free(A(rt), rt->time_ns);
     oclnn_ir_destroy(rt->g);
+    oclnn_ir_destroy(rt->src);
     oclnn_free(A(rt), rt);
 }
 
@@ -138,16 +140,27 @@ static oclnn_status check_graph(oclnn_runtime *rt) {
     return OCLNN_STATUS_OK;
 }
 
-/* Infers shapes and folds until nothing changes. */
-static oclnn_status infer_fold(oclnn_graph *g) {
+/* Infers shapes and folds until nothing changes; *folded tells whether anything was folded. */
+static oclnn_status infer_fold(oclnn_graph *g, int *folded) {
+    *folded = 0;
     for (int round = 0; round < 1000; round++) {
         oclnn_status s = oclnn_ir_infer_shapes(g);
         if (s) return s;
         int changed = 0;
         if ((s = oclnn_ir_fold_constants(g, &changed))) return s;
         if (!changed) return OCLNN_STATUS_OK;
+        *folded = 1;
     }
     return OCLNN_STATUS_OK;
+}
+
+/* The passes a runtime runs on a fresh copy of the graph. */
+static oclnn_status run_passes(oclnn_runtime *rt, oclnn_graph *g, int *folded) {
+    oclnn_status s = infer_fold(g, folded);
+    if (!s) s = oclnn_ir_fuse(g, &rt->opt);
+    if (!s) s = oclnn_ir_remove_dead(g);
+    if (!s) s = oclnn_ir_infer_shapes(g);
+    return s;
 }
 
 /* Every value a live node reads or writes has a known shape, within device tensor limits. */
@@ -613,15 +626,78 @@ static oclnn_status bind(oclnn_runtime *rt) {
     return OCLNN_STATUS_OK;
 }
 
+/* Per-value arrays, (re)made for the current graph; own buffers and views must be gone. */
+static oclnn_status value_arrays(oclnn_runtime *rt) {
+    size_t nv = rt->g->num_values ? rt->g->num_values : 1;
+    oclnn_free(A(rt), rt->root);
+    oclnn_free(A(rt), rt->chan_off);
+    oclnn_free(A(rt), rt->byte_off);
+    oclnn_free(A(rt), rt->is_slice);
+    oclnn_free(A(rt), rt->vt);
+    oclnn_free(A(rt), rt->own);
+    oclnn_free(A(rt), rt->arena_off);
+    rt->root = oclnn_calloc(A(rt), nv, sizeof *rt->root);
+    rt->chan_off = oclnn_calloc(A(rt), nv, sizeof *rt->chan_off);
+    rt->byte_off = oclnn_calloc(A(rt), nv, sizeof *rt->byte_off);
+    rt->is_slice = oclnn_calloc(A(rt), nv, 1);
+    rt->vt = oclnn_calloc(A(rt), nv, sizeof *rt->vt);
+    rt->own = oclnn_calloc(A(rt), nv, sizeof *rt->own);
+    rt->arena_off = oclnn_calloc(A(rt), nv, sizeof *rt->arena_off);
+    if (!rt->root || !rt->chan_off || !rt->byte_off || !rt->is_slice || !rt->vt || !rt->own || !rt->arena_off)
+        return oom(rt);
+    return OCLNN_STATUS_OK;
+}
+
+/* Runs the passes again on the kept original with the new input shapes, and swaps the result in when it has the
+ * same live nodes (the steps, and their compiled kernels, stay); a different structure cannot be reshaped. */
+static oclnn_status refold(oclnn_runtime *rt) {
+    oclnn_graph *g2;
+    oclnn_status s = oclnn_ir_clone(rt->src, &g2);
+    if (s) return s;
+    for (size_t i = 0; i < g2->num_inputs; i++) {
+        oclnn_ir_value *v2 = &g2->values[g2->inputs[i]];
+        const oclnn_ir_value *v = &rt->g->values[oclnn_ir_find(rt->g, v2->name)];
+        v2->ndim = v->ndim;
+        memcpy(v2->dims, v->dims, sizeof v2->dims);
+    }
+    int folded;
+    s = run_passes(rt, g2, &folded);
+    size_t live = 0;
+    for (size_t i = 0; !s && i < g2->num_nodes; i++) live += !g2->nodes[i].dead;
+    if (!s && live != rt->num_steps)
+        s = oclnn_fail(E(rt), OCLNN_STATUS_UNSUPPORTED, "runtime: with the new input shapes the graph folds to %zu "
+                       "steps instead of %zu; create a new runtime", live, rt->num_steps);
+    for (size_t i = 0; !s && i < rt->num_steps; i++) {
+        const oclnn_ir_node *n = &rt->g->nodes[rt->steps[i].node];
+        int idx = rt->steps[i].node;
+        if ((size_t)idx >= g2->num_nodes || g2->nodes[idx].dead || strcmp(g2->nodes[idx].op_type, n->op_type))
+            s = oclnn_fail(E(rt), OCLNN_STATUS_UNSUPPORTED, "runtime: with the new input shapes node '%s' (%s) folds "
+                           "away or changes; create a new runtime", n->name, n->op_type);
+    }
+    if (s) {
+        oclnn_ir_destroy(g2);
+        return s;
+    }
+    unbind(rt);
+    for (size_t v = 0; v < rt->g->num_values; v++) oclnn_tensor_destroy(rt->own[v]);
+    oclnn_ir_destroy(rt->g);
+    rt->g = g2;
+    return value_arrays(rt);
+}
+
 static oclnn_status prepare(oclnn_runtime *rt, int reinfer) {
-    oclnn_graph *g = rt->g;
     oclnn_status s;
-    if (reinfer) {
+    if (reinfer && rt->src) {
+        if ((s = refold(rt))) return s;
+        if ((s = check_shapes(rt))) return s;
+    } else if (reinfer) {
+        oclnn_graph *g = rt->g;
         for (size_t v = 0; v < g->num_values; v++)
             if (g->values[v].kind == OCLNN_IR_INTERMEDIATE) g->values[v].has_shape = 0;
         if ((s = oclnn_ir_infer_shapes(g))) return s;
         if ((s = check_shapes(rt))) return s;
     }
+    oclnn_graph *g = rt->g;
     uint64_t macs = 0;
     for (size_t i = 0; i < rt->num_steps; i++) {
         oclnn_rt_step *st = &rt->steps[i];
@@ -694,28 +770,21 @@ oclnn_status oclnn_runtime_create(oclnn_context *ctx, const oclnn_graph *graph, 
         s = check_graph(rt);
     }
     oclnn_graph *g = rt->g;
-    if (!s) s = infer_fold(g);
-    if (!s) s = oclnn_ir_fuse(g, &rt->opt);
-    if (!s) s = oclnn_ir_remove_dead(g);
+    int folded = 0;
+    if (!s) s = run_passes(rt, g, &folded);
     if (!s) s = check_graph(rt); /* passes must leave every read value produced */
-    if (!s) s = oclnn_ir_infer_shapes(g);
+    /* folding may have evaluated shape sub-graphs (Shape -> Gather -> Concat -> Reshape) for these input shapes:
+     * keep the graph as given, to fold again when an input is reshaped */
+    if (!s && folded) s = oclnn_ir_clone(graph, &rt->src);
     if (!s) s = build_steps(rt);
     if (!s) s = check_shapes(rt);
+    if (!s) s = value_arrays(rt);
     if (!s) {
-        size_t nv = g->num_values ? g->num_values : 1, ns = rt->num_steps ? rt->num_steps : 1;
-        rt->root = oclnn_calloc(ctx->alloc, nv, sizeof *rt->root);
-        rt->chan_off = oclnn_calloc(ctx->alloc, nv, sizeof *rt->chan_off);
-        rt->byte_off = oclnn_calloc(ctx->alloc, nv, sizeof *rt->byte_off);
-        rt->is_slice = oclnn_calloc(ctx->alloc, nv, 1);
-        rt->vt = oclnn_calloc(ctx->alloc, nv, sizeof *rt->vt);
-        rt->own = oclnn_calloc(ctx->alloc, nv, sizeof *rt->own);
-        rt->arena_off = oclnn_calloc(ctx->alloc, nv, sizeof *rt->arena_off);
+        size_t ns = rt->num_steps ? rt->num_steps : 1;
         rt->view_concat = oclnn_calloc(ctx->alloc, ns, 1);
         rt->alias_copy = oclnn_calloc(ctx->alloc, ns, 1);
         rt->time_ns = oclnn_calloc(ctx->alloc, ns, sizeof *rt->time_ns);
-        if (!rt->root || !rt->chan_off || !rt->byte_off || !rt->is_slice || !rt->vt || !rt->own || !rt->arena_off || !rt->view_concat ||
-            !rt->alias_copy || !rt->time_ns)
-            s = oom(rt);
+        if (!rt->view_concat || !rt->alias_copy || !rt->time_ns) s = oom(rt);
     }
     if (!s) s = schedule(rt);
     if (!s) s = prepare(rt, 0);
