@@ -1206,6 +1206,35 @@ static void test_op_zoo(void **state) {
         zoo_exact("Upsample op set 9 nearest x2 x3", y, n, fref, 2 * 3 * 10 * 21);
         free(y);
     }
+    {   /* Resize op set 13 to sizes (linear, align_corners), op set 10 (scales input, nearest) */
+        int64_t sizes[4] = {2, 3, 8, 12};
+        zval ins[4] = {X, {"", 0, 0, {0}, NULL, 0}, {"", 0, 0, {0}, NULL, 0}, {"sizes", 1, 1, {4}, sizes, 1}};
+        oclnn_attr at[2] = {attr_str("mode", "linear"), attr_str("coordinate_transformation_mode", "align_corners")};
+        float *y = zoo_run(ctx, "Resize", 13, 4, ins, 1, y1, 2, at, 0, &n);
+        ref_resize(2, 3, 5, 7, 8, 12, 8.0 / 5, 12.0 / 7, 1, 2, 0, x, ref);
+        for (size_t i = 0; i < 576; i++) mag[i] = 2; /* max|x| */
+        zoo_check("Resize op set 13 sizes 8x12 linear align_corners", y, n, ref, 576, mag, 1e-6, 0);
+        free(y);
+        float sc[4] = {1, 1, 2, 2};
+        zval in10[2] = {X, {"scales", 1, 1, {4}, sc, 0}};
+        y = zoo_run(ctx, "Resize", 10, 2, in10, 1, y1, 0, NULL, 0, &n);
+        ref_resize(2, 3, 5, 7, 10, 14, 2, 2, 0, 3, 2, x, ref);
+        for (size_t i = 0; i < 840; i++) fref[i] = (float)ref[i];
+        zoo_exact("Resize op set 10 nearest x2", y, n, fref, 840);
+        free(y);
+    }
+    {   /* Concat on axis 2 with a constant input: the copying kernel */
+        float *k = rand_vec(&seed, 2 * 3 * 2 * 7, -1, 1);
+        zval ins[2] = {X, {"k", 1, 4, {2, 3, 2, 7}, k, 0}};
+        oclnn_attr ax = attr_int("axis", -2);
+        float *y = zoo_run(ctx, "Concat", 18, 2, ins, 1, y1, 1, &ax, 0, &n);
+        int64_t d1[4] = {2, 3, 2, 7};
+        const int64_t *dims[2] = {xd, d1};
+        const float *parts[2] = {x, k};
+        ref_concat(4, 2, dims, 2, parts, fref);
+        zoo_exact("Concat axis -2 with a constant", y, n, fref, 294);
+        free(y), free(k);
+    }
     {   /* aliases: Reshape -> Relu -> Unsqueeze -> Squeeze (a graph output: copied), Identity, Dropout */
         oclnn_graph *g;
         assert_ok(ctx, oclnn_graph_create(ctx, &g));

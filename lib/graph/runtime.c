@@ -342,8 +342,8 @@ static void plan_views(oclnn_runtime *rt, uint32_t *uses) {
         const oclnn_ir_node *n = &g->nodes[rt->steps[s].node];
         if (strcmp(n->op_type, "Concat")) continue;
         const oclnn_ir_value *y = rt_out(g, n, 0);
-        if (!y || y->ndim != 4 || oclnn_ir_attr_int(n, "axis", 0) % 4 != 1 || oclnn_ir_attr_int(n, "axis", 0) < -3)
-            continue;
+        int64_t axis = oclnn_ir_attr_int(n, "axis", 0);
+        if (!y || y->ndim != 4 || (axis < 0 ? axis + 4 : axis) != 1) continue;
         int ok = 1;
         for (size_t k = 0; k < n->num_inputs && ok; k++) {
             int v = n->inputs[k];
