@@ -16,6 +16,7 @@
 #include <math.h>
 
 #include "device/clw.h"
+#include "op_faults.h"
 #include "graph/ir.h"
 #include "ref/argmax_ref.h"
 #include "ref/conv2d_ref.h"
@@ -1330,6 +1331,63 @@ static void test_profile(void **state) {
     oclnn_context_destroy(ctx);
 }
 
+
+/* ---- failure sweeps: every host allocation, OpenCL allocation and enqueue of building a graph, compiling it
+ * (two convs, a zero-copy concat, a Relu, a Flatten output copied out) and running it fails in turn ---- */
+
+static oclnn_status fault_scenario(oclnn_context *ctx, int *verified) {
+    enum { C = 3, H = 6, W = 5, K1 = 2, K2 = 2 };
+    static float x[C * H * W], w1[K1 * C * 9], b1[K1], w2[K2 * C], b2[K2];
+    for (int i = 0; i < C * H * W; i++) x[i] = (float)((i * 7) % 11) / 5.0f - 1.0f;
+    for (int i = 0; i < K1 * C * 9; i++) w1[i] = (float)((i * 5) % 13) / 13.0f - 0.5f;
+    for (int i = 0; i < K2 * C; i++) w2[i] = (float)((i * 3) % 7) / 7.0f - 0.5f;
+    b1[0] = 0.25f, b1[1] = -0.5f, b2[0] = 0.125f, b2[1] = -0.25f;
+    oclnn_graph *g = NULL;
+    oclnn_runtime *rt = NULL;
+    const int64_t xd[4] = {1, C, H, W}, w1d[4] = {K1, C, 3, 3}, w2d[4] = {K2, C, 1, 1}, bd[1] = {2};
+    const int64_t pads[4] = {1, 1, 1, 1};
+    oclnn_attr pa = attr_ints("pads", 4, pads), ax = attr_int("axis", 1);
+    const char *c1[3] = {"x", "w1", "b1"}, *c2[3] = {"x", "w2", "b2"}, *ci[2] = {"a", "b"}, *ri = "c", *fi = "r";
+    const char *oa = "a", *ob = "b", *oc = "c", *orr = "r", *oy = "y";
+    float y[(K1 + K2) * H * W];
+    oclnn_status st;
+    if ((st = oclnn_graph_create(ctx, &g)) || (st = oclnn_graph_add_input(g, "x", OCLNN_DTYPE_F32, 4, xd)) ||
+        (st = oclnn_graph_add_constant(g, "w1", OCLNN_DTYPE_F32, 4, w1d, w1)) ||
+        (st = oclnn_graph_add_constant(g, "b1", OCLNN_DTYPE_F32, 1, bd, b1)) ||
+        (st = oclnn_graph_add_constant(g, "w2", OCLNN_DTYPE_F32, 4, w2d, w2)) ||
+        (st = oclnn_graph_add_constant(g, "b2", OCLNN_DTYPE_F32, 1, bd, b2)) ||
+        (st = oclnn_graph_add_node(g, "Conv", "c1", 3, c1, 1, &oa, 1, &pa)) ||
+        (st = oclnn_graph_add_node(g, "Conv", "c2", 3, c2, 1, &ob, 0, NULL)) ||
+        (st = oclnn_graph_add_node(g, "Concat", "cat", 2, ci, 1, &oc, 1, &ax)) ||
+        (st = oclnn_graph_add_node(g, "Relu", "relu", 1, &ri, 1, &orr, 0, NULL)) ||
+        (st = oclnn_graph_add_node(g, "Flatten", "flat", 1, &fi, 1, &oy, 1, &ax)) ||
+        (st = oclnn_graph_add_output(g, "y")) || (st = oclnn_runtime_create(ctx, g, NULL, &rt)) ||
+        (st = oclnn_runtime_set_input(rt, "x", x, sizeof x)) || (st = oclnn_runtime_invoke(rt)) ||
+        (st = oclnn_runtime_get_output(rt, "y", y, sizeof y)))
+        goto done;
+    {
+        conv2d_ref_params p = {0};
+        p.n = 1, p.c = C, p.h = H, p.w = W, p.k = K1, p.kh = p.kw = 3, p.sh = p.sw = p.dh = p.dw = 1;
+        p.pad_top = p.pad_left = 1, p.oh = H, p.ow = W, p.groups = 1, p.act = 1;
+        double ref[(K1 + K2) * H * W], mag[(K1 + K2) * H * W];
+        conv2d_ref(&p, x, w1, b1, NULL, ref, mag);
+        p.k = K2, p.kh = p.kw = 1, p.pad_top = p.pad_left = 0;
+        conv2d_ref(&p, x, w2, b2, NULL, ref + K1 * H * W, mag + K1 * H * W);
+        for (int i = 0; i < (K1 + K2) * H * W; i++)
+            if (!(fabs(y[i] - ref[i]) <= 1e-5 * mag[i] + 1e-6)) fail_msg("fault scenario: element %d is wrong", i);
+        *verified = 1;
+    }
+done:
+    oclnn_runtime_destroy(rt);
+    oclnn_graph_destroy(g);
+    return st;
+}
+
+static void test_fault_sweeps(void **state) {
+    (void)state;
+    test_op_fault_sweeps("graph runtime", fault_scenario, cache_dir);
+}
+
 /* ---- negative cases ---- */
 
 static void expect_fail(oclnn_context *ctx, oclnn_graph *g, oclnn_status want, const char *const *needles) {
@@ -1449,7 +1507,7 @@ int main(void) {
         cmocka_unit_test(test_reshape),           cmocka_unit_test(test_classifier_head),
         cmocka_unit_test(test_resize_concat),     cmocka_unit_test(test_op_zoo),
         cmocka_unit_test(test_fused_nodes),       cmocka_unit_test(test_profile),
-        cmocka_unit_test(test_negative),
+        cmocka_unit_test(test_negative),          cmocka_unit_test(test_fault_sweeps),
     };
     /* slow devices (rusticl, Oclgrind) run the small table: the fused chain, the four-queue Inception module (for
      * Oclgrind's race detector), the fusion flags and the negative cases */
