@@ -1515,6 +1515,7 @@ int main(void) {
         cmocka_unit_test(test_conv_bn_relu_pool), cmocka_unit_test(test_inception),
         cmocka_unit_test(test_fused_nodes),       cmocka_unit_test(test_negative),
     };
+    if (getenv("TEST_GRAPH_FILTER")) cmocka_set_test_filter(getenv("TEST_GRAPH_FILTER")); /* e.g. "test_inception" */
     oclnn_context *probe = test_context(cache_dir);
     int slow = test_device_is_slow(probe);
     oclnn_context_destroy(probe);

@@ -335,7 +335,14 @@ UNARY_OP(oclnn_rt_op_hard_sigmoid, "HardSigmoid")
 UNARY_OP(oclnn_rt_op_hard_swish, "HardSwish")
 const oclnn_rt_op oclnn_rt_op_prelu = {"PRelu", same_shape_infer, prelu_create, elt_reshape, elt_setup, elt_enqueue,
                                        elt_destroy, 0, 0};
-const oclnn_rt_op oclnn_rt_op_batchnorm = {"BatchNormalization", same_shape_infer, bn_create, elt_reshape, elt_setup,
+static oclnn_status bn_infer(oclnn_graph *g, const oclnn_ir_node *n) {
+    for (size_t k = 1; k < n->num_outputs; k++)
+        if (rt_out(g, n, k))
+            return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "the training outputs (mean, var, ...) are not supported");
+    return same_shape_infer(g, n);
+}
+
+const oclnn_rt_op oclnn_rt_op_batchnorm = {"BatchNormalization", bn_infer, bn_create, elt_reshape, elt_setup,
                                            elt_enqueue, elt_destroy, 0, 0};
 #define BINARY_OP(sym, name)                                                                                 \
     const oclnn_rt_op sym = {name, binary_infer, binary_create, binary_reshape, binary_setup, binary_enqueue,    \

@@ -166,8 +166,9 @@ static oclnn_status run_passes(oclnn_runtime *rt, oclnn_graph *g, int *folded) {
 /* Every value a live node reads or writes has a known shape, within device tensor limits. */
 static oclnn_status check_shapes(oclnn_runtime *rt) {
     const oclnn_graph *g = rt->g;
-    for (size_t i = 0; i < rt->num_steps; i++) {
-        const oclnn_ir_node *n = &g->nodes[rt->steps[i].node];
+    for (size_t i = 0; i < g->num_nodes; i++) {
+        const oclnn_ir_node *n = &g->nodes[i];
+        if (n->dead) continue;
         for (size_t k = 0; k < n->num_outputs; k++) {
             const oclnn_ir_value *v = rt_out(g, n, k);
             if (!v) continue;
@@ -776,8 +777,8 @@ oclnn_status oclnn_runtime_create(oclnn_context *ctx, const oclnn_graph *graph, 
     /* folding may have evaluated shape sub-graphs (Shape -> Gather -> Concat -> Reshape) for these input shapes:
      * keep the graph as given, to fold again when an input is reshaped */
     if (!s && folded) s = oclnn_ir_clone(graph, &rt->src);
-    if (!s) s = build_steps(rt);
     if (!s) s = check_shapes(rt);
+    if (!s) s = build_steps(rt);
     if (!s) s = value_arrays(rt);
     if (!s) {
         size_t ns = rt->num_steps ? rt->num_steps : 1;
