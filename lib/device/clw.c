@@ -237,6 +237,12 @@ cl_int clw_EnqueueMarker(cl_command_queue q, cl_uint nwait, const cl_event *wait
     TRACK_EVENT(r, ev)
     return r;
 }
+cl_int clw_EnqueueBarrier(cl_command_queue q, cl_uint nwait, const cl_event *wait, cl_event *ev) {
+    ENQUEUE_FAULT
+    cl_int r = clEnqueueBarrierWithWaitList(q, nwait, wait, ev);
+    TRACK_EVENT(r, ev)
+    return r;
+}
 cl_int clw_Finish(cl_command_queue q) {
     ENQUEUE_FAULT
     return clFinish(q);

@@ -69,6 +69,8 @@ cl_int clw_EnqueueFillBuffer(cl_command_queue q, cl_mem m, const void *pattern, 
 cl_int clw_EnqueueCopyBuffer(cl_command_queue q, cl_mem src, cl_mem dst, size_t soff, size_t doff, size_t size,
                              cl_uint nwait, const cl_event *wait, cl_event *ev);
 cl_int clw_EnqueueMarker(cl_command_queue q, cl_uint nwait, const cl_event *wait, cl_event *ev);
+/* Later commands of the (in-order) queue wait for @p wait: the graph runtime joins branches run on other queues. */
+cl_int clw_EnqueueBarrier(cl_command_queue q, cl_uint nwait, const cl_event *wait, cl_event *ev);
 cl_int clw_Finish(cl_command_queue q);
 cl_int clw_WaitForEvents(cl_uint n, const cl_event *evs);
 cl_int clw_RetainEvent(cl_event e);

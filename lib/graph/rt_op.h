@@ -27,6 +27,7 @@ typedef struct oclnn_rt_step {
     /* Filled by create/reshape for introspection. */
     const char *algo;  /* static string, "" when none */
     uint64_t params;   /* weight elements */
+    uint64_t weight_bytes; /* device memory the step's constants take (packed weights, uploaded operands) */
     uint64_t macs;     /* per run, set at reshape */
     uint32_t kernels;  /* kernels per run, set at reshape (0: metadata only) */
     int is_alias;      /* output shares the input's memory (Reshape, Flatten, Squeeze, Identity): no enqueue */

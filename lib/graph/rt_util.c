@@ -1,0 +1,183 @@
+/* rt_util.c - helpers shared by the runtime's op families: errors that name the node, constant inputs as numbers,
+ * output shapes, and the ONNX window (kernel/stride/dilation/pads) arithmetic.
+ */
+#include "graph/rt_util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+oclnn_status rt_fail(const oclnn_graph *g, const oclnn_ir_node *n, oclnn_status s, const char *fmt, ...) {
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return oclnn_fail(OCLNN_IR_ERR(g), s, "node '%s' (%s): %s", n->name, n->op_type, msg);
+}
+
+oclnn_ir_value *rt_in(const oclnn_graph *g, const oclnn_ir_node *n, size_t k) {
+    if (k >= n->num_inputs || n->inputs[k] < 0) return NULL;
+    return &g->values[n->inputs[k]];
+}
+
+oclnn_ir_value *rt_out(const oclnn_graph *g, const oclnn_ir_node *n, size_t k) {
+    if (k >= n->num_outputs || n->outputs[k] < 0) return NULL;
+    return &g->values[n->outputs[k]];
+}
+
+int rt_known(const oclnn_graph *g, const oclnn_ir_node *n, size_t k) {
+    const oclnn_ir_value *v = rt_in(g, n, k);
+    if (!v || !v->has_shape) return 0;
+    for (size_t d = 0; d < v->ndim; d++)
+        if (v->dims[d] < 0) return 0;
+    return 1;
+}
+
+int rt_is_const(const oclnn_graph *g, const oclnn_ir_node *n, size_t k) {
+    const oclnn_ir_value *v = rt_in(g, n, k);
+    return v && v->kind == OCLNN_IR_CONSTANT && v->data;
+}
+
+void rt_set_out(oclnn_graph *g, const oclnn_ir_node *n, size_t k, oclnn_dtype dt, size_t ndim, const int64_t *dims) {
+    oclnn_ir_value *v = rt_out(g, n, k);
+    if (!v) return;
+    v->dtype = dt;
+    v->has_shape = 1;
+    v->ndim = ndim;
+    for (size_t d = 0; d < OCLNN_IR_MAX_DIMS; d++) v->dims[d] = d < ndim ? dims[d] : 0;
+}
+
+oclnn_status rt_const_ints(const oclnn_graph *g, const oclnn_ir_node *n, size_t k, int64_t *buf, size_t cap,
+                           size_t *count) {
+    const oclnn_ir_value *v = rt_in(g, n, k);
+    *count = 0;
+    if (!v || v->kind != OCLNN_IR_CONSTANT || !v->data)
+        return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "input %zu ('%s') must be a constant", k, v ? v->name : "");
+    size_t es = oclnn_dtype_size(v->dtype), num = es ? v->nbytes / es : 0;
+    if (num > cap) return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "input %zu has %zu values (at most %zu)", k, num, cap);
+    for (size_t i = 0; i < num; i++) {
+        if (v->dtype == OCLNN_DTYPE_I64) buf[i] = ((const int64_t *)v->data)[i];
+        else if (v->dtype == OCLNN_DTYPE_I32) buf[i] = ((const int32_t *)v->data)[i];
+        else if (v->dtype == OCLNN_DTYPE_F32) buf[i] = (int64_t)((const float *)v->data)[i];
+        else return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "input %zu has a data type that is not an integer", k);
+    }
+    *count = num;
+    return OCLNN_STATUS_OK;
+}
+
+oclnn_status rt_const_floats(const oclnn_graph *g, const oclnn_ir_node *n, size_t k, const float **data,
+                             size_t *count) {
+    const oclnn_ir_value *v = rt_in(g, n, k);
+    *data = NULL;
+    *count = 0;
+    if (!v || v->kind != OCLNN_IR_CONSTANT || !v->data)
+        return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "input %zu ('%s') must be a constant (weights fed at run time "
+                       "are not supported)", k, v ? v->name : "");
+    if (v->dtype != OCLNN_DTYPE_F32)
+        return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "input %zu ('%s') must be float32", k, v->name);
+    *data = v->data;
+    *count = v->nbytes / sizeof(float);
+    return OCLNN_STATUS_OK;
+}
+
+size_t rt_attr_ints(const oclnn_ir_node *n, const char *name, int64_t *buf, size_t cap) {
+    size_t c;
+    const int64_t *a = oclnn_ir_attr_ints(n, name, &c);
+    if (!a) return 0;
+    if (c > cap) c = cap;
+    memcpy(buf, a, c * sizeof *a);
+    return c;
+}
+
+oclnn_status rt_auto_pad(const oclnn_graph *g, const oclnn_ir_node *n, oclnn_auto_pad *ap) {
+    const char *s = oclnn_ir_attr_string(n, "auto_pad", "NOTSET");
+    if (!strcmp(s, "NOTSET")) *ap = OCLNN_AUTO_PAD_NOTSET;
+    else if (!strcmp(s, "SAME_UPPER")) *ap = OCLNN_AUTO_PAD_SAME_UPPER;
+    else if (!strcmp(s, "SAME_LOWER")) *ap = OCLNN_AUTO_PAD_SAME_LOWER;
+    else if (!strcmp(s, "VALID")) *ap = OCLNN_AUTO_PAD_VALID;
+    else return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "auto_pad '%s' is not an ONNX value", s);
+    return OCLNN_STATUS_OK;
+}
+
+oclnn_status rt_window_read(const oclnn_graph *g, const oclnn_ir_node *n, int64_t kh, int64_t kw, rt_window *w) {
+    int64_t v[8];
+    memset(w, 0, sizeof *w);
+    w->kh = kh;
+    w->kw = kw;
+    size_t c = rt_attr_ints(n, "kernel_shape", v, 8);
+    if (c) {
+        if (c != 2) return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "kernel_shape has %zu dims (2-D only)", c);
+        if ((kh && v[0] != kh) || (kw && v[1] != kw))
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "kernel_shape disagrees with the weights");
+        w->kh = v[0];
+        w->kw = v[1];
+    }
+    if (w->kh < 1 || w->kw < 1) return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "kernel_shape is missing or < 1");
+    w->sh = w->sw = w->dh = w->dw = 1;
+    c = rt_attr_ints(n, "strides", v, 8);
+    if (c == 2) w->sh = v[0], w->sw = v[1];
+    else if (c) return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "strides needs 2 values, has %zu", c);
+    c = rt_attr_ints(n, "dilations", v, 8);
+    if (c == 2) w->dh = v[0], w->dw = v[1];
+    else if (c) return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "dilations needs 2 values, has %zu", c);
+    c = rt_attr_ints(n, "pads", v, 8);
+    if (c == 4) w->pt = v[0], w->pl = v[1], w->pb = v[2], w->pr = v[3];
+    else if (c) return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "pads needs 4 values, has %zu", c);
+    if (w->sh < 1 || w->sw < 1 || w->dh < 1 || w->dw < 1 || w->pt < 0 || w->pl < 0 || w->pb < 0 || w->pr < 0)
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "strides/dilations must be >= 1 and pads >= 0");
+    w->ceil_mode = (int)oclnn_ir_attr_int(n, "ceil_mode", 0);
+    return rt_auto_pad(g, n, &w->auto_pad);
+}
+
+static int64_t axis_out(int64_t in, int64_t k, int64_t s, int64_t d, int64_t pa, int64_t pb, oclnn_auto_pad ap,
+                        int ceil_mode) {
+    int64_t eff = d * (k - 1) + 1;
+    if (ap == OCLNN_AUTO_PAD_SAME_UPPER || ap == OCLNN_AUTO_PAD_SAME_LOWER) return (in + s - 1) / s;
+    if (ap == OCLNN_AUTO_PAD_VALID) pa = pb = 0;
+    int64_t span = in + pa + pb - eff;
+    if (span < 0) return 0;
+    int64_t out = (ceil_mode ? (span + s - 1) / s : span / s) + 1;
+    if (ceil_mode && (out - 1) * s >= in + pa) out--; /* the last window may not start inside the end padding */
+    return out;
+}
+
+oclnn_status rt_window_out(const oclnn_graph *g, const oclnn_ir_node *n, const rt_window *w, int64_t h, int64_t wd,
+                           int64_t *oh, int64_t *ow) {
+    *oh = axis_out(h, w->kh, w->sh, w->dh, w->pt, w->pb, w->auto_pad, w->ceil_mode);
+    *ow = axis_out(wd, w->kw, w->sw, w->dw, w->pl, w->pr, w->auto_pad, w->ceil_mode);
+    if (*oh < 1 || *ow < 1)
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "a %lldx%lld input leaves no output for a %lldx%lld window",
+                       (long long)h, (long long)wd, (long long)w->kh, (long long)w->kw);
+    return OCLNN_STATUS_OK;
+}
+
+oclnn_status rt_dev_dims(const oclnn_graph *g, const oclnn_ir_node *n, const oclnn_ir_value *v, size_t *ndim,
+                         int64_t *dims) {
+    if (v->ndim > OCLNN_MAX_DIMS)
+        return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "'%s' has %zu dims (device tensors have at most %d)", v->name,
+                       v->ndim, OCLNN_MAX_DIMS);
+    *ndim = v->ndim ? v->ndim : 1;
+    dims[0] = 1;
+    for (size_t d = 0; d < v->ndim; d++) dims[d] = v->dims[d];
+    return OCLNN_STATUS_OK;
+}
+
+oclnn_status rt_upload(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n, size_t k, oclnn_tensor **t) {
+    *t = NULL;
+    const float *data;
+    size_t count, nd = 0;
+    int64_t dims[OCLNN_MAX_DIMS];
+    oclnn_status s = rt_const_floats(g, n, k, &data, &count);
+    if (s) return s;
+    if ((s = rt_dev_dims(g, n, rt_in(g, n, k), &nd, dims))) return s;
+    if (!count) return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "input %zu is an empty constant", k);
+    if ((s = oclnn_tensor_create(st->ctx, OCLNN_DTYPE_F32, nd, dims, t)))
+        return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
+    if ((s = oclnn_tensor_write(*t, 0, count * sizeof(float), data))) {
+        oclnn_tensor_destroy(*t);
+        *t = NULL;
+        return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
+    }
+    return OCLNN_STATUS_OK;
+}
