@@ -1303,6 +1303,7 @@ static void test_profile(void **state) {
     oclnn_runtime_options_init(&o);
     o.profile = 1;
     o.num_queues = 2;
+    o.fuse = 0; /* fused, the Add would become conv a's residual and serialise the two branches */
     oclnn_runtime *rt = NULL;
     assert_ok(ctx, oclnn_runtime_create(ctx, g, &o, &rt));
     tt x = tt_random(&seed, 1, 3, 12, 10);

@@ -20,7 +20,7 @@ const oclnn_rt_op *oclnn_rt_op_find(const char *op_type) {
     return NULL;
 }
 
-oclnn_status oclnn_ir_infer_shapes(oclnn_graph *g) {
+oclnn_status oclnn_ir_infer_shapes_ex(oclnn_graph *g, int strict) {
     int *order;
     size_t count;
     oclnn_status s = oclnn_ir_topo_order(g, &order, &count);
@@ -28,6 +28,7 @@ oclnn_status oclnn_ir_infer_shapes(oclnn_graph *g) {
     for (size_t i = 0; i < count && !s; i++) {
         const oclnn_ir_node *n = &g->nodes[order[i]];
         const oclnn_rt_op *vt = n->domain[0] && strcmp(n->domain, "ai.onnx") ? NULL : oclnn_rt_op_find(n->op_type);
+        if (!vt && !strict) continue; /* host-only ops (Shape, Gather, ...): constant folding may remove them */
         if (!vt) {
             s = rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "operator not supported%s%s", n->domain[0] ? " in domain " : "",
                         n->domain);
@@ -38,3 +39,5 @@ oclnn_status oclnn_ir_infer_shapes(oclnn_graph *g) {
     oclnn_free(OCLNN_IR_ALLOC(g), order);
     return s;
 }
+
+oclnn_status oclnn_ir_infer_shapes(oclnn_graph *g) { return oclnn_ir_infer_shapes_ex(g, 1); }

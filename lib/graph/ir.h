@@ -153,6 +153,9 @@ oclnn_status oclnn_ir_topo_order(const oclnn_graph *g, int **order, size_t *coun
 /* Infers dtype and shape of every intermediate value from the inputs' (fully known) shapes. Names the node
  * on failure. Nodes whose outputs cannot be inferred yet (inputs unknown) are left as they are. */
 oclnn_status oclnn_ir_infer_shapes(oclnn_graph *g);
+/* The same; with @p strict 0, nodes of op types the runtime cannot run are skipped instead of refused (their
+ * outputs stay unknown), so that constant folding can still remove them (shape sub-graphs). */
+oclnn_status oclnn_ir_infer_shapes_ex(oclnn_graph *g, int strict);
 
 /* Evaluates on the host every live node whose inputs are all constants (and Shape/Size nodes whose input
  * shape is known), turning its outputs into constants and marking it dead. *changed is set when it folded. */

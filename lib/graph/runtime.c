@@ -144,7 +144,7 @@ static oclnn_status check_graph(oclnn_runtime *rt) {
 static oclnn_status infer_fold(oclnn_graph *g, int *folded) {
     *folded = 0;
     for (int round = 0; round < 1000; round++) {
-        oclnn_status s = oclnn_ir_infer_shapes(g);
+        oclnn_status s = oclnn_ir_infer_shapes_ex(g, 0);
         if (s) return s;
         int changed = 0;
         if ((s = oclnn_ir_fold_constants(g, &changed))) return s;
