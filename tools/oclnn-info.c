@@ -1,20 +1,93 @@
-/* oclnn-info - prints the OpenCL devices oclnn sees, the one it would select, and its cache settings. */
+/* oclnn-info - prints the OpenCL devices oclnn sees, the one it would select, and its cache settings; given a
+ * model, prints the compiled graph: one line per step (op, algorithm, shape, parameters, MACs), the totals, the
+ * memory plan, and optionally a Graphviz picture.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "oclnn.h"
+#include "tool_common.h"
 
 static const char *type_name(oclnn_device_type t) {
     return t == OCLNN_DEVICE_TYPE_GPU ? "gpu" : t == OCLNN_DEVICE_TYPE_CPU ? "cpu" : t == OCLNN_DEVICE_TYPE_ACCELERATOR ? "accel" : "other";
 }
 
-static void usage(void) {
-    puts("usage: oclnn-info [--devices] [--device SPEC] [--build-all]\n"
-         "  --devices      list every OpenCL device (default)\n"
-         "  --device SPEC  show which device SPEC selects (index, P:D, gpu, cpu or a name substring)\n"
-         "  --build-all    create a context on the selected device and build every embedded kernel variant");
+static void usage(FILE *f) {
+    fputs("usage: oclnn-info [--devices] [--device SPEC] [--build-all]\n"
+          "       oclnn-info MODEL.onnx [--dot FILE.dot] [--shape [NAME=]DIMS] [--device SPEC] [--no-fuse]\n"
+          "  --devices             list every OpenCL device (default)\n"
+          "  -d, --device SPEC     the device (index, P:D, gpu, cpu or a name substring)\n"
+          "  --build-all           create a context on the device and build every embedded kernel variant\n"
+          "  MODEL.onnx            print the compiled graph: steps, algorithms, shapes, parameters, MACs, memory plan\n"
+          "  --dot FILE            also write the compiled graph as Graphviz dot\n"
+          "  -s, --shape [NAME=]D  fix an input's dynamic dims, e.g. x=1,3,640,640\n"
+          "  --no-fuse             show the graph without fusion\n",
+          f);
+}
+
+static int model_info(const char *path, const char *device, const char *dot, const tool_shape *shapes,
+                      size_t nshapes, int fuse) {
+    char msg[2048];
+    tool_model m;
+    tool_model_options mo = {device, 1, 0, fuse, shapes, nshapes};
+    if (tool_model_open(path, &mo, &m, msg, sizeof msg)) {
+        fprintf(stderr, "oclnn-info: %s\n", msg);
+        return 1;
+    }
+    oclnn_device_info di;
+    oclnn_context_device_info(m.ctx, &di);
+    printf("model    %s\ndevice   %s (%s)\n", path, di.name, di.platform_name);
+    for (size_t k = 0; k < oclnn_runtime_num_inputs(m.rt); k++) {
+        const char *n = oclnn_runtime_input_name(m.rt, k);
+        size_t nd;
+        int64_t dims[OCLNN_MAX_DIMS];
+        char b[128] = "?";
+        if (!oclnn_runtime_shape(m.rt, n, NULL, &nd, dims)) tool_format_dims(b, sizeof b, nd, dims);
+        printf("input    %s %s\n", n, b);
+    }
+    for (size_t k = 0; k < oclnn_runtime_num_outputs(m.rt); k++) {
+        const char *n = oclnn_runtime_output_name(m.rt, k);
+        size_t nd;
+        int64_t dims[OCLNN_MAX_DIMS];
+        char b[128] = "?";
+        if (!oclnn_runtime_shape(m.rt, n, NULL, &nd, dims)) tool_format_dims(b, sizeof b, nd, dims);
+        printf("output   %s %s\n", n, b);
+    }
+    printf("\n%-4s %-36s %-30s %-12s %-16s %5s %12s %14s\n", "#", "node", "op", "algo", "output", "queue", "params",
+           "MACs");
+    size_t ns = oclnn_runtime_num_steps(m.rt);
+    for (size_t k = 0; k < ns; k++) {
+        oclnn_node_info ni;
+        if (oclnn_runtime_step_info(m.rt, k, &ni)) continue;
+        char shape[64];
+        tool_format_dims(shape, sizeof shape, ni.ndim, ni.dims);
+        printf("%-4zu %-36.36s %-30.30s %-12.12s %-16.16s %5u %12llu %14llu\n", k, ni.name, ni.op_type, ni.algo, shape,
+               ni.queue, (unsigned long long)ni.params, (unsigned long long)ni.macs);
+    }
+    oclnn_runtime_stats st;
+    int rc = 0;
+    if (oclnn_runtime_stats_get(m.rt, &st)) {
+        fprintf(stderr, "oclnn-info: %s\n", oclnn_last_error(m.ctx));
+        rc = 1;
+    } else {
+        printf("\nsteps %u (from %u graph nodes), %u kernels per run\n", st.steps, st.source_nodes,
+               st.kernels_per_invoke);
+        printf("parameters %.2fM (%llu), %.3f GMACs per run, packed weights %.1f MiB\n", st.params / 1e6,
+               (unsigned long long)st.params, st.macs / 1e9, st.weight_bytes / 1048576.0);
+        printf("memory plan: naive %.2f MiB (one buffer per activation), planned arena %.2f MiB, lower bound %.2f "
+               "MiB (%.3fx)\n",
+               st.naive_bytes / 1048576.0, st.arena_bytes / 1048576.0, st.lower_bound_bytes / 1048576.0,
+               st.lower_bound_bytes ? (double)st.arena_bytes / (double)st.lower_bound_bytes : 0.0);
+        printf("load %.1f ms, prepare %.1f ms\n", m.load_ms, m.create_ms);
+    }
+    if (!rc && dot && oclnn_runtime_write_dot(m.rt, dot)) {
+        fprintf(stderr, "oclnn-info: %s\n", oclnn_last_error(m.ctx));
+        rc = 1;
+    }
+    tool_model_close(&m);
+    return rc;
 }
 
 static void print_device(const oclnn_device_info *d) {
@@ -33,18 +106,43 @@ static void print_device(const oclnn_device_info *d) {
 }
 
 int main(int argc, char **argv) {
-    const char *spec = NULL;
-    int build_all = 0;
+    const char *spec = NULL, *model = NULL, *dot = NULL;
+    int build_all = 0, fuse = 1;
+    tool_shape shapes[TOOL_MAX_SHAPES];
+    size_t nshapes = 0;
+    char msg[512];
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--devices") == 0) {
-        } else if (strcmp(argv[i], "--device") == 0 && i + 1 < argc) {
-            spec = argv[++i];
-        } else if (strcmp(argv[i], "--build-all") == 0) {
+        const char *v = NULL;
+        if (tool_opt(argc, argv, &i, NULL, "--devices", NULL)) {
+        } else if (tool_opt(argc, argv, &i, "-d", "--device", &v)) {
+            if (!v) return fprintf(stderr, "oclnn-info: --device needs a value\n"), 2;
+            spec = v;
+        } else if (tool_opt(argc, argv, &i, NULL, "--build-all", NULL)) {
             build_all = 1;
+        } else if (tool_opt(argc, argv, &i, NULL, "--dot", &v)) {
+            if (!v) return fprintf(stderr, "oclnn-info: --dot needs a file\n"), 2;
+            dot = v;
+        } else if (tool_opt(argc, argv, &i, "-s", "--shape", &v)) {
+            if (!v) return fprintf(stderr, "oclnn-info: --shape needs a value\n"), 2;
+            if (nshapes == TOOL_MAX_SHAPES) return fprintf(stderr, "oclnn-info: too many --shape\n"), 2;
+            if (tool_parse_shape(v, &shapes[nshapes++], msg, sizeof msg))
+                return fprintf(stderr, "oclnn-info: %s\n", msg), 2;
+        } else if (tool_opt(argc, argv, &i, NULL, "--no-fuse", NULL)) {
+            fuse = 0;
+        } else if (tool_opt(argc, argv, &i, "-h", "--help", NULL)) {
+            usage(stdout);
+            return 0;
+        } else if (argv[i][0] != '-' && !model) {
+            model = argv[i];
         } else {
-            usage();
-            return strcmp(argv[i], "--help") == 0 ? 0 : 2;
+            fprintf(stderr, "oclnn-info: unknown argument '%s' (see --help)\n", argv[i]);
+            return 2;
         }
+    }
+    if (model) return model_info(model, spec, dot, shapes, nshapes, fuse);
+    if (dot || nshapes) {
+        fprintf(stderr, "oclnn-info: --dot and --shape need a model\n");
+        return 2;
     }
     size_t n = 0;
     oclnn_status st = oclnn_device_enumerate(NULL, 0, &n);
