@@ -95,7 +95,7 @@ static int compare(const oclnn_onnx_tensor *want, const void *got, size_t k, res
 }
 
 static void run_test(oclnn_context *ctx, const char *dir, result *r) {
-    char path[4096];
+    char path[8192];
     oclnn_graph *g = NULL;
     oclnn_runtime *rt = NULL;
     oclnn_onnx_tensor ins[64], outs[64];
@@ -226,9 +226,9 @@ static size_t read_expect(const char *path, expect **out) {
         char *sp = strchr(line, ' ');
         if (!sp) continue;
         *sp = 0;
-        snprintf(e[n].id, sizeof e[n].id, "%s", line);
+        snprintf(e[n].id, sizeof e[n].id, "%.159s", line);
         e[n].pass = !strncmp(sp + 1, "pass", 4);
-        snprintf(e[n].reason, sizeof e[n].reason, "%s", sp + 1);
+        snprintf(e[n].reason, sizeof e[n].reason, "%.399s", sp + 1);
         n++;
     }
     fclose(f);

@@ -102,7 +102,8 @@ static void run_net(oclnn_context *ctx, const char *name, const npy_array *in, i
     if (s) fail_msg("%s: runtime_create: %s", name, oclnn_last_error(ctx));
     double t1 = test_now_ms();
     oclnn_graph_destroy(g); /* the runtime must not need it */
-    assert_int_equal(oclnn_runtime_set_input(rt, in_name, in->data, in->nbytes), OCLNN_STATUS_OK);
+    in_name = oclnn_runtime_input_name(rt, 0);
+    assert_ok(ctx, oclnn_runtime_set_input(rt, in_name, in->data, in->nbytes));
     s = oclnn_runtime_invoke(rt);
     if (s) fail_msg("%s: invoke: %s", name, oclnn_last_error(ctx));
     double t2 = test_now_ms();
