@@ -172,7 +172,7 @@ typedef struct oclnn_runtime_stats {
     uint64_t naive_bytes;         /**< sum of every activation's size (one buffer each) */
     uint64_t lower_bound_bytes;   /**< max over steps of the bytes live at once: no plan can do better */
     uint64_t weight_bytes;        /**< device memory of packed weights */
-    uint64_t params;              /**< parameters as the model stores them (BN's four vectors included) */
+    uint64_t params;              /**< learned parameters (as PyTorch counts them: BN's running statistics are not) */
     uint64_t macs;                /**< per run */
     uint32_t kernels_per_invoke;  /**< kernels one invoke enqueues */
     uint32_t steps;               /**< executable steps after fusion */

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds oclnn, and runs the whole cmocka suite on POCL and on
 # Mesa rusticl (llvmpipe), then once more on POCL in an AddressSanitizer + UndefinedBehaviorSanitizer build, and
-# the kernel tests under Oclgrind (reduced tables), which must report no memory error and no data race.
+# the kernel tests under Oclgrind (reduced tables), which must report no memory error and no data race. The POCL
+# run also exports the test networks with their ONNX Runtime references (tools/export_networks.py, cached in
+# $OCLNN_MODELS_DIR) and runs them (suite 'networks') and ONNX's backend tests (suite 'conformance').
 # Prints one line per run and, last, "N passed, N failed" over every test case; exits non-zero on any failure.
 #   OCLNN_TEST_SKIP_INSTALL=1  do not call scripts/install-deps.sh
 #   OCLNN_TEST_RUNS="pocl rusticl asan oclgrind"  the runs to make (default: all four)
@@ -12,6 +14,8 @@ runs=${OCLNN_TEST_RUNS:-"pocl rusticl asan oclgrind"}
 # Tests that launch kernels; Oclgrind runs these with their slow-device tables.
 oclgrind_tests="test_conv2d test_deconv test_pool2d test_gemm test_softmax test_argmax test_lrn test_eltwise test_datamove test_resize test_graph"
 werror=-Dwerror=true
+# Whole networks and the ONNX backend suite run once, on POCL; the other runs take the unit tests.
+unit="--no-suite networks --no-suite conformance"
 total_pass=0
 total_fail=0
 export OCLNN_LOG=${OCLNN_LOG:-warn}
@@ -42,9 +46,9 @@ count() { # dir label
   total_fail=$((total_fail + fail))
 }
 
-run() { # label dir env...
-  local label=$1 dir=$2; shift 2
-  env "$@" meson test -C "$dir" --print-errorlogs --no-rebuild >"$dir.test-$label.log" 2>&1
+run() { # label dir meson-test-args env...
+  local label=$1 dir=$2 margs=$3; shift 3
+  env "$@" meson test -C "$dir" --print-errorlogs --no-rebuild $margs >"$dir.test-$label.log" 2>&1
   local rc=$?
   [ $rc -ne 0 ] && tail -80 "$dir.test-$label.log"
   count "$dir" "$label"
@@ -55,14 +59,17 @@ for r in $runs; do
   case $r in
     pocl)
       setup build-release --buildtype=release || { total_fail=$((total_fail + 1)); continue; }
-      run pocl build-release OCLNN_DEVICE=pocl ;;
+      run pocl build-release "$unit" OCLNN_DEVICE=pocl
+      py=$(bash scripts/setup-python.sh) && "$py" tools/export_networks.py >build-release.export.log 2>&1 \
+        || { tail -30 build-release.export.log; echo "network export failed"; total_fail=$((total_fail + 1)); }
+      run pocl-networks build-release "--suite networks --suite conformance" OCLNN_DEVICE=pocl ;;
     rusticl)
       setup build-release --buildtype=release || { total_fail=$((total_fail + 1)); continue; }
-      run rusticl build-release OCLNN_DEVICE=rusticl RUSTICL_ENABLE=llvmpipe ;;
+      run rusticl build-release "$unit" OCLNN_DEVICE=rusticl RUSTICL_ENABLE=llvmpipe ;;
     asan)
       setup build-asan --buildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false \
         || { total_fail=$((total_fail + 1)); continue; }
-      run asan build-asan OCLNN_DEVICE=pocl \
+      run asan build-asan "$unit" OCLNN_DEVICE=pocl \
         ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_odr_violation=0:fast_unwind_on_malloc=0 \
         LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
         UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ;;

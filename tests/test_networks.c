@@ -80,11 +80,36 @@ static void top5_of(const float *v, size_t n, long out[5]) {
     }
 }
 
+/* NAME.onnx, or for models that are not ours (the PP-OCR detector) the file the exporter's JSON names. */
+static void model_path(char *buf, size_t size, const char *name) {
+    path_of(buf, size, name, ".onnx");
+    FILE *f = fopen(buf, "rb");
+    if (f) {
+        fclose(f);
+        return;
+    }
+    char p[1200];
+    path_of(p, sizeof p, name, ".json");
+    static char js[1 << 16];
+    f = fopen(p, "r");
+    size_t n = f ? fread(js, 1, sizeof js - 1, f) : 0;
+    if (f) fclose(f);
+    js[n] = 0;
+    char *s = strstr(js, "\"model\"");
+    if (s && (s = strchr(s + 7, '"'))) {
+        char *e = strchr(s + 1, '"');
+        if (e && (size_t)(e - s - 1) < size) {
+            memcpy(buf, s + 1, (size_t)(e - s - 1));
+            buf[e - s - 1] = 0;
+        }
+    }
+}
+
 /* Runs @p name once; returns the output in *out (malloc'd). */
 static void run_net(oclnn_context *ctx, const char *name, const npy_array *in, int fuse, uint32_t queues, float **out,
                     size_t *count, oclnn_runtime_stats *stats) {
     char p[1200];
-    path_of(p, sizeof p, name, ".onnx");
+    model_path(p, sizeof p, name);
     oclnn_graph *g = NULL;
     oclnn_runtime *rt = NULL;
     oclnn_status s = oclnn_onnx_load_file(ctx, p, &g);

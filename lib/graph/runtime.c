@@ -723,15 +723,19 @@ static oclnn_status prepare(oclnn_runtime *rt, int reinfer) {
 }
 
 static uint64_t count_params(const oclnn_graph *g) {
-    /* float constants consumed by live nodes, each once, as the model stores them */
+    /* float constants consumed by live nodes, each once, as the model stores them; BN's running mean and variance
+     * are statistics, not learned parameters, so they are left out as PyTorch's parameter counts leave them out
+     * (DenseNet-121: 7.98M, as published) */
     uint64_t p = 0;
     uint8_t *seen = oclnn_calloc(OCLNN_IR_ALLOC(g), g->num_values ? g->num_values : 1, 1);
     if (!seen) return 0;
     for (size_t i = 0; i < g->num_nodes; i++) {
         const oclnn_ir_node *n = &g->nodes[i];
         if (n->dead) continue;
+        int bn = !strcmp(n->op_type, "BatchNormalization");
         for (size_t k = 0; k < n->num_inputs; k++) {
             int v = n->inputs[k];
+            if (bn && k >= 3) continue;
             if (v < 0 || seen[v] || g->values[v].kind != OCLNN_IR_CONSTANT || g->values[v].dtype != OCLNN_DTYPE_F32)
                 continue;
             seen[v] = 1;
