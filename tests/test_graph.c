@@ -416,7 +416,13 @@ static void test_residual_block(void **state) {
     tt c1 = ref_conv(&x, w1, b1, 6, 3, 3, 1, 1, 1), c2 = ref_conv(&c1, w2, b2, 6, 3, 3, 1, 1, 0);
     tt y = ref_add(&c2, &x, 1);
     for (int fuse = 0; fuse <= 1; fuse++) {
-        oclnn_runtime *rt = make_rt(ctx, g, fuse, 1, 1);
+        /* 4 queues asked of a one-queue context: capped, everything on queue 0 */
+        oclnn_runtime *rt = make_rt(ctx, g, fuse, fuse ? 1 : 4, 1);
+        for (size_t i = 0; i < oclnn_runtime_num_steps(rt); i++) {
+            oclnn_node_info info;
+            assert_ok(ctx, oclnn_runtime_step_info(rt, i, &info));
+            assert_int_equal(info.queue, 0);
+        }
         float *out = run(ctx, rt, "x", &x, "y", tt_count(&y));
         check_close(fuse ? "residual block fused" : "residual block node by node", out, &y);
         free(out);
