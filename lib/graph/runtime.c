@@ -1009,6 +1009,14 @@ oclnn_status oclnn_runtime_stats_get(oclnn_runtime *rt, oclnn_runtime_stats *sta
     return OCLNN_STATUS_OK;
 }
 
+/* Writes @p s as the inside of a dot string (quotes and backslashes escaped). */
+static void dot_str(FILE *f, const char *s) {
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') fputc('\\', f);
+        fputc(*s, f);
+    }
+}
+
 oclnn_status oclnn_runtime_write_dot(const oclnn_runtime *rt, const char *path) {
     if (!rt || !path) return oclnn_fail(rt ? E((oclnn_runtime *)rt) : NULL, OCLNN_STATUS_INVALID_ARGUMENT,
                                         "runtime_write_dot: NULL argument");
@@ -1017,13 +1025,20 @@ oclnn_status oclnn_runtime_write_dot(const oclnn_runtime *rt, const char *path) 
                               path);
     const oclnn_graph *g = rt->g;
     fprintf(f, "digraph oclnn {\n  rankdir=TB;\n  node [shape=box, fontname=\"monospace\"];\n");
-    for (size_t v = 0; v < g->num_values; v++)
-        if (g->values[v].kind == OCLNN_IR_INPUT || g->values[v].is_output)
-            fprintf(f, "  v%zu [shape=ellipse, label=\"%s\"];\n", v, g->values[v].name);
+    for (size_t v = 0; v < g->num_values; v++) {
+        if (g->values[v].kind != OCLNN_IR_INPUT && !g->values[v].is_output) continue;
+        fprintf(f, "  v%zu [shape=ellipse, label=\"", v);
+        dot_str(f, g->values[v].name);
+        fprintf(f, "\"];\n");
+    }
     for (size_t i = 0; i < rt->num_steps; i++) {
         oclnn_node_info info;
         oclnn_runtime_step_info(rt, i, &info);
-        fprintf(f, "  s%zu [label=\"%s\\n%s%s%s\\n", i, info.name, info.op_type, *info.algo ? " " : "", info.algo);
+        fprintf(f, "  s%zu [label=\"", i);
+        dot_str(f, info.name);
+        fprintf(f, "\\n");
+        dot_str(f, info.op_type);
+        fprintf(f, "%s%s\\n", *info.algo ? " " : "", info.algo);
         for (size_t d = 0; d < info.ndim; d++) fprintf(f, "%s%lld", d ? "x" : "", (long long)info.dims[d]);
         fprintf(f, "  q%u k%u\"];\n", info.queue, info.kernels);
         const oclnn_ir_node *n = &g->nodes[rt->steps[i].node];
