@@ -71,7 +71,8 @@ static tt tt_random(uint64_t *seed, int n, int c, int h, int w) {
 static float *rand_vec(uint64_t *seed, size_t count, float lo, float hi) {
     float *p = malloc(count * sizeof *p);
     assert_non_null(p);
-    for (size_t i = 0; i < count; i++) p[i] = test_rand_float(seed, lo, hi);
+    for (size_t i = 0; i < count; i++)
+        p[i] = test_rand_float(seed, lo, hi);
     return p;
 }
 
@@ -86,9 +87,12 @@ static tt ref_conv(const tt *x, const float *wt, const float *bias, int k, int k
     size_t ny = tt_count(&y), nw = (size_t)k * x->c * kh * kw;
     double *yd = malloc(ny * sizeof *yd), *md = malloc(ny * sizeof *md), *mm = malloc(ny * sizeof *mm);
     float *xm = malloc(tt_count(x) * sizeof *xm), *wa = malloc(nw * sizeof *wa), *ba = malloc((size_t)k * sizeof *ba);
-    for (size_t i = 0; i < tt_count(x); i++) xm[i] = (float)x->m[i];
-    for (size_t i = 0; i < nw; i++) wa[i] = fabsf(wt[i]);
-    for (int i = 0; i < k; i++) ba[i] = bias ? fabsf(bias[i]) : 0;
+    for (size_t i = 0; i < tt_count(x); i++)
+        xm[i] = (float)x->m[i];
+    for (size_t i = 0; i < nw; i++)
+        wa[i] = fabsf(wt[i]);
+    for (int i = 0; i < k; i++)
+        ba[i] = bias ? fabsf(bias[i]) : 0;
     p.act = relu ? 1 : 0;
     conv2d_ref(&p, x->v, wt, bias, NULL, yd, md);
     p.act = 0;
@@ -141,11 +145,14 @@ static tt ref_maxpool(const tt *x, int k, int s) {
     size_t ny = tt_count(&y);
     double *yd = malloc(ny * sizeof *yd), *wm = malloc(ny * sizeof *wm);
     float *xm = malloc(tt_count(x) * sizeof *xm);
-    for (size_t i = 0; i < tt_count(x); i++) xm[i] = (float)x->m[i];
+    for (size_t i = 0; i < tt_count(x); i++)
+        xm[i] = (float)x->m[i];
     pool_ref(&p, x->v, yd, wm);
-    for (size_t i = 0; i < ny; i++) y.v[i] = (float)yd[i];
+    for (size_t i = 0; i < ny; i++)
+        y.v[i] = (float)yd[i];
     pool_ref(&p, xm, yd, wm);
-    for (size_t i = 0; i < ny; i++) y.m[i] = yd[i];
+    for (size_t i = 0; i < ny; i++)
+        y.m[i] = yd[i];
     free(yd), free(wm), free(xm);
     return y;
 }
@@ -174,7 +181,8 @@ static tt ref_maxpool_same3(const tt *x) {
 
 static tt tt_concat(const tt *const *parts, int count) {
     int c = 0;
-    for (int i = 0; i < count; i++) c += parts[i]->c;
+    for (int i = 0; i < count; i++)
+        c += parts[i]->c;
     tt y = tt_new(parts[0]->n, c, parts[0]->h, parts[0]->w);
     size_t hw = (size_t)y.h * y.w;
     for (int n = 0; n < y.n; n++) {
@@ -416,7 +424,13 @@ static void test_residual_block(void **state) {
     tt c1 = ref_conv(&x, w1, b1, 6, 3, 3, 1, 1, 1), c2 = ref_conv(&c1, w2, b2, 6, 3, 3, 1, 1, 0);
     tt y = ref_add(&c2, &x, 1);
     for (int fuse = 0; fuse <= 1; fuse++) {
-        oclnn_runtime *rt = make_rt(ctx, g, fuse, 1, 1);
+        /* 4 queues asked of a one-queue context: capped, everything on queue 0 */
+        oclnn_runtime *rt = make_rt(ctx, g, fuse, fuse ? 1 : 4, 1);
+        for (size_t i = 0; i < oclnn_runtime_num_steps(rt); i++) {
+            oclnn_node_info info;
+            assert_ok(ctx, oclnn_runtime_step_info(rt, i, &info));
+            assert_int_equal(info.queue, 0);
+        }
         float *out = run(ctx, rt, "x", &x, "y", tt_count(&y));
         check_close(fuse ? "residual block fused" : "residual block node by node", out, &y);
         free(out);
@@ -528,9 +542,12 @@ static void test_densenet_block(void **state) {
     oclnn_runtime_destroy(rt);
     oclnn_runtime_destroy(copy);
     oclnn_graph_destroy(g);
-    for (int i = 0; i < 5; i++) free(w[i]), free(b[i]);
-    for (int i = 0; i < 3; i++) bn_free(&bn[i]), tt_free(&cats[i]);
-    for (int i = 0; i < 4; i++) tt_free(&feats[i]);
+    for (int i = 0; i < 5; i++)
+        free(w[i]), free(b[i]);
+    for (int i = 0; i < 3; i++)
+        bn_free(&bn[i]), tt_free(&cats[i]);
+    for (int i = 0; i < 4; i++)
+        tt_free(&feats[i]);
     tt_free(&x), tt_free(&y);
     oclnn_context_destroy(ctx);
 }
@@ -638,7 +655,8 @@ static void test_inception(void **state) {
     oclnn_runtime_destroy(r1);
     oclnn_runtime_destroy(r4);
     oclnn_graph_destroy(g);
-    for (int i = 0; i < 7; i++) free(w[i]), free(b[i]);
+    for (int i = 0; i < 7; i++)
+        free(w[i]), free(b[i]);
     tt_free(&x), tt_free(&s), tt_free(&o1), tt_free(&t2), tt_free(&o2), tt_free(&t3), tt_free(&o3), tt_free(&t4);
     tt_free(&o4), tt_free(&y);
     oclnn_context_destroy(ctx);
@@ -733,18 +751,21 @@ static void test_classifier_head(void **state) {
         double feat[16], fm[16], logit[16], mx = -INFINITY, sum = 0, mmax = 0;
         for (int c = 0; c < C; c++) {
             double s = 0, sm = 0;
-            for (int i = 0; i < H * W; i++) s += x.v[(n * C + c) * H * W + i], sm += x.m[(n * C + c) * H * W + i];
+            for (int i = 0; i < H * W; i++)
+                s += x.v[(n * C + c) * H * W + i], sm += x.m[(n * C + c) * H * W + i];
             feat[c] = (float)(s / (H * W));
             fm[c] = sm / (H * W);
         }
         for (int k = 0; k < K; k++) {
             double s = bias[k], sm = fabs(bias[k]);
-            for (int c = 0; c < C; c++) s += feat[c] * wt[k * C + c], sm += fm[c] * fabs(wt[k * C + c]);
+            for (int c = 0; c < C; c++)
+                s += feat[c] * wt[k * C + c], sm += fm[c] * fabs(wt[k * C + c]);
             logit[k] = (float)s;
             if (logit[k] > mx) mx = logit[k];
             if (sm > mmax) mmax = sm;
         }
-        for (int k = 0; k < K; k++) sum += exp(logit[k] - mx);
+        for (int k = 0; k < K; k++)
+            sum += exp(logit[k] - mx);
         for (int k = 0; k < K; k++) {
             y.v[n * K + k] = (float)(exp(logit[k] - mx) / sum);
             y.m[n * K + k] = 2 * mmax; /* softmax: twice the row's largest input error */
@@ -832,8 +853,6 @@ static void test_resize_concat(void **state) {
     oclnn_context_destroy(ctx);
 }
 
-
-
 /* ---- fusion as the passes record it (node->fuse), honoured by the op implementations ---- */
 
 static void test_fused_nodes(void **state) {
@@ -872,9 +891,11 @@ static void test_fused_nodes(void **state) {
     tt c = tt_new(1, 4, 9, 11);
     double *cd = malloc(396 * sizeof *cd);
     conv2d_ref(&p, x.v, w, b, x.v, cd, c.m);
-    for (int i = 0; i < 396; i++) c.v[i] = (float)cd[i];
+    for (int i = 0; i < 396; i++)
+        c.v[i] = (float)cd[i];
     tt nn = ref_bn(&c, bn.sc, bn.b, bn.mean, bn.var, 1e-5f);
-    for (int i = 0; i < 396; i++) nn.v[i] = nn.v[i] >= 0 ? nn.v[i] : 0.1f * nn.v[i];
+    for (int i = 0; i < 396; i++)
+        nn.v[i] = nn.v[i] >= 0 ? nn.v[i] : 0.1f * nn.v[i];
     tt y = ref_add(&nn, &x, 1);
     oclnn_runtime *rt = make_rt(ctx, g, 0, 1, 1);
     float *out = run(ctx, rt, "x", &x, "y", tt_count(&y));
@@ -908,7 +929,8 @@ typedef struct zval {
 
 static size_t zcount(size_t ndim, const int64_t *dims) {
     size_t n = 1;
-    for (size_t i = 0; i < ndim; i++) n *= (size_t)dims[i];
+    for (size_t i = 0; i < ndim; i++)
+        n *= (size_t)dims[i];
     return n;
 }
 
@@ -925,10 +947,12 @@ static void *zoo_run(oclnn_context *ctx, const char *op, int64_t opset, size_t n
         if (ins[i].is_const)
             assert_ok(ctx, oclnn_graph_add_constant(g, ins[i].name, ins[i].i64 ? OCLNN_DTYPE_I64 : OCLNN_DTYPE_F32,
                                                     ins[i].ndim, ins[i].dims, ins[i].data));
-        else assert_ok(ctx, oclnn_graph_add_input(g, ins[i].name, OCLNN_DTYPE_F32, ins[i].ndim, ins[i].dims));
+        else
+            assert_ok(ctx, oclnn_graph_add_input(g, ins[i].name, OCLNN_DTYPE_F32, ins[i].ndim, ins[i].dims));
     }
     assert_ok(ctx, oclnn_graph_add_node(g, op, "zoo", nin, names, nout, outs, nattr, attrs));
-    for (size_t i = 0; i < nout; i++) assert_ok(ctx, oclnn_graph_add_output(g, outs[i]));
+    for (size_t i = 0; i < nout; i++)
+        assert_ok(ctx, oclnn_graph_add_output(g, outs[i]));
     oclnn_runtime *rt = make_rt(ctx, g, 1, 1, 1);
     oclnn_graph_destroy(g);
     for (size_t i = 0; i < nin; i++)
@@ -1006,17 +1030,19 @@ static void test_op_zoo(void **state) {
         if (isnan(acts[c].lo)) ins[1].name = ""; /* min omitted */
         float *y = zoo_run(ctx, acts[c].op, acts[c].opset, (size_t)acts[c].nin, ins, 1, y1, (size_t)acts[c].nattr,
                            acts[c].attrs, 0, &n);
-        for (size_t i = 0; i < nx; i++) ref[i] = ref_activation(acts[c].act, x[i], acts[c].a, acts[c].b);
+        for (size_t i = 0; i < nx; i++)
+            ref[i] = ref_activation(acts[c].act, x[i], acts[c].a, acts[c].b);
         char what[64];
         snprintf(what, sizeof what, "%s (opset %lld)", acts[c].op, (long long)acts[c].opset);
         zoo_check(what, y, n, ref, nx, NULL, 4e-6, 1e-7);
         free(y);
     }
-    {   /* PRelu with a per-channel slope [3,1,1] */
+    { /* PRelu with a per-channel slope [3,1,1] */
         float slope[3] = {0.1f, -0.5f, 2.0f};
         zval ins[2] = {X, {"slope", 1, 3, {3, 1, 1}, slope, 0}};
         float *y = zoo_run(ctx, "PRelu", 18, 2, ins, 1, y1, 0, NULL, 0, &n);
-        for (size_t i = 0; i < nx; i++) ref[i] = eltwise_ref_op(6, x[i], slope[i / 35 % 3]);
+        for (size_t i = 0; i < nx; i++)
+            ref[i] = eltwise_ref_op(6, x[i], slope[i / 35 % 3]);
         zoo_check("PRelu [3,1,1]", y, n, ref, nx, NULL, 1e-6, 1e-7);
         free(y);
     }
@@ -1034,7 +1060,7 @@ static void test_op_zoo(void **state) {
             zoo_check(what, y, n, ref, nx, NULL, op == 3 ? 4e-6 : 1e-6, 1e-7);
             free(y);
         }
-    {   /* Sum of three, Max of one (a copy) */
+    { /* Sum of three, Max of one (a copy) */
         zval ins[3] = {X, {"b", 1, 3, {3, 1, 7}, b, 0}, {"c", 0, 4, {2, 3, 5, 7}, c3, 0}};
         float *y = zoo_run(ctx, "Sum", 18, 3, ins, 1, y1, 0, NULL, 0, &n);
         int64_t od[4] = {2, 3, 5, 7}, bd[3] = {3, 1, 7};
@@ -1049,7 +1075,7 @@ static void test_op_zoo(void **state) {
         zoo_exact("Max of 1 (copy)", y, n, x, nx);
         free(y);
     }
-    {   /* Transpose */
+    { /* Transpose */
         int64_t perm[4] = {0, 2, 3, 1};
         oclnn_attr a = attr_ints("perm", 4, perm);
         float *y = zoo_run(ctx, "Transpose", 18, 1, &X, 1, y1, 1, &a, 0, &n);
@@ -1057,10 +1083,10 @@ static void test_op_zoo(void **state) {
         zoo_exact("Transpose [0,2,3,1]", y, n, fref, nx);
         free(y);
     }
-    {   /* Slice from constant inputs (negative step) and from attributes (op set 9) */
+    { /* Slice from constant inputs (negative step) and from attributes (op set 9) */
         int64_t st[2] = {1, -1}, en[2] = {3, -7}, ax[2] = {1, 3}, sp[2] = {1, -2};
-        zval ins[5] = {X, {"st", 1, 1, {2}, st, 1}, {"en", 1, 1, {2}, en, 1}, {"ax", 1, 1, {2}, ax, 1},
-                       {"sp", 1, 1, {2}, sp, 1}};
+        zval ins[5] = {
+            X, {"st", 1, 1, {2}, st, 1}, {"en", 1, 1, {2}, en, 1}, {"ax", 1, 1, {2}, ax, 1}, {"sp", 1, 1, {2}, sp, 1}};
         float *y = zoo_run(ctx, "Slice", 13, 5, ins, 1, y1, 0, NULL, 0, &n);
         int64_t od[4];
         ref_slice_dims(4, xd, 2, st, en, ax, sp, od);
@@ -1075,7 +1101,7 @@ static void test_op_zoo(void **state) {
         zoo_exact("Slice (op set 9 attributes)", y, n, fref, zcount(4, od));
         free(y);
     }
-    {   /* Pad: constant from inputs (op set 13), reflect from attributes (op set 2 -> 7 here) */
+    { /* Pad: constant from inputs (op set 13), reflect from attributes (op set 2 -> 7 here) */
         int64_t pads[8] = {0, 0, 1, 2, 0, 1, 0, 1};
         float val = 0.5f;
         zval ins[3] = {X, {"pads", 1, 1, {8}, pads, 1}, {"val", 1, 0, {0}, &val, 0}};
@@ -1089,7 +1115,7 @@ static void test_op_zoo(void **state) {
         zoo_exact("Pad reflect (attributes)", y, n, fref, 2 * 4 * 6 * 10);
         free(y);
     }
-    {   /* Split: sizes from an input (op set 13), equal parts from num_outputs (op set 18) */
+    { /* Split: sizes from an input (op set 13), equal parts from num_outputs (op set 18) */
         int64_t sp[2] = {1, 2};
         zval ins[2] = {X, {"split", 1, 1, {2}, sp, 1}};
         const char *outs[2] = {"y0", "y1"};
@@ -1111,7 +1137,7 @@ static void test_op_zoo(void **state) {
             free(y);
         }
     }
-    {   /* ArgMax along channels, keepdims 0 */
+    { /* ArgMax along channels, keepdims 0 */
         oclnn_attr at[2] = {attr_int("axis", 1), attr_int("keepdims", 0)};
         int64_t *y = zoo_run(ctx, "ArgMax", 18, 1, &X, 1, y1, 2, at, 0, &n);
         int64_t want[70];
@@ -1121,7 +1147,7 @@ static void test_op_zoo(void **state) {
         printf("  ArgMax axis 1: 70 indices exact\n");
         free(y);
     }
-    {   /* LRN */
+    { /* LRN */
         oclnn_attr at[4] = {attr_int("size", 3), attr_float("alpha", 0.01f), attr_float("beta", 0.75f),
                             attr_float("bias", 1.0f)};
         float *y = zoo_run(ctx, "LRN", 18, 1, &X, 1, y1, 4, at, 0, &n);
@@ -1129,12 +1155,17 @@ static void test_op_zoo(void **state) {
         zoo_check("LRN size 3", y, n, ref, nx, NULL, 4e-6, 1e-7);
         free(y);
     }
-    {   /* pools: AveragePool 3x3/2 pad 1 excluding pads, LpPool p=2 2x2, GlobalMaxPool */
+    { /* pools: AveragePool 3x3/2 pad 1 excluding pads, LpPool p=2 2x2, GlobalMaxPool */
         int64_t k3[2] = {3, 3}, s2[2] = {2, 2}, p1[4] = {1, 1, 1, 1}, k2[2] = {2, 2};
         oclnn_attr at[3] = {attr_ints("kernel_shape", 2, k3), attr_ints("strides", 2, s2), attr_ints("pads", 4, p1)};
         pool_ref_params p = {0};
         p.n = 2, p.c = 3, p.h = 5, p.w = 7, p.dh = p.dw = 1, p.p = 2;
-        struct { const char *op; int type, nattr, kh, sh, pad, oh, ow; const oclnn_attr *at; double rel; } pc[] = {
+        struct {
+            const char *op;
+            int type, nattr, kh, sh, pad, oh, ow;
+            const oclnn_attr *at;
+            double rel;
+        } pc[] = {
             {"AveragePool", 1, 3, 3, 2, 1, 3, 4, at, 1e-6},
             {"LpPool", 2, 1, 2, 1, 0, 4, 6, NULL, 1e-6},
             {"GlobalMaxPool", 3, 0, 1, 1, 0, 1, 1, NULL, 0},
@@ -1151,7 +1182,7 @@ static void test_op_zoo(void **state) {
             free(y);
         }
     }
-    {   /* ConvTranspose 3 -> 4, 3x3, stride 2, pad 1, output_padding 1: 5x7 -> 10x14 */
+    { /* ConvTranspose 3 -> 4, 3x3, stride 2, pad 1, output_padding 1: 5x7 -> 10x14 */
         float *w = rand_vec(&seed, 3 * 4 * 9, -0.5f, 0.5f), *bias = rand_vec(&seed, 4, -0.5f, 0.5f);
         zval ins[3] = {X, {"w", 1, 4, {3, 4, 3, 3}, w, 0}, {"b", 1, 1, {4}, bias, 0}};
         int64_t s2[2] = {2, 2}, p1[4] = {1, 1, 1, 1}, op1[2] = {1, 1};
@@ -1164,7 +1195,7 @@ static void test_op_zoo(void **state) {
         zoo_check("ConvTranspose stride 2, output_padding 1", y, n, ref, 2 * 4 * 10 * 14, mag, 1e-5, 1e-6);
         free(y), free(w), free(bias);
     }
-    {   /* MatMul: batched A by a constant B, and two inputs */
+    { /* MatMul: batched A by a constant B, and two inputs */
         float *bm = rand_vec(&seed, 7 * 4, -1, 1);
         zval ins[2] = {X, {"b", 1, 2, {7, 4}, bm, 0}};
         float *y = zoo_run(ctx, "MatMul", 18, 2, ins, 1, y1, 0, NULL, 0, &n);
@@ -1185,12 +1216,13 @@ static void test_op_zoo(void **state) {
         zoo_check("Gemm transA, alpha, beta, C input", y, n, ref, 20, mag, 1e-5, 1e-6);
         free(y), free(bm), free(cm);
     }
-    {   /* LogSoftmax op set 11 (flattened from axis 1) and Softmax op set 13 on axis 1 */
+    { /* LogSoftmax op set 11 (flattened from axis 1) and Softmax op set 13 on axis 1 */
         zval in3 = {"x", 0, 3, {2, 3, 35}, x, 0};
         oclnn_attr ax = attr_int("axis", 1);
         float *y = zoo_run(ctx, "LogSoftmax", 11, 1, &in3, 1, y1, 1, &ax, 0, &n);
         softmax_ref(x, ref, 2, 105, 1, 1);
-        for (size_t i = 0; i < nx; i++) mag[i] = 1 + fabs(ref[i]);
+        for (size_t i = 0; i < nx; i++)
+            mag[i] = 1 + fabs(ref[i]);
         zoo_check("LogSoftmax op set 11 (2-D flattening)", y, n, ref, nx, mag, 2e-6, 0);
         free(y);
         y = zoo_run(ctx, "Softmax", 13, 1, &in3, 1, y1, 1, &ax, 0, &n);
@@ -1198,33 +1230,36 @@ static void test_op_zoo(void **state) {
         zoo_check("Softmax op set 13 axis 1", y, n, ref, nx, NULL, 2e-6, 1e-6);
         free(y);
     }
-    {   /* Upsample op set 9 (scales input) nearest x2, x3 */
+    { /* Upsample op set 9 (scales input) nearest x2, x3 */
         float sc[4] = {1, 1, 2, 3};
         zval ins[2] = {X, {"scales", 1, 1, {4}, sc, 0}};
         float *y = zoo_run(ctx, "Upsample", 9, 2, ins, 1, y1, 0, NULL, 0, &n);
         ref_resize(2, 3, 5, 7, 10, 21, 2, 3, 0, 3, 2, x, ref);
-        for (size_t i = 0; i < 2 * 3 * 10 * 21; i++) fref[i] = (float)ref[i];
+        for (size_t i = 0; i < 2 * 3 * 10 * 21; i++)
+            fref[i] = (float)ref[i];
         zoo_exact("Upsample op set 9 nearest x2 x3", y, n, fref, 2 * 3 * 10 * 21);
         free(y);
     }
-    {   /* Resize op set 13 to sizes (linear, align_corners), op set 10 (scales input, nearest) */
+    { /* Resize op set 13 to sizes (linear, align_corners), op set 10 (scales input, nearest) */
         int64_t sizes[4] = {2, 3, 8, 12};
         zval ins[4] = {X, {"", 0, 0, {0}, NULL, 0}, {"", 0, 0, {0}, NULL, 0}, {"sizes", 1, 1, {4}, sizes, 1}};
         oclnn_attr at[2] = {attr_str("mode", "linear"), attr_str("coordinate_transformation_mode", "align_corners")};
         float *y = zoo_run(ctx, "Resize", 13, 4, ins, 1, y1, 2, at, 0, &n);
         ref_resize(2, 3, 5, 7, 8, 12, 8.0 / 5, 12.0 / 7, 1, 2, 0, x, ref);
-        for (size_t i = 0; i < 576; i++) mag[i] = 2; /* max|x| */
+        for (size_t i = 0; i < 576; i++)
+            mag[i] = 2; /* max|x| */
         zoo_check("Resize op set 13 sizes 8x12 linear align_corners", y, n, ref, 576, mag, 1e-6, 0);
         free(y);
         float sc[4] = {1, 1, 2, 2};
         zval in10[2] = {X, {"scales", 1, 1, {4}, sc, 0}};
         y = zoo_run(ctx, "Resize", 10, 2, in10, 1, y1, 0, NULL, 0, &n);
         ref_resize(2, 3, 5, 7, 10, 14, 2, 2, 0, 3, 2, x, ref);
-        for (size_t i = 0; i < 840; i++) fref[i] = (float)ref[i];
+        for (size_t i = 0; i < 840; i++)
+            fref[i] = (float)ref[i];
         zoo_exact("Resize op set 10 nearest x2", y, n, fref, 840);
         free(y);
     }
-    {   /* Concat on axis 2 with a constant input: the copying kernel */
+    { /* Concat on axis 2 with a constant input: the copying kernel */
         float *k = rand_vec(&seed, 2 * 3 * 2 * 7, -1, 1);
         zval ins[2] = {X, {"k", 1, 4, {2, 3, 2, 7}, k, 0}};
         oclnn_attr ax = attr_int("axis", -2);
@@ -1236,7 +1271,7 @@ static void test_op_zoo(void **state) {
         zoo_exact("Concat axis -2 with a constant", y, n, fref, 294);
         free(y), free(k);
     }
-    {   /* aliases: Reshape -> Relu -> Unsqueeze -> Squeeze (a graph output: copied), Identity, Dropout */
+    { /* aliases: Reshape -> Relu -> Unsqueeze -> Squeeze (a graph output: copied), Identity, Dropout */
         oclnn_graph *g;
         assert_ok(ctx, oclnn_graph_create(ctx, &g));
         assert_ok(ctx, oclnn_graph_add_input(g, "x", OCLNN_DTYPE_F32, 4, xd));
@@ -1257,7 +1292,8 @@ static void test_op_zoo(void **state) {
         assert_ok(ctx, oclnn_runtime_set_input(rt, "x", x, nx * sizeof(float)));
         assert_ok(ctx, oclnn_runtime_invoke(rt));
         float *y = malloc(nx * sizeof *y);
-        for (size_t i = 0; i < nx; i++) fref[i] = x[i] > 0 ? x[i] : 0;
+        for (size_t i = 0; i < nx; i++)
+            fref[i] = x[i] > 0 ? x[i] : 0;
         assert_ok(ctx, oclnn_runtime_get_output(rt, "y", y, nx * sizeof *y));
         zoo_exact("Reshape-Relu-Unsqueeze-Squeeze-Dropout-Identity", y, nx, fref, nx);
         assert_ok(ctx, oclnn_runtime_get_output(rt, "s", y, nx * sizeof *y));
@@ -1276,7 +1312,6 @@ static void test_op_zoo(void **state) {
     free(x), free(b), free(c3), free(ref), free(mag), free(fref);
     oclnn_context_destroy(ctx);
 }
-
 
 /* ---- profiling: per-step times from OpenCL events ---- */
 
@@ -1332,16 +1367,18 @@ static void test_profile(void **state) {
     oclnn_context_destroy(ctx);
 }
 
-
 /* ---- failure sweeps: every host allocation, OpenCL allocation and enqueue of building a graph, compiling it
  * (two convs, a zero-copy concat, a Relu, a Flatten output copied out) and running it fails in turn ---- */
 
 static oclnn_status fault_scenario(oclnn_context *ctx, int *verified) {
     enum { C = 3, H = 6, W = 5, K1 = 2, K2 = 2 };
     static float x[C * H * W], w1[K1 * C * 9], b1[K1], w2[K2 * C], b2[K2];
-    for (int i = 0; i < C * H * W; i++) x[i] = (float)((i * 7) % 11) / 5.0f - 1.0f;
-    for (int i = 0; i < K1 * C * 9; i++) w1[i] = (float)((i * 5) % 13) / 13.0f - 0.5f;
-    for (int i = 0; i < K2 * C; i++) w2[i] = (float)((i * 3) % 7) / 7.0f - 0.5f;
+    for (int i = 0; i < C * H * W; i++)
+        x[i] = (float)((i * 7) % 11) / 5.0f - 1.0f;
+    for (int i = 0; i < K1 * C * 9; i++)
+        w1[i] = (float)((i * 5) % 13) / 13.0f - 0.5f;
+    for (int i = 0; i < K2 * C; i++)
+        w2[i] = (float)((i * 3) % 7) / 7.0f - 0.5f;
     b1[0] = 0.25f, b1[1] = -0.5f, b2[0] = 0.125f, b2[1] = -0.25f;
     oclnn_graph *g = NULL;
     oclnn_runtime *rt = NULL;
@@ -1394,7 +1431,8 @@ static void test_fault_sweeps(void **state) {
 static void expect_fail(oclnn_context *ctx, oclnn_graph *g, oclnn_status want, const char *const *needles) {
     oclnn_runtime *rt = (oclnn_runtime *)0x1;
     oclnn_status s = oclnn_runtime_create(ctx, g, NULL, &rt);
-    if (s != want) fail_msg("expected %s, got %s: %s", oclnn_status_name(want), oclnn_status_name(s), oclnn_last_error(ctx));
+    if (s != want)
+        fail_msg("expected %s, got %s: %s", oclnn_status_name(want), oclnn_status_name(s), oclnn_last_error(ctx));
     assert_null(rt);
     for (; *needles; needles++)
         if (!strstr(oclnn_last_error(ctx), *needles))
@@ -1415,14 +1453,14 @@ static void test_negative(void **state) {
     oclnn_context *ctx = test_context(cache_dir);
     const int64_t d34[2] = {3, 4};
     const char *x = "x";
-    {   /* unknown op */
+    { /* unknown op */
         oclnn_graph *g = neg_graph(ctx, d34);
         add_node(g, "FooBar", "foo", 1, &x, "y", 0, NULL);
         assert_ok(ctx, oclnn_graph_add_output(g, "y"));
         const char *n[] = {"node 'foo' (FooBar)", "not supported", NULL};
         expect_fail(ctx, g, OCLNN_STATUS_UNSUPPORTED, n);
     }
-    {   /* dangling input */
+    { /* dangling input */
         oclnn_graph *g = neg_graph(ctx, d34);
         const char *ins[2] = {"x", "ghost"};
         add_node(g, "Add", "add", 2, ins, "y", 0, NULL);
@@ -1430,7 +1468,7 @@ static void test_negative(void **state) {
         const char *n[] = {"node 'add' (Add)", "'ghost'", "never produced", NULL};
         expect_fail(ctx, g, OCLNN_STATUS_INVALID_MODEL, n);
     }
-    {   /* output never produced */
+    { /* output never produced */
         oclnn_graph *g = neg_graph(ctx, d34);
         add_node(g, "Relu", "relu", 1, &x, "y", 0, NULL);
         assert_ok(ctx, oclnn_graph_add_output(g, "y"));
@@ -1438,7 +1476,7 @@ static void test_negative(void **state) {
         const char *n[] = {"'nowhere'", "never produced", NULL};
         expect_fail(ctx, g, OCLNN_STATUS_INVALID_MODEL, n);
     }
-    {   /* cycle */
+    { /* cycle */
         oclnn_graph *g = neg_graph(ctx, d34);
         const char *a[2] = {"x", "b"}, *bi[1] = {"a"};
         add_node(g, "Add", "n1", 2, a, "a", 0, NULL);
@@ -1447,7 +1485,7 @@ static void test_negative(void **state) {
         const char *n[] = {"cycle", NULL};
         expect_fail(ctx, g, OCLNN_STATUS_INVALID_MODEL, n);
     }
-    {   /* shapes that do not broadcast */
+    { /* shapes that do not broadcast */
         oclnn_graph *g = neg_graph(ctx, d34);
         const int64_t d54[2] = {5, 4};
         assert_ok(ctx, oclnn_graph_add_input(g, "z", OCLNN_DTYPE_F32, 2, d54));
@@ -1457,7 +1495,7 @@ static void test_negative(void **state) {
         const char *n[] = {"node 'mismatch' (Add)", "3x4", "5x4", NULL};
         expect_fail(ctx, g, OCLNN_STATUS_INVALID_SHAPE, n);
     }
-    {   /* a dynamic input dim left at create */
+    { /* a dynamic input dim left at create */
         const int64_t dyn[2] = {-1, 4};
         oclnn_graph *g = neg_graph(ctx, dyn);
         add_node(g, "Relu", "relu", 1, &x, "y", 0, NULL);
@@ -1465,7 +1503,7 @@ static void test_negative(void **state) {
         const char *n[] = {"input 'x'", "-1", NULL};
         expect_fail(ctx, g, OCLNN_STATUS_INVALID_SHAPE, n);
     }
-    {   /* Conv weights fed as a graph input */
+    { /* Conv weights fed as a graph input */
         oclnn_graph *g;
         assert_ok(ctx, oclnn_graph_create(ctx, &g));
         const int64_t xd[4] = {1, 2, 5, 5}, wd[4] = {3, 2, 3, 3};
@@ -1477,7 +1515,7 @@ static void test_negative(void **state) {
         const char *n[] = {"node 'conv_w_input' (Conv)", "constant", NULL};
         expect_fail(ctx, g, OCLNN_STATUS_UNSUPPORTED, n);
     }
-    {   /* a shape op nobody folded */
+    { /* a shape op nobody folded */
         oclnn_graph *g = neg_graph(ctx, d34);
         add_node(g, "Shape", "shape", 1, &x, "y", 0, NULL);
         assert_ok(ctx, oclnn_graph_add_output(g, "y"));
@@ -1513,8 +1551,10 @@ int main(void) {
     /* slow devices (rusticl, Oclgrind) run the small table: the fused chain, the four-queue Inception module (for
      * Oclgrind's race detector), the fusion flags and the negative cases */
     const struct CMUnitTest small[] = {
-        cmocka_unit_test(test_conv_bn_relu_pool), cmocka_unit_test(test_inception),
-        cmocka_unit_test(test_fused_nodes),       cmocka_unit_test(test_negative),
+        cmocka_unit_test(test_conv_bn_relu_pool),
+        cmocka_unit_test(test_inception),
+        cmocka_unit_test(test_fused_nodes),
+        cmocka_unit_test(test_negative),
     };
     if (getenv("TEST_GRAPH_FILTER")) cmocka_set_test_filter(getenv("TEST_GRAPH_FILTER")); /* e.g. "test_inception" */
     oclnn_context *probe = test_context(cache_dir);

@@ -7,9 +7,9 @@
 #include "core/core.h"
 
 typedef struct oclnn_plan_buf {
-    uint64_t size;         /* bytes, already aligned */
-    uint32_t first, last;  /* steps during which the buffer is live (inclusive) */
-    uint64_t offset;       /* result */
+    uint64_t size;        /* bytes, already aligned */
+    uint32_t first, last; /* steps during which the buffer is live (inclusive) */
+    uint64_t offset;      /* result */
 } oclnn_plan_buf;
 
 /* Assigns offsets (multiples of @p align) so that buffers live at the same time never overlap. *arena receives

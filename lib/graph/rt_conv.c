@@ -28,8 +28,10 @@ static oclnn_status conv_shapes(const oclnn_graph *g, const oclnn_ir_node *n, co
     *w = rt_in(g, n, 1);
     if (!*x || !*w) return rt_fail(g, n, OCLNN_STATUS_INVALID_MODEL, "needs inputs X and W");
     if ((*x)->ndim != 4 || (*w)->ndim != 4)
-        return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "only 2-D convolutions (4-D X and W) are supported, X has %zu "
-                       "dims and W %zu", (*x)->ndim, (*w)->ndim);
+        return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED,
+                       "only 2-D convolutions (4-D X and W) are supported, X has %zu "
+                       "dims and W %zu",
+                       (*x)->ndim, (*w)->ndim);
     return OCLNN_STATUS_OK;
 }
 
@@ -82,11 +84,14 @@ static oclnn_status deconv_geometry(const oclnn_graph *g, const oclnn_ir_node *n
     int64_t dl[2] = {win.dh, win.dw}, pa[2] = {win.pt, win.pl}, pb[2] = {win.pb, win.pr};
     for (int a = 0; a < 2; a++) {
         int64_t full = st[a] * (in[a] - 1) + op[a] + dl[a] * (k[a] - 1) + 1;
-        if (nos >= 2) out[a] = os[nos - 2 + a];
+        if (nos >= 2)
+            out[a] = os[nos - 2 + a];
         else if (win.auto_pad == OCLNN_AUTO_PAD_SAME_UPPER || win.auto_pad == OCLNN_AUTO_PAD_SAME_LOWER)
             out[a] = in[a] * st[a];
-        else if (win.auto_pad == OCLNN_AUTO_PAD_VALID) out[a] = full;
-        else out[a] = full - pa[a] - pb[a];
+        else if (win.auto_pad == OCLNN_AUTO_PAD_VALID)
+            out[a] = full;
+        else
+            out[a] = full - pa[a] - pb[a];
         if (out[a] < 1) return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "the pads leave no output");
     }
     return OCLNN_STATUS_OK;
@@ -168,10 +173,10 @@ static oclnn_status conv_reshape(oclnn_rt_step *st, const oclnn_graph *g, const 
     rt_conv *c = st->op;
     const oclnn_ir_value *x = rt_in(g, n, 0), *w = rt_in(g, n, 1), *y = rt_out(g, n, 0);
     size_t oh, ow;
-    oclnn_status s = c->conv ? oclnn_conv2d_reshape(c->conv, (size_t)x->dims[0], (size_t)x->dims[2],
-                                                    (size_t)x->dims[3], &oh, &ow)
-                             : oclnn_deconv2d_reshape(c->deconv, (size_t)x->dims[0], (size_t)x->dims[2],
-                                                      (size_t)x->dims[3], &oh, &ow);
+    oclnn_status s =
+        c->conv
+            ? oclnn_conv2d_reshape(c->conv, (size_t)x->dims[0], (size_t)x->dims[2], (size_t)x->dims[3], &oh, &ow)
+            : oclnn_deconv2d_reshape(c->deconv, (size_t)x->dims[0], (size_t)x->dims[2], (size_t)x->dims[3], &oh, &ow);
     if (s) return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
     if ((int64_t)oh != y->dims[2] || (int64_t)ow != y->dims[3])
         return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "operator output %zux%zu differs from the inferred %lldx%lld",
@@ -210,7 +215,7 @@ static void conv_destroy(oclnn_rt_step *st) {
     st->op = NULL;
 }
 
-const oclnn_rt_op oclnn_rt_op_conv = {"Conv", conv_infer, conv_create, conv_reshape, conv_setup, conv_enqueue,
-                                      conv_destroy, 1, 0};
-const oclnn_rt_op oclnn_rt_op_conv_transpose = {"ConvTranspose", deconv_infer, deconv_create, conv_reshape,
-                                                conv_setup, conv_enqueue, conv_destroy, 1, 0};
+const oclnn_rt_op oclnn_rt_op_conv = {
+    "Conv", conv_infer, conv_create, conv_reshape, conv_setup, conv_enqueue, conv_destroy, 1, 0};
+const oclnn_rt_op oclnn_rt_op_conv_transpose = {
+    "ConvTranspose", deconv_infer, deconv_create, conv_reshape, conv_setup, conv_enqueue, conv_destroy, 1, 0};

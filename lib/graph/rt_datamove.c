@@ -28,24 +28,25 @@ static void dm_destroy(oclnn_rt_step *st) {
     oclnn_pad_destroy(m->pad);
     oclnn_transpose_destroy(m->transpose);
     oclnn_resize_destroy(m->resize);
-    for (size_t i = 0; i < OCLNN_RT_MAX_IO; i++) oclnn_tensor_destroy(m->cst[i]);
+    for (size_t i = 0; i < OCLNN_RT_MAX_IO; i++)
+        oclnn_tensor_destroy(m->cst[i]);
     oclnn_free(st->ctx->alloc, m);
     st->op = NULL;
 }
 
-#define NEW_DM(m)                                                                                            \
-    rt_dm *m = dm_new(st);                                                                                   \
+#define NEW_DM(m)                                                                                                      \
+    rt_dm *m = dm_new(st);                                                                                             \
     if (!m) return rt_fail(g, n, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "out of host memory")
-#define CHECK(expr)                                                                                          \
-    do {                                                                                                     \
-        oclnn_status s_ = (expr);                                                                            \
-        if (s_) return rt_fail(g, n, s_, "%s", oclnn_last_error(st->ctx));                                   \
+#define CHECK(expr)                                                                                                    \
+    do {                                                                                                               \
+        oclnn_status s_ = (expr);                                                                                      \
+        if (s_) return rt_fail(g, n, s_, "%s", oclnn_last_error(st->ctx));                                             \
     } while (0)
 /* the shape helpers report through the thread's error buffer */
-#define CHECK_SHAPE(expr)                                                                                    \
-    do {                                                                                                     \
-        oclnn_status s_ = (expr);                                                                            \
-        if (s_) return rt_fail(g, n, s_, "%s", oclnn_last_error(NULL));                                      \
+#define CHECK_SHAPE(expr)                                                                                              \
+    do {                                                                                                               \
+        oclnn_status s_ = (expr);                                                                                      \
+        if (s_) return rt_fail(g, n, s_, "%s", oclnn_last_error(NULL));                                                \
     } while (0)
 
 static int all_known(const oclnn_graph *g, const oclnn_ir_node *n, size_t count) {
@@ -70,7 +71,8 @@ static oclnn_status concat_infer(oclnn_graph *g, const oclnn_ir_node *n) {
     for (size_t k = 1; k < n->num_inputs; k++) {
         const oclnn_ir_value *b = rt_in(g, n, k);
         int ok = b->ndim == a->ndim;
-        for (size_t i = 0; ok && i < a->ndim; i++) ok = (int64_t)i == axis || b->dims[i] == a->dims[i];
+        for (size_t i = 0; ok && i < a->ndim; i++)
+            ok = (int64_t)i == axis || b->dims[i] == a->dims[i];
         if (!ok)
             return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "input %zu ('%s') does not match input 0 off axis %lld", k,
                            b->name, (long long)axis);
@@ -82,8 +84,8 @@ static oclnn_status concat_infer(oclnn_graph *g, const oclnn_ir_node *n) {
 
 static oclnn_status concat_create(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
     NEW_DM(m);
-    if (n->num_inputs > OCLNN_RT_MAX_IO) return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "more than %d inputs",
-                                                        OCLNN_RT_MAX_IO);
+    if (n->num_inputs > OCLNN_RT_MAX_IO)
+        return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "more than %d inputs", OCLNN_RT_MAX_IO);
     CHECK(oclnn_concat_create(st->ctx, oclnn_ir_attr_int(n, "axis", 0), n->num_inputs, &m->concat));
     for (size_t k = 0; k < n->num_inputs; k++) {
         if (!rt_is_const(g, n, k)) continue;
@@ -112,7 +114,8 @@ static oclnn_status concat_reshape(oclnn_rt_step *st, const oclnn_graph *g, cons
 static oclnn_status concat_setup(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
     rt_dm *m = st->op;
     const oclnn_tensor *in[OCLNN_RT_MAX_IO];
-    for (size_t k = 0; k < n->num_inputs; k++) in[k] = st->in[k] ? st->in[k] : m->cst[k];
+    for (size_t k = 0; k < n->num_inputs; k++)
+        in[k] = st->in[k] ? st->in[k] : m->cst[k];
     CHECK(oclnn_concat_setup(m->concat, in, st->out[0]));
     return OCLNN_STATUS_OK;
 }
@@ -140,11 +143,13 @@ static oclnn_status split_infer(oclnn_graph *g, const oclnn_ir_node *n) {
     if (s) return s;
     int64_t len = x->dims[axis], sum = 0;
     if (count) {
-        if (count != no) return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "split has %zu sizes for %zu outputs",
-                                        count, no);
-        for (size_t i = 0; i < count; i++) sum += sz[i];
-        if (sum != len) return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "split sizes sum to %lld, the axis has %lld",
-                                       (long long)sum, (long long)len);
+        if (count != no)
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "split has %zu sizes for %zu outputs", count, no);
+        for (size_t i = 0; i < count; i++)
+            sum += sz[i];
+        if (sum != len)
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "split sizes sum to %lld, the axis has %lld",
+                           (long long)sum, (long long)len);
     } else {
         int64_t part = (len + (int64_t)no - 1) / (int64_t)no;
         for (size_t i = 0; i < no; i++) {
@@ -228,8 +233,8 @@ static oclnn_status slice_infer(oclnn_graph *g, const oclnn_ir_node *n) {
             en = en < -1 ? -1 : en > dim - 1 ? dim - 1 : en;
             len = st > en ? (st - en + (-step) - 1) / (-step) : 0;
         }
-        if (len < 1) return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "the slice of axis %lld is empty",
-                                    (long long)a.axes[i]);
+        if (len < 1)
+            return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "the slice of axis %lld is empty", (long long)a.axes[i]);
         d[a.axes[i]] = len;
     }
     rt_set_out(g, n, 0, x->dtype, x->ndim, d);
@@ -250,11 +255,16 @@ static oclnn_status slice_create(oclnn_rt_step *st, const oclnn_graph *g, const 
 static oclnn_status pad_read(const oclnn_graph *g, const oclnn_ir_node *n, size_t ndim, int64_t *pads,
                              oclnn_pad_mode *mode, float *value) {
     const char *ms = oclnn_ir_attr_string(n, "mode", "constant");
-    if (!strcmp(ms, "constant")) *mode = OCLNN_PAD_CONSTANT;
-    else if (!strcmp(ms, "reflect")) *mode = OCLNN_PAD_REFLECT;
-    else if (!strcmp(ms, "edge")) *mode = OCLNN_PAD_EDGE;
-    else if (!strcmp(ms, "wrap")) *mode = OCLNN_PAD_WRAP;
-    else return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "mode '%s' is not an ONNX pad mode", ms);
+    if (!strcmp(ms, "constant"))
+        *mode = OCLNN_PAD_CONSTANT;
+    else if (!strcmp(ms, "reflect"))
+        *mode = OCLNN_PAD_REFLECT;
+    else if (!strcmp(ms, "edge"))
+        *mode = OCLNN_PAD_EDGE;
+    else if (!strcmp(ms, "wrap"))
+        *mode = OCLNN_PAD_WRAP;
+    else
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "mode '%s' is not an ONNX pad mode", ms);
     int64_t raw[2 * OCLNN_IR_MAX_DIMS], axes[OCLNN_IR_MAX_DIMS];
     size_t c, na = 0;
     *value = 0;
@@ -273,8 +283,8 @@ static oclnn_status pad_read(const oclnn_graph *g, const oclnn_ir_node *n, size_
         if (rt_in(g, n, 3) && (s = rt_const_ints(g, n, 3, axes, OCLNN_IR_MAX_DIMS, &na))) return s;
     }
     if (!na) {
-        if (c != 2 * ndim) return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "pads has %zu values for %zu dims", c,
-                                          ndim);
+        if (c != 2 * ndim)
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "pads has %zu values for %zu dims", c, ndim);
         memcpy(pads, raw, c * sizeof *raw);
         return OCLNN_STATUS_OK;
     }
@@ -322,7 +332,8 @@ static oclnn_status pad_create(oclnn_rt_step *st, const oclnn_graph *g, const oc
 static oclnn_status transpose_perm(const oclnn_graph *g, const oclnn_ir_node *n, size_t ndim, int64_t *perm) {
     size_t c = rt_attr_ints(n, "perm", perm, OCLNN_IR_MAX_DIMS);
     if (!c) {
-        for (size_t i = 0; i < ndim; i++) perm[i] = (int64_t)(ndim - 1 - i);
+        for (size_t i = 0; i < ndim; i++)
+            perm[i] = (int64_t)(ndim - 1 - i);
         return OCLNN_STATUS_OK;
     }
     unsigned seen = 0;
@@ -341,7 +352,8 @@ static oclnn_status transpose_infer(oclnn_graph *g, const oclnn_ir_node *n) {
     int64_t perm[OCLNN_IR_MAX_DIMS], d[OCLNN_IR_MAX_DIMS];
     oclnn_status s = transpose_perm(g, n, x->ndim, perm);
     if (s) return s;
-    for (size_t i = 0; i < x->ndim; i++) d[i] = x->dims[perm[i]];
+    for (size_t i = 0; i < x->ndim; i++)
+        d[i] = x->dims[perm[i]];
     rt_set_out(g, n, 0, x->dtype, x->ndim, d);
     return OCLNN_STATUS_OK;
 }
@@ -363,10 +375,14 @@ static oclnn_status resize_read(const oclnn_graph *g, const oclnn_ir_node *n, oc
     if (!x || x->ndim != 4) return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "only 4-D NCHW inputs are supported");
     const char *ms = oclnn_ir_attr_string(n, "mode", "nearest");
     oclnn_resize_mode mode;
-    if (!strcmp(ms, "nearest")) mode = OCLNN_RESIZE_NEAREST;
-    else if (!strcmp(ms, "linear") || !strcmp(ms, "bilinear")) mode = OCLNN_RESIZE_LINEAR;
-    else if (!strcmp(ms, "cubic")) mode = OCLNN_RESIZE_CUBIC;
-    else return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "mode '%s' is unknown", ms);
+    if (!strcmp(ms, "nearest"))
+        mode = OCLNN_RESIZE_NEAREST;
+    else if (!strcmp(ms, "linear") || !strcmp(ms, "bilinear"))
+        mode = OCLNN_RESIZE_LINEAR;
+    else if (!strcmp(ms, "cubic"))
+        mode = OCLNN_RESIZE_CUBIC;
+    else
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "mode '%s' is unknown", ms);
     int upsample = !strcmp(n->op_type, "Upsample");
     float scales[OCLNN_IR_MAX_DIMS];
     int64_t sizes[OCLNN_IR_MAX_DIMS];
@@ -378,19 +394,22 @@ static oclnn_status resize_read(const oclnn_graph *g, const oclnn_ir_node *n, oc
             size_t c;
             const oclnn_ir_attr *a = oclnn_ir_attr_find(n, "scales");
             c = a && a->floats ? a->count : 0;
-            for (size_t i = 0; i < c && i < OCLNN_IR_MAX_DIMS; i++) scales[i] = a->floats[i];
+            for (size_t i = 0; i < c && i < OCLNN_IR_MAX_DIMS; i++)
+                scales[i] = a->floats[i];
             ns = c;
         } else {
             const float *v;
             if ((s = rt_const_floats(g, n, 1, &v, &ns))) return s;
-            for (size_t i = 0; i < ns && i < OCLNN_IR_MAX_DIMS; i++) scales[i] = v[i];
+            for (size_t i = 0; i < ns && i < OCLNN_IR_MAX_DIMS; i++)
+                scales[i] = v[i];
         }
     } else {
         oclnn_resize_params_init(p);
         p->mode = mode;
         const char *cm = oclnn_ir_attr_string(n, "coordinate_transformation_mode", "half_pixel");
-        static const char *const coords[] = {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
-                                             "tf_half_pixel_for_nearest", "half_pixel_symmetric", "tf_crop_and_resize"};
+        static const char *const coords[] = {"half_pixel",        "pytorch_half_pixel",        "align_corners",
+                                             "asymmetric",        "tf_half_pixel_for_nearest", "half_pixel_symmetric",
+                                             "tf_crop_and_resize"};
         int found = 0;
         for (int i = 0; i < 7; i++)
             if (!strcmp(cm, coords[i])) p->coord = (oclnn_resize_coord)i, found = 1;
@@ -407,8 +426,10 @@ static oclnn_status resize_read(const oclnn_graph *g, const oclnn_ir_node *n, oc
         } else if (sv && oclnn_ir_numel(sv) > 0) {
             const float *v;
             if ((s = rt_const_floats(g, n, 2, &v, &ns))) return s;
-            for (size_t i = 0; i < ns && i < OCLNN_IR_MAX_DIMS; i++) scales[i] = v[i];
-        } else return rt_fail(g, n, OCLNN_STATUS_INVALID_MODEL, "needs scales or sizes");
+            for (size_t i = 0; i < ns && i < OCLNN_IR_MAX_DIMS; i++)
+                scales[i] = v[i];
+        } else
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_MODEL, "needs scales or sizes");
     }
     if (nz) {
         if (nz != 4 || sizes[0] != x->dims[0] || sizes[1] != x->dims[1])
@@ -460,16 +481,20 @@ static oclnn_status dm_reshape(oclnn_rt_step *st, const oclnn_graph *g, const oc
     int64_t d[OCLNN_MAX_DIMS], od[OCLNN_RT_MAX_IO * OCLNN_MAX_DIMS];
     oclnn_status s = rt_dev_dims(g, n, x, &nd, d);
     if (s) return s;
-    if (m->split) CHECK(oclnn_split_reshape(m->split, nd, d, od));
-    else if (m->slice) CHECK(oclnn_slice_reshape(m->slice, nd, d, od));
-    else if (m->pad) CHECK(oclnn_pad_reshape(m->pad, d, od));
-    else if (m->transpose) CHECK(oclnn_transpose_reshape(m->transpose, d, od));
+    if (m->split)
+        CHECK(oclnn_split_reshape(m->split, nd, d, od));
+    else if (m->slice)
+        CHECK(oclnn_slice_reshape(m->slice, nd, d, od));
+    else if (m->pad)
+        CHECK(oclnn_pad_reshape(m->pad, d, od));
+    else if (m->transpose)
+        CHECK(oclnn_transpose_reshape(m->transpose, d, od));
     else {
         size_t oh, ow;
         CHECK(oclnn_resize_reshape(m->resize, (size_t)d[0], (size_t)d[1], (size_t)d[2], (size_t)d[3], &oh, &ow));
         if ((int64_t)oh != y->dims[2] || (int64_t)ow != y->dims[3])
-            return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "operator output %zux%zu differs from the inferred one", oh,
-                           ow);
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "operator output %zux%zu differs from the inferred one",
+                           oh, ow);
     }
     st->kernels = 1;
     st->macs = 0;
@@ -479,11 +504,16 @@ static oclnn_status dm_reshape(oclnn_rt_step *st, const oclnn_graph *g, const oc
 static oclnn_status dm_setup(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
     rt_dm *m = st->op;
     if (m->concat) return concat_setup(st, g, n);
-    if (m->split) CHECK(oclnn_split_setup(m->split, st->in[0], st->out));
-    else if (m->slice) CHECK(oclnn_slice_setup(m->slice, st->in[0], st->out[0]));
-    else if (m->pad) CHECK(oclnn_pad_setup(m->pad, st->in[0], st->out[0]));
-    else if (m->transpose) CHECK(oclnn_transpose_setup(m->transpose, st->in[0], st->out[0]));
-    else CHECK(oclnn_resize_setup(m->resize, st->in[0], st->out[0], st->out_offset[0]));
+    if (m->split)
+        CHECK(oclnn_split_setup(m->split, st->in[0], st->out));
+    else if (m->slice)
+        CHECK(oclnn_slice_setup(m->slice, st->in[0], st->out[0]));
+    else if (m->pad)
+        CHECK(oclnn_pad_setup(m->pad, st->in[0], st->out[0]));
+    else if (m->transpose)
+        CHECK(oclnn_transpose_setup(m->transpose, st->in[0], st->out[0]));
+    else
+        CHECK(oclnn_resize_setup(m->resize, st->in[0], st->out[0], st->out_offset[0]));
     return OCLNN_STATUS_OK;
 }
 
@@ -529,8 +559,10 @@ static oclnn_status alias_infer(oclnn_graph *g, const oclnn_ir_node *n) {
         int64_t axes[OCLNN_IR_MAX_DIMS];
         size_t c;
         if ((s = axes_arg(g, n, axes, &c))) return s;
-        if (!strcmp(n->op_type, "Squeeze")) CHECK_SHAPE(oclnn_shape_squeeze(xn, xd, c, c ? axes : NULL, &on, od));
-        else CHECK_SHAPE(oclnn_shape_unsqueeze(xn, xd, c, axes, &on, od));
+        if (!strcmp(n->op_type, "Squeeze"))
+            CHECK_SHAPE(oclnn_shape_squeeze(xn, xd, c, c ? axes : NULL, &on, od));
+        else
+            CHECK_SHAPE(oclnn_shape_unsqueeze(xn, xd, c, axes, &on, od));
     }
     rt_set_out(g, n, 0, x->dtype, on, od);
     return OCLNN_STATUS_OK;
@@ -551,20 +583,20 @@ static oclnn_status nop_enqueue(oclnn_rt_step *st, uint32_t q) {
 }
 static void nop_destroy(oclnn_rt_step *st) { (void)st; }
 
-const oclnn_rt_op oclnn_rt_op_concat = {"Concat", concat_infer, concat_create, dm_reshape, dm_setup, dm_enqueue,
-                                        dm_destroy, 0, 0};
-const oclnn_rt_op oclnn_rt_op_split = {"Split", split_infer, split_create, dm_reshape, dm_setup, dm_enqueue,
-                                       dm_destroy, 0, 0};
-const oclnn_rt_op oclnn_rt_op_slice = {"Slice", slice_infer, slice_create, dm_reshape, dm_setup, dm_enqueue,
-                                       dm_destroy, 0, 0};
+const oclnn_rt_op oclnn_rt_op_concat = {
+    "Concat", concat_infer, concat_create, dm_reshape, dm_setup, dm_enqueue, dm_destroy, 0, 0};
+const oclnn_rt_op oclnn_rt_op_split = {
+    "Split", split_infer, split_create, dm_reshape, dm_setup, dm_enqueue, dm_destroy, 0, 0};
+const oclnn_rt_op oclnn_rt_op_slice = {
+    "Slice", slice_infer, slice_create, dm_reshape, dm_setup, dm_enqueue, dm_destroy, 0, 0};
 const oclnn_rt_op oclnn_rt_op_pad = {"Pad", pad_infer, pad_create, dm_reshape, dm_setup, dm_enqueue, dm_destroy, 0, 0};
-const oclnn_rt_op oclnn_rt_op_transpose = {"Transpose", transpose_infer, transpose_create, dm_reshape, dm_setup,
-                                           dm_enqueue, dm_destroy, 0, 0};
-const oclnn_rt_op oclnn_rt_op_resize = {"Resize", resize_infer, resize_create, dm_reshape, dm_setup, dm_enqueue,
-                                        dm_destroy, 1, 0};
-const oclnn_rt_op oclnn_rt_op_upsample = {"Upsample", resize_infer, resize_create, dm_reshape, dm_setup, dm_enqueue,
-                                          dm_destroy, 1, 0};
-#define ALIAS_OP(sym, name)                                                                                  \
+const oclnn_rt_op oclnn_rt_op_transpose = {
+    "Transpose", transpose_infer, transpose_create, dm_reshape, dm_setup, dm_enqueue, dm_destroy, 0, 0};
+const oclnn_rt_op oclnn_rt_op_resize = {
+    "Resize", resize_infer, resize_create, dm_reshape, dm_setup, dm_enqueue, dm_destroy, 1, 0};
+const oclnn_rt_op oclnn_rt_op_upsample = {
+    "Upsample", resize_infer, resize_create, dm_reshape, dm_setup, dm_enqueue, dm_destroy, 1, 0};
+#define ALIAS_OP(sym, name)                                                                                            \
     const oclnn_rt_op sym = {name, alias_infer, nop_create, nop_reshape, NULL, nop_enqueue, nop_destroy, 0, 1};
 ALIAS_OP(oclnn_rt_op_reshape, "Reshape")
 ALIAS_OP(oclnn_rt_op_flatten, "Flatten")

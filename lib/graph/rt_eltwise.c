@@ -21,17 +21,21 @@ static oclnn_status same_shape_infer(oclnn_graph *g, const oclnn_ir_node *n) {
 static oclnn_status unary_params(const oclnn_graph *g, const oclnn_ir_node *n, oclnn_unary_params *p) {
     oclnn_unary_params_init(p);
     const char *t = n->op_type;
-    if (!strcmp(t, "Relu")) p->activation = OCLNN_ACTIVATION_RELU;
+    if (!strcmp(t, "Relu"))
+        p->activation = OCLNN_ACTIVATION_RELU;
     else if (!strcmp(t, "LeakyRelu")) {
         p->activation = OCLNN_ACTIVATION_LEAKY_RELU;
         p->alpha = oclnn_ir_attr_float(n, "alpha", 0.01f);
-    } else if (!strcmp(t, "Sigmoid")) p->activation = OCLNN_ACTIVATION_SIGMOID;
-    else if (!strcmp(t, "Tanh")) p->activation = OCLNN_ACTIVATION_TANH;
+    } else if (!strcmp(t, "Sigmoid"))
+        p->activation = OCLNN_ACTIVATION_SIGMOID;
+    else if (!strcmp(t, "Tanh"))
+        p->activation = OCLNN_ACTIVATION_TANH;
     else if (!strcmp(t, "HardSigmoid")) {
         p->activation = OCLNN_ACTIVATION_HARD_SIGMOID;
         p->alpha = oclnn_ir_attr_float(n, "alpha", 0.2f);
         p->beta = oclnn_ir_attr_float(n, "beta", 0.5f);
-    } else if (!strcmp(t, "HardSwish")) p->activation = OCLNN_ACTIVATION_HARD_SWISH;
+    } else if (!strcmp(t, "HardSwish"))
+        p->activation = OCLNN_ACTIVATION_HARD_SWISH;
     else if (!strcmp(t, "Clip")) {
         p->activation = OCLNN_ACTIVATION_CLIP;
         p->alpha = -FLT_MAX;
@@ -47,11 +51,14 @@ static oclnn_status unary_params(const oclnn_graph *g, const oclnn_ir_node *n, o
                 oclnn_status s = rt_const_floats(g, n, k, &d, &c);
                 if (s) return s;
                 if (c != 1) return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "min/max must be scalars");
-                if (k == 1) p->alpha = d[0];
-                else p->beta = d[0];
+                if (k == 1)
+                    p->alpha = d[0];
+                else
+                    p->beta = d[0];
             }
         }
-    } else p->activation = OCLNN_ACTIVATION_NONE; /* Sum/Max/Min of one input: a copy */
+    } else
+        p->activation = OCLNN_ACTIVATION_NONE; /* Sum/Max/Min of one input: a copy */
     return OCLNN_STATUS_OK;
 }
 
@@ -107,9 +114,12 @@ static oclnn_status elt_reshape(oclnn_rt_step *st, const oclnn_graph *g, const o
     int64_t d[OCLNN_MAX_DIMS];
     oclnn_status s = rt_dev_dims(g, n, x, &nd, d);
     if (s) return s;
-    if (e->unary) s = oclnn_unary_reshape(e->unary, nd, d);
-    else if (e->prelu) s = oclnn_prelu_reshape(e->prelu, nd, d);
-    else s = oclnn_batchnorm_reshape(e->bn, nd, d);
+    if (e->unary)
+        s = oclnn_unary_reshape(e->unary, nd, d);
+    else if (e->prelu)
+        s = oclnn_prelu_reshape(e->prelu, nd, d);
+    else
+        s = oclnn_batchnorm_reshape(e->bn, nd, d);
     if (s) return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
     st->macs = oclnn_ir_numel(x);
     st->kernels = 1;
@@ -119,9 +129,12 @@ static oclnn_status elt_reshape(oclnn_rt_step *st, const oclnn_graph *g, const o
 static oclnn_status elt_setup(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
     rt_elt *e = st->op;
     oclnn_status s;
-    if (e->unary) s = oclnn_unary_setup(e->unary, elt_in(st, 0), st->out[0]);
-    else if (e->prelu) s = oclnn_prelu_setup(e->prelu, st->in[0], st->out[0]);
-    else s = oclnn_batchnorm_setup(e->bn, st->in[0], st->out[0]);
+    if (e->unary)
+        s = oclnn_unary_setup(e->unary, elt_in(st, 0), st->out[0]);
+    else if (e->prelu)
+        s = oclnn_prelu_setup(e->prelu, st->in[0], st->out[0]);
+    else
+        s = oclnn_batchnorm_setup(e->bn, st->in[0], st->out[0]);
     return s ? rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx)) : OCLNN_STATUS_OK;
 }
 
@@ -218,7 +231,8 @@ static oclnn_status binary_infer(oclnn_graph *g, const oclnn_ir_node *n) {
         int64_t t[OCLNN_IR_MAX_DIMS];
         if (!broadcast(on, od, b->ndim, b->dims, &on, t)) {
             char sa[96] = "", sb[96] = "";
-            for (size_t d = 0; d < on; d++) snprintf(sa + strlen(sa), sizeof sa - strlen(sa), "%s%lld", d ? "x" : "", (long long)od[d]);
+            for (size_t d = 0; d < on; d++)
+                snprintf(sa + strlen(sa), sizeof sa - strlen(sa), "%s%lld", d ? "x" : "", (long long)od[d]);
             for (size_t d = 0; d < b->ndim; d++)
                 snprintf(sb + strlen(sb), sizeof sb - strlen(sb), "%s%lld", d ? "x" : "", (long long)b->dims[d]);
             return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "shapes %s and %s do not broadcast", sa, sb);
@@ -245,7 +259,8 @@ static oclnn_status binary_create(oclnn_rt_step *st, const oclnn_graph *g, const
             p.activation_alpha = n->fuse.alpha;
             p.activation_beta = n->fuse.beta;
         }
-        if ((s = oclnn_binary_create(st->ctx, &p, &e->bin[i]))) return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
+        if ((s = oclnn_binary_create(st->ctx, &p, &e->bin[i])))
+            return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
     }
     for (size_t k = 0; k < n->num_inputs; k++) {
         if (!rt_in(g, n, k)) return rt_fail(g, n, OCLNN_STATUS_INVALID_MODEL, "input %zu is omitted", k);
@@ -270,8 +285,10 @@ static oclnn_status binary_reshape(oclnn_rt_step *st, const oclnn_graph *g, cons
             return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
         /* later links run in place on the output: the running result must already have the output's shape */
         if (on != (y->ndim ? y->ndim : 1) || (y->ndim && memcmp(od, y->dims, on * sizeof *od)))
-            return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "a chain whose partial result (input 0..%zu) is smaller than "
-                           "the output is not supported", i + 1);
+            return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED,
+                           "a chain whose partial result (input 0..%zu) is smaller than "
+                           "the output is not supported",
+                           i + 1);
         an = on;
         memcpy(ad, od, sizeof ad);
     }
@@ -324,8 +341,9 @@ static oclnn_status nop_enqueue(oclnn_rt_step *st, uint32_t queue) {
 }
 static void nop_destroy(oclnn_rt_step *st) { (void)st; }
 
-#define UNARY_OP(sym, name)                                                                                  \
-    const oclnn_rt_op sym = {name, same_shape_infer, unary_create, elt_reshape, elt_setup, elt_enqueue, elt_destroy, 0, 0};
+#define UNARY_OP(sym, name)                                                                                            \
+    const oclnn_rt_op sym = {                                                                                          \
+        name, same_shape_infer, unary_create, elt_reshape, elt_setup, elt_enqueue, elt_destroy, 0, 0};
 UNARY_OP(oclnn_rt_op_relu, "Relu")
 UNARY_OP(oclnn_rt_op_leaky_relu, "LeakyRelu")
 UNARY_OP(oclnn_rt_op_sigmoid, "Sigmoid")
@@ -333,8 +351,8 @@ UNARY_OP(oclnn_rt_op_tanh, "Tanh")
 UNARY_OP(oclnn_rt_op_clip, "Clip")
 UNARY_OP(oclnn_rt_op_hard_sigmoid, "HardSigmoid")
 UNARY_OP(oclnn_rt_op_hard_swish, "HardSwish")
-const oclnn_rt_op oclnn_rt_op_prelu = {"PRelu", same_shape_infer, prelu_create, elt_reshape, elt_setup, elt_enqueue,
-                                       elt_destroy, 0, 0};
+const oclnn_rt_op oclnn_rt_op_prelu = {
+    "PRelu", same_shape_infer, prelu_create, elt_reshape, elt_setup, elt_enqueue, elt_destroy, 0, 0};
 static oclnn_status bn_infer(oclnn_graph *g, const oclnn_ir_node *n) {
     for (size_t k = 1; k < n->num_outputs; k++)
         if (rt_out(g, n, k))
@@ -342,11 +360,11 @@ static oclnn_status bn_infer(oclnn_graph *g, const oclnn_ir_node *n) {
     return same_shape_infer(g, n);
 }
 
-const oclnn_rt_op oclnn_rt_op_batchnorm = {"BatchNormalization", bn_infer, bn_create, elt_reshape, elt_setup,
-                                           elt_enqueue, elt_destroy, 0, 0};
-#define BINARY_OP(sym, name)                                                                                 \
-    const oclnn_rt_op sym = {name, binary_infer, binary_create, binary_reshape, binary_setup, binary_enqueue,    \
-                             elt_destroy, 1, 0};
+const oclnn_rt_op oclnn_rt_op_batchnorm = {
+    "BatchNormalization", bn_infer, bn_create, elt_reshape, elt_setup, elt_enqueue, elt_destroy, 0, 0};
+#define BINARY_OP(sym, name)                                                                                           \
+    const oclnn_rt_op sym = {                                                                                          \
+        name, binary_infer, binary_create, binary_reshape, binary_setup, binary_enqueue, elt_destroy, 1, 0};
 BINARY_OP(oclnn_rt_op_add, "Add")
 BINARY_OP(oclnn_rt_op_sub, "Sub")
 BINARY_OP(oclnn_rt_op_mul, "Mul")
@@ -354,7 +372,7 @@ BINARY_OP(oclnn_rt_op_div, "Div")
 BINARY_OP(oclnn_rt_op_max, "Max")
 BINARY_OP(oclnn_rt_op_min, "Min")
 BINARY_OP(oclnn_rt_op_sum, "Sum")
-const oclnn_rt_op oclnn_rt_op_identity = {"Identity", alias_infer, nop_create, nop_reshape, NULL, nop_enqueue,
-                                          nop_destroy, 0, 1};
-const oclnn_rt_op oclnn_rt_op_dropout = {"Dropout", alias_infer, nop_create, nop_reshape, NULL, nop_enqueue,
-                                         nop_destroy, 0, 1};
+const oclnn_rt_op oclnn_rt_op_identity = {"Identity",  alias_infer, nop_create, nop_reshape, NULL, nop_enqueue,
+                                          nop_destroy, 0,           1};
+const oclnn_rt_op oclnn_rt_op_dropout = {"Dropout",   alias_infer, nop_create, nop_reshape, NULL, nop_enqueue,
+                                         nop_destroy, 0,           1};

@@ -30,13 +30,13 @@ static void misc_destroy(oclnn_rt_step *st) {
     st->op = NULL;
 }
 
-#define NEW_MISC(m)                                                                                          \
-    rt_misc *m = misc_new(st);                                                                               \
+#define NEW_MISC(m)                                                                                                    \
+    rt_misc *m = misc_new(st);                                                                                         \
     if (!m) return rt_fail(g, n, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "out of host memory")
-#define CHECK(expr)                                                                                          \
-    do {                                                                                                     \
-        oclnn_status s_ = (expr);                                                                            \
-        if (s_) return rt_fail(g, n, s_, "%s", oclnn_last_error(st->ctx));                                   \
+#define CHECK(expr)                                                                                                    \
+    do {                                                                                                               \
+        oclnn_status s_ = (expr);                                                                                      \
+        if (s_) return rt_fail(g, n, s_, "%s", oclnn_last_error(st->ctx));                                             \
     } while (0)
 
 static const oclnn_tensor *a_tensor(const oclnn_rt_step *st) {
@@ -90,7 +90,8 @@ static oclnn_status gemm_create(oclnn_rt_step *st, const oclnn_graph *g, const o
         if ((s = rt_dev_dims(g, n, cv, &cn, cd))) return s;
         if (!cv->ndim) cn = 0;
         m->c_const = 1;
-    } else if (cv) p.c_input = 1;
+    } else if (cv)
+        p.c_input = 1;
     CHECK(oclnn_gemm_create(st->ctx, &p, b, bd, c, cn, cd, &m->gemm));
     st->params = bc + cc;
     st->weight_bytes = (bc + cc) * sizeof(float);
@@ -234,7 +235,8 @@ static oclnn_status argmax_infer(oclnn_graph *g, const oclnn_ir_node *n) {
     for (size_t i = 0; i < x->ndim; i++) {
         if ((int64_t)i == ax) {
             if (p.keepdims) d[on++] = 1;
-        } else d[on++] = x->dims[i];
+        } else
+            d[on++] = x->dims[i];
     }
     rt_set_out(g, n, 0, OCLNN_DTYPE_I64, on, d);
     return OCLNN_STATUS_OK;
@@ -254,9 +256,12 @@ static oclnn_status one_reshape(oclnn_rt_step *st, const oclnn_graph *g, const o
     int64_t d[OCLNN_MAX_DIMS];
     oclnn_status s = rt_dev_dims(g, n, rt_in(g, n, 0), &nd, d);
     if (s) return s;
-    if (m->softmax) CHECK(oclnn_softmax_reshape(m->softmax, nd, d));
-    else if (m->lrn) CHECK(oclnn_lrn_reshape(m->lrn, nd, d));
-    else CHECK(oclnn_argmax_reshape(m->argmax, nd, d, NULL, NULL));
+    if (m->softmax)
+        CHECK(oclnn_softmax_reshape(m->softmax, nd, d));
+    else if (m->lrn)
+        CHECK(oclnn_lrn_reshape(m->lrn, nd, d));
+    else
+        CHECK(oclnn_argmax_reshape(m->argmax, nd, d, NULL, NULL));
     st->macs = oclnn_ir_numel(rt_in(g, n, 0));
     st->kernels = 1;
     return OCLNN_STATUS_OK;
@@ -264,9 +269,12 @@ static oclnn_status one_reshape(oclnn_rt_step *st, const oclnn_graph *g, const o
 
 static oclnn_status one_setup(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
     rt_misc *m = st->op;
-    if (m->softmax) CHECK(oclnn_softmax_setup(m->softmax, st->in[0], st->out[0]));
-    else if (m->lrn) CHECK(oclnn_lrn_setup(m->lrn, st->in[0], st->out[0]));
-    else CHECK(oclnn_argmax_setup(m->argmax, st->in[0], st->out[0]));
+    if (m->softmax)
+        CHECK(oclnn_softmax_setup(m->softmax, st->in[0], st->out[0]));
+    else if (m->lrn)
+        CHECK(oclnn_lrn_setup(m->lrn, st->in[0], st->out[0]));
+    else
+        CHECK(oclnn_argmax_setup(m->argmax, st->in[0], st->out[0]));
     return OCLNN_STATUS_OK;
 }
 
@@ -279,15 +287,15 @@ static oclnn_status misc_enqueue(oclnn_rt_step *st, uint32_t q) {
     return oclnn_argmax_enqueue(m->argmax, q, NULL);
 }
 
-const oclnn_rt_op oclnn_rt_op_gemm = {"Gemm", gemm_infer, gemm_create, gemm_reshape, gemm_setup, misc_enqueue,
-                                      misc_destroy, 0, 0};
-const oclnn_rt_op oclnn_rt_op_matmul = {"MatMul", matmul_infer, matmul_create, matmul_reshape, matmul_setup,
-                                        misc_enqueue, misc_destroy, 0, 0};
-const oclnn_rt_op oclnn_rt_op_softmax = {"Softmax", same_infer, softmax_create, one_reshape, one_setup, misc_enqueue,
-                                         misc_destroy, 0, 0};
-const oclnn_rt_op oclnn_rt_op_log_softmax = {"LogSoftmax", same_infer, softmax_create, one_reshape, one_setup,
-                                             misc_enqueue, misc_destroy, 0, 0};
-const oclnn_rt_op oclnn_rt_op_lrn = {"LRN", same_infer, lrn_create, one_reshape, one_setup, misc_enqueue, misc_destroy,
-                                     0, 0};
-const oclnn_rt_op oclnn_rt_op_argmax = {"ArgMax", argmax_infer, argmax_create, one_reshape, one_setup, misc_enqueue,
-                                        misc_destroy, 0, 0};
+const oclnn_rt_op oclnn_rt_op_gemm = {
+    "Gemm", gemm_infer, gemm_create, gemm_reshape, gemm_setup, misc_enqueue, misc_destroy, 0, 0};
+const oclnn_rt_op oclnn_rt_op_matmul = {
+    "MatMul", matmul_infer, matmul_create, matmul_reshape, matmul_setup, misc_enqueue, misc_destroy, 0, 0};
+const oclnn_rt_op oclnn_rt_op_softmax = {
+    "Softmax", same_infer, softmax_create, one_reshape, one_setup, misc_enqueue, misc_destroy, 0, 0};
+const oclnn_rt_op oclnn_rt_op_log_softmax = {
+    "LogSoftmax", same_infer, softmax_create, one_reshape, one_setup, misc_enqueue, misc_destroy, 0, 0};
+const oclnn_rt_op oclnn_rt_op_lrn = {"LRN",        same_infer, lrn_create, one_reshape, one_setup, misc_enqueue,
+                                     misc_destroy, 0,          0};
+const oclnn_rt_op oclnn_rt_op_argmax = {
+    "ArgMax", argmax_infer, argmax_create, one_reshape, one_setup, misc_enqueue, misc_destroy, 0, 0};

@@ -15,8 +15,7 @@ static oclnn_pool_type pool_type(const oclnn_ir_node *n) {
 
 static int is_global(oclnn_pool_type t) { return t == OCLNN_POOL_GLOBAL_MAX || t == OCLNN_POOL_GLOBAL_AVG; }
 
-static oclnn_status pool_params(const oclnn_graph *g, const oclnn_ir_node *n, oclnn_pool2d_params *p,
-                                rt_window *w) {
+static oclnn_status pool_params(const oclnn_graph *g, const oclnn_ir_node *n, oclnn_pool2d_params *p, rt_window *w) {
     oclnn_pool2d_params_init(p);
     p->type = pool_type(n);
     const oclnn_ir_value *x = rt_in(g, n, 0);
@@ -75,11 +74,10 @@ static oclnn_status pool_reshape(oclnn_rt_step *st, const oclnn_graph *g, const 
         return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "operator output %zux%zu differs from the inferred %lldx%lld",
                        oh, ow, (long long)y->dims[2], (long long)y->dims[3]);
     oclnn_pool_type t = pool_type(n);
-    uint64_t win = is_global(t) ? (uint64_t)(x->dims[2] * x->dims[3])
-                                : (uint64_t)oclnn_ir_attr_int(n, "kernel_shape", 1);
+    uint64_t win = is_global(t) ? (uint64_t)(x->dims[2] * x->dims[3]) : 1; /* window elements per output */
     size_t c;
     const int64_t *k = oclnn_ir_attr_ints(n, "kernel_shape", &c);
-    if (k && c == 2) win = (uint64_t)(k[0] * k[1]);
+    if (!is_global(t) && k && c == 2) win = (uint64_t)(k[0] * k[1]);
     st->macs = oclnn_ir_numel(y) * win;
     st->kernels = 1;
     return OCLNN_STATUS_OK;
@@ -90,14 +88,16 @@ static oclnn_status pool_setup(oclnn_rt_step *st, const oclnn_graph *g, const oc
     return s ? rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx)) : OCLNN_STATUS_OK;
 }
 
-static oclnn_status pool_enqueue(oclnn_rt_step *st, uint32_t queue) { return oclnn_pool2d_enqueue(st->op, queue, NULL); }
+static oclnn_status pool_enqueue(oclnn_rt_step *st, uint32_t queue) {
+    return oclnn_pool2d_enqueue(st->op, queue, NULL);
+}
 
 static void pool_destroy(oclnn_rt_step *st) {
     oclnn_pool2d_destroy(st->op);
     st->op = NULL;
 }
 
-#define POOL_OP(sym, name)                                                                                   \
+#define POOL_OP(sym, name)                                                                                             \
     const oclnn_rt_op sym = {name, pool_infer, pool_create, pool_reshape, pool_setup, pool_enqueue, pool_destroy, 1, 0};
 POOL_OP(oclnn_rt_op_maxpool, "MaxPool")
 POOL_OP(oclnn_rt_op_avgpool, "AveragePool")

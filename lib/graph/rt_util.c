@@ -45,7 +45,8 @@ void rt_set_out(oclnn_graph *g, const oclnn_ir_node *n, size_t k, oclnn_dtype dt
     v->dtype = dt;
     v->has_shape = 1;
     v->ndim = ndim;
-    for (size_t d = 0; d < OCLNN_IR_MAX_DIMS; d++) v->dims[d] = d < ndim ? dims[d] : 0;
+    for (size_t d = 0; d < OCLNN_IR_MAX_DIMS; d++)
+        v->dims[d] = d < ndim ? dims[d] : 0;
 }
 
 oclnn_status rt_const_ints(const oclnn_graph *g, const oclnn_ir_node *n, size_t k, int64_t *buf, size_t cap,
@@ -55,12 +56,17 @@ oclnn_status rt_const_ints(const oclnn_graph *g, const oclnn_ir_node *n, size_t 
     if (!v || v->kind != OCLNN_IR_CONSTANT || !v->data)
         return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "input %zu ('%s') must be a constant", k, v ? v->name : "");
     size_t es = oclnn_dtype_size(v->dtype), num = es ? v->nbytes / es : 0;
-    if (num > cap) return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "input %zu has %zu values (at most %zu)", k, num, cap);
+    if (num > cap)
+        return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "input %zu has %zu values (at most %zu)", k, num, cap);
     for (size_t i = 0; i < num; i++) {
-        if (v->dtype == OCLNN_DTYPE_I64) buf[i] = ((const int64_t *)v->data)[i];
-        else if (v->dtype == OCLNN_DTYPE_I32) buf[i] = ((const int32_t *)v->data)[i];
-        else if (v->dtype == OCLNN_DTYPE_F32) buf[i] = (int64_t)((const float *)v->data)[i];
-        else return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "input %zu has a data type that is not an integer", k);
+        if (v->dtype == OCLNN_DTYPE_I64)
+            buf[i] = ((const int64_t *)v->data)[i];
+        else if (v->dtype == OCLNN_DTYPE_I32)
+            buf[i] = ((const int32_t *)v->data)[i];
+        else if (v->dtype == OCLNN_DTYPE_F32)
+            buf[i] = (int64_t)((const float *)v->data)[i];
+        else
+            return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "input %zu has a data type that is not an integer", k);
     }
     *count = num;
     return OCLNN_STATUS_OK;
@@ -72,8 +78,10 @@ oclnn_status rt_const_floats(const oclnn_graph *g, const oclnn_ir_node *n, size_
     *data = NULL;
     *count = 0;
     if (!v || v->kind != OCLNN_IR_CONSTANT || !v->data)
-        return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "input %zu ('%s') must be a constant (weights fed at run time "
-                       "are not supported)", k, v ? v->name : "");
+        return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED,
+                       "input %zu ('%s') must be a constant (weights fed at run time "
+                       "are not supported)",
+                       k, v ? v->name : "");
     if (v->dtype != OCLNN_DTYPE_F32)
         return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "input %zu ('%s') must be float32", k, v->name);
     *data = v->data;
@@ -92,11 +100,16 @@ size_t rt_attr_ints(const oclnn_ir_node *n, const char *name, int64_t *buf, size
 
 oclnn_status rt_auto_pad(const oclnn_graph *g, const oclnn_ir_node *n, oclnn_auto_pad *ap) {
     const char *s = oclnn_ir_attr_string(n, "auto_pad", "NOTSET");
-    if (!strcmp(s, "NOTSET")) *ap = OCLNN_AUTO_PAD_NOTSET;
-    else if (!strcmp(s, "SAME_UPPER")) *ap = OCLNN_AUTO_PAD_SAME_UPPER;
-    else if (!strcmp(s, "SAME_LOWER")) *ap = OCLNN_AUTO_PAD_SAME_LOWER;
-    else if (!strcmp(s, "VALID")) *ap = OCLNN_AUTO_PAD_VALID;
-    else return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "auto_pad '%s' is not an ONNX value", s);
+    if (!strcmp(s, "NOTSET"))
+        *ap = OCLNN_AUTO_PAD_NOTSET;
+    else if (!strcmp(s, "SAME_UPPER"))
+        *ap = OCLNN_AUTO_PAD_SAME_UPPER;
+    else if (!strcmp(s, "SAME_LOWER"))
+        *ap = OCLNN_AUTO_PAD_SAME_LOWER;
+    else if (!strcmp(s, "VALID"))
+        *ap = OCLNN_AUTO_PAD_VALID;
+    else
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "auto_pad '%s' is not an ONNX value", s);
     return OCLNN_STATUS_OK;
 }
 
@@ -116,14 +129,20 @@ oclnn_status rt_window_read(const oclnn_graph *g, const oclnn_ir_node *n, int64_
     if (w->kh < 1 || w->kw < 1) return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "kernel_shape is missing or < 1");
     w->sh = w->sw = w->dh = w->dw = 1;
     c = rt_attr_ints(n, "strides", v, 8);
-    if (c == 2) w->sh = v[0], w->sw = v[1];
-    else if (c) return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "strides needs 2 values, has %zu", c);
+    if (c == 2)
+        w->sh = v[0], w->sw = v[1];
+    else if (c)
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "strides needs 2 values, has %zu", c);
     c = rt_attr_ints(n, "dilations", v, 8);
-    if (c == 2) w->dh = v[0], w->dw = v[1];
-    else if (c) return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "dilations needs 2 values, has %zu", c);
+    if (c == 2)
+        w->dh = v[0], w->dw = v[1];
+    else if (c)
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "dilations needs 2 values, has %zu", c);
     c = rt_attr_ints(n, "pads", v, 8);
-    if (c == 4) w->pt = v[0], w->pl = v[1], w->pb = v[2], w->pr = v[3];
-    else if (c) return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "pads needs 4 values, has %zu", c);
+    if (c == 4)
+        w->pt = v[0], w->pl = v[1], w->pb = v[2], w->pr = v[3];
+    else if (c)
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "pads needs 4 values, has %zu", c);
     if (w->sh < 1 || w->sw < 1 || w->dh < 1 || w->dw < 1 || w->pt < 0 || w->pl < 0 || w->pb < 0 || w->pr < 0)
         return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "strides/dilations must be >= 1 and pads >= 0");
     w->ceil_mode = (int)oclnn_ir_attr_int(n, "ceil_mode", 0);
@@ -159,7 +178,8 @@ oclnn_status rt_dev_dims(const oclnn_graph *g, const oclnn_ir_node *n, const ocl
                        v->ndim, OCLNN_MAX_DIMS);
     *ndim = v->ndim ? v->ndim : 1;
     dims[0] = 1;
-    for (size_t d = 0; d < v->ndim; d++) dims[d] = v->dims[d];
+    for (size_t d = 0; d < v->ndim; d++)
+        dims[d] = v->dims[d];
     return OCLNN_STATUS_OK;
 }
 

@@ -22,8 +22,7 @@ void rt_set_out(oclnn_graph *g, const oclnn_ir_node *n, size_t k, oclnn_dtype dt
  * UNSUPPORTED naming the node when the input is not a constant. */
 oclnn_status rt_const_ints(const oclnn_graph *g, const oclnn_ir_node *n, size_t k, int64_t *buf, size_t cap,
                            size_t *count);
-oclnn_status rt_const_floats(const oclnn_graph *g, const oclnn_ir_node *n, size_t k, const float **data,
-                             size_t *count);
+oclnn_status rt_const_floats(const oclnn_graph *g, const oclnn_ir_node *n, size_t k, const float **data, size_t *count);
 /* ints attribute copied into buf (up to cap); returns its length, or 0 when absent. */
 size_t rt_attr_ints(const oclnn_ir_node *n, const char *name, int64_t *buf, size_t cap);
 /* auto_pad attribute. INVALID_ARGUMENT for an unknown spelling. */

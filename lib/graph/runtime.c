@@ -15,17 +15,17 @@
 struct oclnn_runtime {
     oclnn_context *ctx;
     oclnn_runtime_options opt;
-    oclnn_graph *g; /* the compiled graph (a copy: the runtime does not depend on the caller's) */
+    oclnn_graph *g;   /* the compiled graph (a copy: the runtime does not depend on the caller's) */
     oclnn_graph *src; /* the graph before the passes, kept when folding used input shapes (re-folded at reshape) */
     size_t num_steps;
     oclnn_rt_step *steps;
-    int *step_of_node;   /* node -> step index, -1 for dead nodes */
+    int *step_of_node; /* node -> step index, -1 for dead nodes */
     /* scheduling (fixed at create) */
     uint32_t num_queues;
-    uint32_t *queue;     /* per step */
-    int **waits;         /* per step: steps on other queues to wait for (-1 terminated), NULL when none */
-    uint8_t *signal;     /* per step: another queue waits for it: record an event after it */
-    uint64_t *hb;        /* happens-before bitsets, num_steps x hb_words */
+    uint32_t *queue; /* per step */
+    int **waits;     /* per step: steps on other queues to wait for (-1 terminated), NULL when none */
+    uint8_t *signal; /* per step: another queue waits for it: record an event after it */
+    uint64_t *hb;    /* happens-before bitsets, num_steps x hb_words */
     size_t hb_words;
     /* per value (re-made at every prepare) */
     int *root;           /* the value whose buffer holds it, -1 for constants and unused values */
@@ -78,7 +78,8 @@ void oclnn_runtime_destroy(oclnn_runtime *rt) {
         if (rt->waits) oclnn_free(A(rt), rt->waits[i]);
     }
     if (rt->own && rt->g)
-        for (size_t v = 0; v < rt->g->num_values; v++) oclnn_tensor_destroy(rt->own[v]);
+        for (size_t v = 0; v < rt->g->num_values; v++)
+            oclnn_tensor_destroy(rt->own[v]);
     oclnn_tensor_destroy(rt->arena);
     oclnn_free(A(rt), rt->steps);
     oclnn_free(A(rt), rt->step_of_node);
@@ -115,7 +116,8 @@ static oclnn_status check_graph(oclnn_runtime *rt) {
             if (val->kind == OCLNN_IR_INTERMEDIATE && (val->producer < 0 || g->nodes[val->producer].dead))
                 return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_MODEL,
                                   "node '%s' (%s): input '%s' is never produced (not a graph input, a constant or a "
-                                  "node's output)", n->name, n->op_type, val->name);
+                                  "node's output)",
+                                  n->name, n->op_type, val->name);
         }
     }
     if (!g->num_outputs) return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_MODEL, "runtime: the graph has no outputs");
@@ -133,7 +135,8 @@ static oclnn_status check_graph(oclnn_runtime *rt) {
             if (val->dims[d] < 1)
                 return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_SHAPE,
                                   "runtime: input '%s' has dim %zu = %lld: every input dim must be known (>= 1) at "
-                                  "create (oclnn_graph_fix_input)", val->name, d, (long long)val->dims[d]);
+                                  "create (oclnn_graph_fix_input)",
+                                  val->name, d, (long long)val->dims[d]);
         if (val->dtype != OCLNN_DTYPE_F32)
             return oclnn_fail(E(rt), OCLNN_STATUS_UNSUPPORTED, "runtime: input '%s' is not float32", val->name);
     }
@@ -173,8 +176,10 @@ static oclnn_status check_shapes(oclnn_runtime *rt) {
             const oclnn_ir_value *v = rt_out(g, n, k);
             if (!v) continue;
             if (!v->has_shape || !oclnn_ir_numel(v))
-                return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "the shape of output '%s' could not be inferred or "
-                               "is empty", v->name);
+                return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE,
+                               "the shape of output '%s' could not be inferred or "
+                               "is empty",
+                               v->name);
             if (v->ndim > OCLNN_MAX_DIMS)
                 return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "output '%s' has %zu dims (at most %d)", v->name,
                                v->ndim, OCLNN_MAX_DIMS);
@@ -193,7 +198,8 @@ static size_t step_preds(const oclnn_runtime *rt, size_t s, int *preds) {
         if (v < 0 || g->values[v].producer < 0) continue;
         int p = rt->step_of_node[g->values[v].producer];
         int dup = 0;
-        for (size_t j = 0; j < np; j++) dup |= preds[j] == p;
+        for (size_t j = 0; j < np; j++)
+            dup |= preds[j] == p;
         if (!dup && p >= 0) preds[np++] = p;
     }
     return np;
@@ -218,7 +224,8 @@ static oclnn_status schedule(oclnn_runtime *rt) {
         oclnn_free(A(rt), last_on);
         return oom(rt);
     }
-    for (uint32_t q = 0; q < rt->num_queues; q++) last_on[q] = -1;
+    for (uint32_t q = 0; q < rt->num_queues; q++)
+        last_on[q] = -1;
     uint32_t rr = 0;
     int source_continued = 0;
     oclnn_status st = OCLNN_STATUS_OK;
@@ -246,7 +253,8 @@ static oclnn_status schedule(oclnn_runtime *rt) {
         int prev = last_on[q];
         if (prev >= 0) {
             const uint64_t *hp = rt->hb + (size_t)prev * rt->hb_words;
-            for (size_t w = 0; w < rt->hb_words; w++) h[w] |= hp[w];
+            for (size_t w = 0; w < rt->hb_words; w++)
+                h[w] |= hp[w];
             h[prev / 64] |= 1ull << (prev % 64);
         }
         size_t nw = 0;
@@ -258,12 +266,14 @@ static oclnn_status schedule(oclnn_runtime *rt) {
                 rt->signal[p] = 1;
             }
             const uint64_t *hp = rt->hb + (size_t)p * rt->hb_words;
-            for (size_t w = 0; w < rt->hb_words; w++) h[w] |= hp[w];
+            for (size_t w = 0; w < rt->hb_words; w++)
+                h[w] |= hp[w];
             h[p / 64] |= 1ull << (p % 64);
         }
         if (nw) {
             rt->waits[s] = oclnn_malloc(A(rt), (nw + 1) * sizeof(int));
-            if (!rt->waits[s]) st = oom(rt);
+            if (!rt->waits[s])
+                st = oom(rt);
             else {
                 memcpy(rt->waits[s], waits, nw * sizeof(int));
                 rt->waits[s][nw] = -1;
@@ -288,7 +298,8 @@ static oclnn_status build_steps(oclnn_runtime *rt) {
         oclnn_free(A(rt), order);
         return oom(rt);
     }
-    for (size_t i = 0; i < g->num_nodes; i++) rt->step_of_node[i] = -1;
+    for (size_t i = 0; i < g->num_nodes; i++)
+        rt->step_of_node[i] = -1;
     for (size_t i = 0; i < count; i++) {
         const oclnn_ir_node *n = &g->nodes[order[i]];
         oclnn_rt_step *st = &rt->steps[i];
@@ -348,15 +359,23 @@ static void plan_views(oclnn_runtime *rt, uint32_t *uses) {
         int ok = 1;
         for (size_t k = 0; k < n->num_inputs && ok; k++) {
             int v = n->inputs[k];
-            if (v < 0) { ok = 0; break; }
+            if (v < 0) {
+                ok = 0;
+                break;
+            }
             const oclnn_ir_value *x = &g->values[v];
-            if (x->kind != OCLNN_IR_INTERMEDIATE || x->is_output || x->dtype != OCLNN_DTYPE_F32) { ok = 0; break; }
+            if (x->kind != OCLNN_IR_INTERMEDIATE || x->is_output || x->dtype != OCLNN_DTYPE_F32) {
+                ok = 0;
+                break;
+            }
             int ps = rt->step_of_node[x->producer];
             const oclnn_ir_node *pn = &g->nodes[x->producer];
             size_t pk = 0;
-            while (pk < pn->num_outputs && pn->outputs[pk] != v) pk++;
+            while (pk < pn->num_outputs && pn->outputs[pk] != v)
+                pk++;
             if (ps < 0 || !step_can_view(rt, (size_t)ps, pk)) ok = 0;
-            for (size_t j = 0; j < k && ok; j++) ok = n->inputs[j] != v;
+            for (size_t j = 0; j < k && ok; j++)
+                ok = n->inputs[j] != v;
             /* at batch > 1 a slice is not contiguous: only the concat may read it */
             if (y->dims[0] != 1 && uses[v] != 1) ok = 0;
         }
@@ -364,7 +383,10 @@ static void plan_views(oclnn_runtime *rt, uint32_t *uses) {
     }
     /* the chain root of each candidate: the candidate with the most inputs whose list starts with its list */
     int *croot = oclnn_malloc(A(rt), (ns ? ns : 1) * sizeof *croot);
-    if (!croot) { memset(rt->view_concat, 0, ns ? ns : 1); return; }
+    if (!croot) {
+        memset(rt->view_concat, 0, ns ? ns : 1);
+        return;
+    }
     for (size_t s = 0; s < ns; s++) {
         croot[s] = (int)s;
         if (!rt->view_concat[s]) continue;
@@ -384,7 +406,10 @@ static void plan_views(oclnn_runtime *rt, uint32_t *uses) {
     for (int pass = 0; pass < 2; pass++)
         for (size_t s = 0; s < ns; s++) {
             if (!rt->view_concat[s] || (croot[s] == (int)s) != (pass == 0)) continue;
-            if (pass == 1 && !rt->view_concat[croot[s]]) { rt->view_concat[s] = 0; continue; }
+            if (pass == 1 && !rt->view_concat[croot[s]]) {
+                rt->view_concat[s] = 0;
+                continue;
+            }
             const oclnn_ir_node *n = &g->nodes[rt->steps[s].node];
             int r = g->nodes[rt->steps[croot[s]].node].outputs[0];
             int ok = 1;
@@ -394,7 +419,10 @@ static void plan_views(oclnn_runtime *rt, uint32_t *uses) {
                 if (rt->root[v] != v && (rt->root[v] != r || rt->chan_off[v] != off)) ok = 0;
                 off += (uint32_t)g->values[v].dims[1];
             }
-            if (!ok) { rt->view_concat[s] = 0; continue; }
+            if (!ok) {
+                rt->view_concat[s] = 0;
+                continue;
+            }
             off = 0;
             const oclnn_ir_value *y = &g->values[n->outputs[0]];
             size_t plane = (size_t)(y->dims[2] * y->dims[3]) * sizeof(float);
@@ -417,11 +445,12 @@ static void plan_views(oclnn_runtime *rt, uint32_t *uses) {
 
 static oclnn_status dev_dims_of(oclnn_runtime *rt, const oclnn_ir_value *v, size_t *nd, int64_t *d) {
     if (v->ndim > OCLNN_MAX_DIMS)
-        return oclnn_fail(E(rt), OCLNN_STATUS_UNSUPPORTED, "runtime: '%s' has %zu dims (at most %d)", v->name,
-                          v->ndim, OCLNN_MAX_DIMS);
+        return oclnn_fail(E(rt), OCLNN_STATUS_UNSUPPORTED, "runtime: '%s' has %zu dims (at most %d)", v->name, v->ndim,
+                          OCLNN_MAX_DIMS);
     *nd = v->ndim ? v->ndim : 1;
     d[0] = 1;
-    for (size_t i = 0; i < v->ndim; i++) d[i] = v->dims[i];
+    for (size_t i = 0; i < v->ndim; i++)
+        d[i] = v->dims[i];
     return OCLNN_STATUS_OK;
 }
 
@@ -490,7 +519,8 @@ static oclnn_status plan_memory(oclnn_runtime *rt) {
         s = oom(rt);
         goto out;
     }
-    for (size_t v = 0; v < nv; v++) first[v] = UINT32_MAX, last[v] = 0, slot[v] = -1;
+    for (size_t v = 0; v < nv; v++)
+        first[v] = UINT32_MAX, last[v] = 0, slot[v] = -1;
     uint64_t naive = 0;
     for (size_t i = 0; i < ns; i++) {
         const oclnn_ir_node *n = &g->nodes[rt->steps[i].node];
@@ -536,9 +566,11 @@ static oclnn_status plan_memory(oclnn_runtime *rt) {
             for (size_t w = ns - 1; w > last[r]; w--) {
                 int missing = 0;
                 if (nu == SIZE_MAX)
-                    for (size_t u = first[r]; u <= last[r] && !missing; u++) missing = !hb_has(rt, w, u);
+                    for (size_t u = first[r]; u <= last[r] && !missing; u++)
+                        missing = !hb_has(rt, w, u);
                 else
-                    for (size_t j = 0; j < nu && !missing; j++) missing = !hb_has(rt, w, (size_t)users[j]);
+                    for (size_t j = 0; j < nu && !missing; j++)
+                        missing = !hb_has(rt, w, (size_t)users[j]);
                 if (missing) {
                     end = (uint32_t)w;
                     break;
@@ -552,7 +584,8 @@ static oclnn_status plan_memory(oclnn_runtime *rt) {
     }
     uint64_t arena;
     if ((s = oclnn_plan_arena(A(rt), E(rt), bufs, nb, rt->align, &arena, &lb))) goto out;
-    for (size_t r = 0; r < nv; r++) rt->arena_off[r] = slot[r] >= 0 ? bufs[slot[r]].offset : 0;
+    for (size_t r = 0; r < nv; r++)
+        rt->arena_off[r] = slot[r] >= 0 ? bufs[slot[r]].offset : 0;
     if (!rt->arena || oclnn_tensor_nbytes(rt->arena) != arena) {
         oclnn_tensor_destroy(rt->arena);
         rt->arena = NULL;
@@ -621,7 +654,8 @@ static oclnn_status bind(oclnn_runtime *rt) {
             if (rt->is_slice[v] && step_can_view(rt, i, k) && !st->is_alias && !rt->view_concat[i]) {
                 st->out[k] = root_tensor(rt, r); /* a slice of a zero-copy concat */
                 st->out_offset[k] = rt->chan_off[v];
-            } else st->out[k] = rt->own[v] ? rt->own[v] : rt->vt[v];
+            } else
+                st->out[k] = rt->own[v] ? rt->own[v] : rt->vt[v];
         }
     }
     return OCLNN_STATUS_OK;
@@ -664,23 +698,29 @@ static oclnn_status refold(oclnn_runtime *rt) {
     int folded;
     s = run_passes(rt, g2, &folded);
     size_t live = 0;
-    for (size_t i = 0; !s && i < g2->num_nodes; i++) live += !g2->nodes[i].dead;
+    for (size_t i = 0; !s && i < g2->num_nodes; i++)
+        live += !g2->nodes[i].dead;
     if (!s && live != rt->num_steps)
-        s = oclnn_fail(E(rt), OCLNN_STATUS_UNSUPPORTED, "runtime: with the new input shapes the graph folds to %zu "
-                       "steps instead of %zu; create a new runtime", live, rt->num_steps);
+        s = oclnn_fail(E(rt), OCLNN_STATUS_UNSUPPORTED,
+                       "runtime: with the new input shapes the graph folds to %zu "
+                       "steps instead of %zu; create a new runtime",
+                       live, rt->num_steps);
     for (size_t i = 0; !s && i < rt->num_steps; i++) {
         const oclnn_ir_node *n = &rt->g->nodes[rt->steps[i].node];
         int idx = rt->steps[i].node;
         if ((size_t)idx >= g2->num_nodes || g2->nodes[idx].dead || strcmp(g2->nodes[idx].op_type, n->op_type))
-            s = oclnn_fail(E(rt), OCLNN_STATUS_UNSUPPORTED, "runtime: with the new input shapes node '%s' (%s) folds "
-                           "away or changes; create a new runtime", n->name, n->op_type);
+            s = oclnn_fail(E(rt), OCLNN_STATUS_UNSUPPORTED,
+                           "runtime: with the new input shapes node '%s' (%s) folds "
+                           "away or changes; create a new runtime",
+                           n->name, n->op_type);
     }
     if (s) {
         oclnn_ir_destroy(g2);
         return s;
     }
     unbind(rt);
-    for (size_t v = 0; v < rt->g->num_values; v++) oclnn_tensor_destroy(rt->own[v]);
+    for (size_t v = 0; v < rt->g->num_values; v++)
+        oclnn_tensor_destroy(rt->own[v]);
     oclnn_ir_destroy(rt->g);
     rt->g = g2;
     return value_arrays(rt);
@@ -711,9 +751,12 @@ static oclnn_status prepare(oclnn_runtime *rt, int reinfer) {
     uint32_t kernels = 0;
     for (size_t i = 0; i < rt->num_steps; i++) {
         oclnn_rt_step *st = &rt->steps[i];
-        if (rt->view_concat[i]) st->kernels = 0;
-        else if (rt->alias_copy[i]) st->kernels = 1;
-        else if (st->vt->setup && (s = st->vt->setup(st, g, &g->nodes[st->node]))) return s;
+        if (rt->view_concat[i])
+            st->kernels = 0;
+        else if (rt->alias_copy[i])
+            st->kernels = 1;
+        else if (st->vt->setup && (s = st->vt->setup(st, g, &g->nodes[st->node])))
+            return s;
         kernels += st->kernels;
     }
     rt->stats.macs = macs;
@@ -751,12 +794,15 @@ oclnn_status oclnn_runtime_create(oclnn_context *ctx, const oclnn_graph *graph, 
     if (!out) return oclnn_fail(ctx ? &ctx->err : NULL, OCLNN_STATUS_INVALID_ARGUMENT, "runtime_create: out is NULL");
     *out = NULL;
     if (!ctx || !graph)
-        return oclnn_fail(ctx ? &ctx->err : NULL, OCLNN_STATUS_INVALID_ARGUMENT, "runtime_create: ctx or graph is NULL");
+        return oclnn_fail(ctx ? &ctx->err : NULL, OCLNN_STATUS_INVALID_ARGUMENT,
+                          "runtime_create: ctx or graph is NULL");
     oclnn_runtime *rt = oclnn_calloc(ctx->alloc, 1, sizeof *rt);
     if (!rt) return oclnn_fail(&ctx->err, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "runtime_create: out of host memory");
     rt->ctx = ctx;
-    if (options) rt->opt = *options;
-    else oclnn_runtime_options_init(&rt->opt);
+    if (options)
+        rt->opt = *options;
+    else
+        oclnn_runtime_options_init(&rt->opt);
     rt->num_queues = rt->opt.num_queues < 1 ? 1 : rt->opt.num_queues;
     if (rt->num_queues > ctx->num_queues) rt->num_queues = ctx->num_queues;
     oclnn_status s = OCLNN_STATUS_OK;
@@ -767,7 +813,8 @@ oclnn_status oclnn_runtime_create(oclnn_context *ctx, const oclnn_graph *graph, 
     if (!s && clw_GetDeviceInfo(ctx->device, CL_DEVICE_MEM_BASE_ADDR_ALIGN, sizeof bits, &bits, NULL) == CL_SUCCESS &&
         bits >= 8 * sizeof(float))
         rt->align = bits / 8;
-    else rt->align = 256;
+    else
+        rt->align = 256;
     if (!s) s = oclnn_ir_clone(graph, &rt->g);
     if (!s) {
         rt->stats.source_nodes = (uint32_t)graph->num_nodes;
@@ -827,8 +874,9 @@ const char *oclnn_runtime_output_name(const oclnn_runtime *rt, size_t i) {
 oclnn_status oclnn_runtime_reshape(oclnn_runtime *rt, const char *name, size_t ndim, const int64_t *dims) {
     if (!rt) return oclnn_fail(NULL, OCLNN_STATUS_INVALID_ARGUMENT, "runtime_reshape: rt is NULL");
     int v = name ? io_value(rt, name, 1) : -1;
-    if (v < 0) return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_ARGUMENT, "runtime_reshape: '%s' is not an input",
-                                 name ? name : "(null)");
+    if (v < 0)
+        return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_ARGUMENT, "runtime_reshape: '%s' is not an input",
+                          name ? name : "(null)");
     oclnn_ir_value *val = &rt->g->values[v];
     if (!dims || ndim != val->ndim)
         return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_SHAPE, "runtime_reshape: input '%s' has %zu dims, not %zu", name,
@@ -838,26 +886,28 @@ oclnn_status oclnn_runtime_reshape(oclnn_runtime *rt, const char *name, size_t n
             return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_SHAPE, "runtime_reshape: dim %zu of '%s' is %lld", d, name,
                               (long long)dims[d]);
     int same = 1;
-    for (size_t d = 0; d < ndim; d++) same &= val->dims[d] == dims[d];
+    for (size_t d = 0; d < ndim; d++)
+        same &= val->dims[d] == dims[d];
     if (same) return OCLNN_STATUS_OK;
-    for (size_t d = 0; d < ndim; d++) val->dims[d] = dims[d];
+    for (size_t d = 0; d < ndim; d++)
+        val->dims[d] = dims[d];
     rt->dirty = 1;
     return OCLNN_STATUS_OK;
 }
 
-oclnn_status oclnn_runtime_shape(oclnn_runtime *rt, const char *name, oclnn_dtype *dtype, size_t *ndim,
-                                 int64_t *dims) {
+oclnn_status oclnn_runtime_shape(oclnn_runtime *rt, const char *name, oclnn_dtype *dtype, size_t *ndim, int64_t *dims) {
     if (!rt || !name || !ndim || !dims)
         return oclnn_fail(rt ? E(rt) : NULL, OCLNN_STATUS_INVALID_ARGUMENT, "runtime_shape: NULL argument");
     int v = io_value(rt, name, -1);
-    if (v < 0) return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_ARGUMENT, "runtime_shape: '%s' is not an input or output",
-                                 name);
+    if (v < 0)
+        return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_ARGUMENT, "runtime_shape: '%s' is not an input or output", name);
     oclnn_status s = ensure(rt);
     if (s) return s;
     const oclnn_ir_value *val = &rt->g->values[v];
     if (dtype) *dtype = val->dtype;
     *ndim = val->ndim;
-    for (size_t d = 0; d < val->ndim && d < OCLNN_MAX_DIMS; d++) dims[d] = val->dims[d];
+    for (size_t d = 0; d < val->ndim && d < OCLNN_MAX_DIMS; d++)
+        dims[d] = val->dims[d];
     return OCLNN_STATUS_OK;
 }
 
@@ -866,8 +916,8 @@ oclnn_status oclnn_runtime_tensor(oclnn_runtime *rt, const char *name, oclnn_ten
     *tensor = NULL;
     if (!rt || !name) return oclnn_fail(rt ? E(rt) : NULL, OCLNN_STATUS_INVALID_ARGUMENT, "runtime_tensor: NULL");
     int v = io_value(rt, name, -1);
-    if (v < 0) return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_ARGUMENT, "runtime_tensor: '%s' is not an input or output",
-                                 name);
+    if (v < 0)
+        return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_ARGUMENT, "runtime_tensor: '%s' is not an input or output", name);
     oclnn_status s = ensure(rt);
     if (s) return s;
     *tensor = rt->own[v];
@@ -883,8 +933,8 @@ oclnn_status oclnn_runtime_set_input(oclnn_runtime *rt, const char *name, const 
     if (s) return s;
     size_t want = oclnn_tensor_nbytes(rt->own[v]);
     if (bytes != want)
-        return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_ARGUMENT, "runtime_set_input: '%s' takes %zu bytes, not %zu", name,
-                          want, bytes);
+        return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_ARGUMENT, "runtime_set_input: '%s' takes %zu bytes, not %zu",
+                          name, want, bytes);
     return oclnn_tensor_write(rt->own[v], 0, bytes, data);
 }
 
@@ -892,8 +942,8 @@ oclnn_status oclnn_runtime_get_output(oclnn_runtime *rt, const char *name, void 
     if (!rt || !name || !data)
         return oclnn_fail(rt ? E(rt) : NULL, OCLNN_STATUS_INVALID_ARGUMENT, "runtime_get_output: NULL argument");
     int v = io_value(rt, name, 0);
-    if (v < 0) return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_ARGUMENT, "runtime_get_output: '%s' is not an output",
-                                 name);
+    if (v < 0)
+        return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_ARGUMENT, "runtime_get_output: '%s' is not an output", name);
     oclnn_status s = ensure(rt);
     if (s) return s;
     size_t want = oclnn_tensor_nbytes(rt->own[v]);
@@ -927,7 +977,8 @@ oclnn_status oclnn_runtime_invoke(oclnn_runtime *rt) {
         if (rt->waits[i]) {
             cl_event w[OCLNN_RT_MAX_IO];
             cl_uint nw = 0;
-            for (const int *p = rt->waits[i]; *p >= 0; p++) w[nw++] = done[*p];
+            for (const int *p = rt->waits[i]; *p >= 0; p++)
+                w[nw++] = done[*p];
             if ((s = cl_check(rt, clw_EnqueueBarrier(q, nw, w, NULL), "runtime: join of queues"))) break;
         }
         if (prof && (s = cl_check(rt, clw_EnqueueMarker(q, 0, NULL, &prof[2 * i]), "runtime: profiling marker"))) break;
@@ -993,7 +1044,8 @@ oclnn_status oclnn_runtime_step_info(const oclnn_runtime *rt, size_t index, ocln
     const oclnn_ir_value *y = rt_out(rt->g, n, 0);
     if (y) {
         info->ndim = y->ndim < OCLNN_MAX_DIMS ? y->ndim : OCLNN_MAX_DIMS;
-        for (size_t d = 0; d < info->ndim; d++) info->dims[d] = y->dims[d];
+        for (size_t d = 0; d < info->ndim; d++)
+            info->dims[d] = y->dims[d];
     }
     info->params = st->params;
     info->macs = st->macs;
@@ -1008,42 +1060,63 @@ oclnn_status oclnn_runtime_stats_get(oclnn_runtime *rt, oclnn_runtime_stats *sta
     oclnn_status s = ensure(rt);
     if (s) return s;
     rt->stats.weight_bytes = 0;
-    for (size_t i = 0; i < rt->num_steps; i++) rt->stats.weight_bytes += rt->steps[i].weight_bytes;
+    for (size_t i = 0; i < rt->num_steps; i++)
+        rt->stats.weight_bytes += rt->steps[i].weight_bytes;
     *stats = rt->stats;
     return OCLNN_STATUS_OK;
 }
 
+/* Writes @p s as the inside of a dot string (quotes and backslashes escaped). */
+static void dot_str(FILE *f, const char *s) {
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') fputc('\\', f);
+        fputc(*s, f);
+    }
+}
+
 oclnn_status oclnn_runtime_write_dot(const oclnn_runtime *rt, const char *path) {
-    if (!rt || !path) return oclnn_fail(rt ? E((oclnn_runtime *)rt) : NULL, OCLNN_STATUS_INVALID_ARGUMENT,
-                                        "runtime_write_dot: NULL argument");
+    if (!rt || !path)
+        return oclnn_fail(rt ? E((oclnn_runtime *)rt) : NULL, OCLNN_STATUS_INVALID_ARGUMENT,
+                          "runtime_write_dot: NULL argument");
     FILE *f = fopen(path, "w");
-    if (!f) return oclnn_fail(E((oclnn_runtime *)rt), OCLNN_STATUS_IO_ERROR, "runtime_write_dot: cannot write '%s'",
-                              path);
+    if (!f)
+        return oclnn_fail(E((oclnn_runtime *)rt), OCLNN_STATUS_IO_ERROR, "runtime_write_dot: cannot write '%s'", path);
     const oclnn_graph *g = rt->g;
     fprintf(f, "digraph oclnn {\n  rankdir=TB;\n  node [shape=box, fontname=\"monospace\"];\n");
-    for (size_t v = 0; v < g->num_values; v++)
-        if (g->values[v].kind == OCLNN_IR_INPUT || g->values[v].is_output)
-            fprintf(f, "  v%zu [shape=ellipse, label=\"%s\"];\n", v, g->values[v].name);
+    for (size_t v = 0; v < g->num_values; v++) {
+        if (g->values[v].kind != OCLNN_IR_INPUT && !g->values[v].is_output) continue;
+        fprintf(f, "  v%zu [shape=ellipse, label=\"", v);
+        dot_str(f, g->values[v].name);
+        fprintf(f, "\"];\n");
+    }
     for (size_t i = 0; i < rt->num_steps; i++) {
         oclnn_node_info info;
         oclnn_runtime_step_info(rt, i, &info);
-        fprintf(f, "  s%zu [label=\"%s\\n%s%s%s\\n", i, info.name, info.op_type, *info.algo ? " " : "", info.algo);
-        for (size_t d = 0; d < info.ndim; d++) fprintf(f, "%s%lld", d ? "x" : "", (long long)info.dims[d]);
+        fprintf(f, "  s%zu [label=\"", i);
+        dot_str(f, info.name);
+        fprintf(f, "\\n");
+        dot_str(f, info.op_type);
+        fprintf(f, "%s%s\\n", *info.algo ? " " : "", info.algo);
+        for (size_t d = 0; d < info.ndim; d++)
+            fprintf(f, "%s%lld", d ? "x" : "", (long long)info.dims[d]);
         fprintf(f, "  q%u k%u\"];\n", info.queue, info.kernels);
         const oclnn_ir_node *n = &g->nodes[rt->steps[i].node];
         for (size_t k = 0; k < n->num_inputs; k++) {
             int v = n->inputs[k];
             if (v < 0) continue;
-            if (g->values[v].kind == OCLNN_IR_INPUT) fprintf(f, "  v%d -> s%zu;\n", v, i);
+            if (g->values[v].kind == OCLNN_IR_INPUT)
+                fprintf(f, "  v%d -> s%zu;\n", v, i);
             else if (g->values[v].producer >= 0 && rt->step_of_node[g->values[v].producer] >= 0)
                 fprintf(f, "  s%d -> s%zu;\n", rt->step_of_node[g->values[v].producer], i);
         }
         for (size_t k = 0; k < n->num_outputs; k++)
-            if (n->outputs[k] >= 0 && g->values[n->outputs[k]].is_output) fprintf(f, "  s%zu -> v%d;\n", i, n->outputs[k]);
+            if (n->outputs[k] >= 0 && g->values[n->outputs[k]].is_output)
+                fprintf(f, "  s%zu -> v%d;\n", i, n->outputs[k]);
     }
     fprintf(f, "}\n");
     int bad = ferror(f);
     if (fclose(f) || bad)
-        return oclnn_fail(E((oclnn_runtime *)rt), OCLNN_STATUS_IO_ERROR, "runtime_write_dot: writing '%s' failed", path);
+        return oclnn_fail(E((oclnn_runtime *)rt), OCLNN_STATUS_IO_ERROR, "runtime_write_dot: writing '%s' failed",
+                          path);
     return OCLNN_STATUS_OK;
 }
