@@ -11,12 +11,12 @@ fail=0
 for n in lenet5 alexnet vgg16 googlenet inception_v3 resnet50 densenet121 fcn8s_vgg16 ppocr_det; do
   if [ ! -f "$dir/$n.onnx" ] && [ "$n" != ppocr_det ]; then echo "$n: missing $dir/$n.onnx"; fail=1; continue; fi
   model=$dir/$n.onnx
-  [ "$n" = ppocr_det ] && model=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['model'])" \
+  [ "$n" = ppocr_det ] && model=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['model'])" \
     "$dir/$n.json")
   if ! "$run" "$model" -i "$dir/$n.input.npy" -o "$tmp/$n.npy" 2>"$tmp/$n.err"; then
     echo "$n: oclnn-run failed: $(tail -1 "$tmp/$n.err")"; fail=1; continue
   fi
-  python3 - "$tmp/$n.npy" "$dir/$n.output.npy" "$dir/$n.json" "$n" <<'PY' || fail=1
+  /usr/bin/python3 - "$tmp/$n.npy" "$dir/$n.output.npy" "$dir/$n.json" "$n" <<'PY' || fail=1
 import json, sys
 import numpy as np
 got, ref, meta, name = np.load(sys.argv[1]), np.load(sys.argv[2]), json.load(open(sys.argv[3])), sys.argv[4]
