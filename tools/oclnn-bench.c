@@ -91,7 +91,7 @@ static int first_only(const char *model, const tool_model_options *mo) {
     }
     int rc = feed_inputs(&m) || oclnn_runtime_invoke(m.rt);
     double t1 = tool_now_ms();
-    if (rc) fprintf(stderr, "oclnn-bench: %s\n", oclnn_last_error(m.ctx));
+    if (rc) fprintf(stderr, "oclnn-bench: %s\n", tool_one_line(oclnn_last_error(m.ctx)));
     else printf("first_ms %.3f\n", t1 - t0);
     tool_model_close(&m);
     return rc;
@@ -184,7 +184,7 @@ int main(int argc, char **argv) {
         }
     }
     if (!model) {
-        usage(stderr);
+        fprintf(stderr, "oclnn-bench: no model given (usage: oclnn-bench MODEL.onnx [options]; see --help)\n");
         return 2;
     }
     tool_model_options mo = {device, queues, 0, fuse, shapes, nshapes};
@@ -230,13 +230,13 @@ int main(int argc, char **argv) {
     int rc = 1;
     double *t = calloc((size_t)iters, sizeof *t);
     if (!t || feed_inputs(&m)) {
-        fprintf(stderr, "oclnn-bench: %s\n", t ? oclnn_last_error(m.ctx) : "out of memory");
+        fprintf(stderr, "oclnn-bench: %s\n", t ? tool_one_line(oclnn_last_error(m.ctx)) : "out of memory");
         goto out;
     }
     for (int i = 0; i < warmup + iters; i++) {
         double t0 = tool_now_ms();
         if (oclnn_runtime_invoke(m.rt)) {
-            fprintf(stderr, "oclnn-bench: %s\n", oclnn_last_error(m.ctx));
+            fprintf(stderr, "oclnn-bench: %s\n", tool_one_line(oclnn_last_error(m.ctx)));
             goto out;
         }
         if (i >= warmup) t[i - warmup] = tool_now_ms() - t0;
@@ -264,7 +264,7 @@ int main(int argc, char **argv) {
         tool_model_close(&m);
         if (tool_model_open(model, &po, &pm, msg, sizeof msg) || feed_inputs(&pm) || oclnn_runtime_invoke(pm.rt) ||
             oclnn_runtime_invoke(pm.rt)) {
-            fprintf(stderr, "oclnn-bench: profiling: %s\n", pm.ctx ? oclnn_last_error(pm.ctx) : msg);
+            fprintf(stderr, "oclnn-bench: profiling: %s\n", pm.ctx ? tool_one_line(oclnn_last_error(pm.ctx)) : msg);
             tool_model_close(&pm);
             goto out;
         }

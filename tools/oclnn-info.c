@@ -69,12 +69,14 @@ static int model_info(const char *path, const char *device, const char *dot, con
     oclnn_runtime_stats st;
     int rc = 0;
     if (oclnn_runtime_stats_get(m.rt, &st)) {
-        fprintf(stderr, "oclnn-info: %s\n", oclnn_last_error(m.ctx));
+        fprintf(stderr, "oclnn-info: %s\n", tool_one_line(oclnn_last_error(m.ctx)));
         rc = 1;
     } else {
         printf("\nsteps %u (from %u graph nodes), %u kernels per run\n", st.steps, st.source_nodes,
                st.kernels_per_invoke);
-        printf("parameters %.2fM (%llu), %.3f GMACs per run, packed weights %.1f MiB\n", st.params / 1e6,
+        /* three significant digits, as papers print parameter counts (61.1M, 138.4M, 7.98M) */
+        double pm = st.params / 1e6;
+        printf("parameters %.*fM (%llu), %.3f GMACs per run, packed weights %.1f MiB\n", pm >= 10 ? 1 : 2, pm,
                (unsigned long long)st.params, st.macs / 1e9, st.weight_bytes / 1048576.0);
         printf("memory plan: naive %.2f MiB (one buffer per activation), planned arena %.2f MiB, lower bound %.2f "
                "MiB (%.3fx)\n",
@@ -83,7 +85,7 @@ static int model_info(const char *path, const char *device, const char *dot, con
         printf("load %.1f ms, prepare %.1f ms\n", m.load_ms, m.create_ms);
     }
     if (!rc && dot && oclnn_runtime_write_dot(m.rt, dot)) {
-        fprintf(stderr, "oclnn-info: %s\n", oclnn_last_error(m.ctx));
+        fprintf(stderr, "oclnn-info: %s\n", tool_one_line(oclnn_last_error(m.ctx)));
         rc = 1;
     }
     tool_model_close(&m);
@@ -147,12 +149,12 @@ int main(int argc, char **argv) {
     size_t n = 0;
     oclnn_status st = oclnn_device_enumerate(NULL, 0, &n);
     if (st) {
-        fprintf(stderr, "oclnn-info: %s\n", oclnn_last_error(NULL));
+        fprintf(stderr, "oclnn-info: %s\n", tool_one_line(oclnn_last_error(NULL)));
         return 1;
     }
     oclnn_device_info *infos = calloc(n ? n : 1, sizeof *infos);
     if (!infos || oclnn_device_enumerate(infos, n, &n)) {
-        fprintf(stderr, "oclnn-info: %s\n", infos ? oclnn_last_error(NULL) : "out of memory");
+        fprintf(stderr, "oclnn-info: %s\n", infos ? tool_one_line(oclnn_last_error(NULL)) : "out of memory");
         free(infos);
         return 1;
     }
@@ -161,7 +163,7 @@ int main(int argc, char **argv) {
     free(infos);
     oclnn_device_info sel;
     if (oclnn_device_select(spec, &sel) != OCLNN_STATUS_OK) {
-        fprintf(stderr, "oclnn-info: %s\n", oclnn_last_error(NULL));
+        fprintf(stderr, "oclnn-info: %s\n", tool_one_line(oclnn_last_error(NULL)));
         return 1;
     }
     printf("selected: %u (%s / %s)\n", sel.index, sel.platform_name, sel.name);
@@ -173,7 +175,7 @@ int main(int argc, char **argv) {
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (oclnn_context_create(&o, &ctx)) {
-        fprintf(stderr, "oclnn-info: %s\n", oclnn_last_error(NULL));
+        fprintf(stderr, "oclnn-info: %s\n", tool_one_line(oclnn_last_error(NULL)));
         return 1;
     }
     size_t built = 0;
@@ -181,7 +183,7 @@ int main(int argc, char **argv) {
     clock_gettime(CLOCK_MONOTONIC, &t1);
     oclnn_cache_stats cs;
     oclnn_context_cache_stats(ctx, &cs);
-    if (st) fprintf(stderr, "oclnn-info: %s\n", oclnn_last_error(ctx));
+    if (st) fprintf(stderr, "oclnn-info: %s\n", tool_one_line(oclnn_last_error(ctx)));
     else
         printf("context + %zu programs: %.1f ms (%llu built from source, %llu loaded from the disk cache '%s')\n",
                built, (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) * 1e-6,

@@ -113,7 +113,7 @@ int main(int argc, char **argv) {
         }
     }
     if (!model) {
-        usage(stderr);
+        fprintf(stderr, "oclnn-run: no model given (usage: oclnn-run MODEL.onnx -i IN.npy ...; see --help)\n");
         return 2;
     }
     if (!nin) return fail("no input given (-i [NAME=]IN.npy)%s%s", "", "");
@@ -144,11 +144,11 @@ int main(int argc, char **argv) {
         oclnn_context_options_init(&co);
         co.device = device;
         if (oclnn_context_create(&co, &probe_ctx)) {
-            fprintf(stderr, "oclnn-run: %s\n", oclnn_last_error(NULL));
+            fprintf(stderr, "oclnn-run: %s\n", tool_one_line(oclnn_last_error(NULL)));
             goto out;
         }
         if (oclnn_onnx_load_file(probe_ctx, model, &g)) {
-            fprintf(stderr, "oclnn-run: %s\n", oclnn_last_error(probe_ctx));
+            fprintf(stderr, "oclnn-run: %s\n", tool_one_line(oclnn_last_error(probe_ctx)));
             oclnn_context_destroy(probe_ctx);
             goto out;
         }
@@ -228,12 +228,12 @@ int main(int argc, char **argv) {
     }
     for (size_t k = 0; k < nin; k++)
         if (oclnn_runtime_set_input(m.rt, ins[k].name, arrays[k].data, arrays[k].nbytes)) {
-            fprintf(stderr, "oclnn-run: %s\n", oclnn_last_error(m.ctx));
+            fprintf(stderr, "oclnn-run: %s\n", tool_one_line(oclnn_last_error(m.ctx)));
             goto out;
         }
     double t0 = tool_now_ms();
     if (oclnn_runtime_invoke(m.rt)) {
-        fprintf(stderr, "oclnn-run: %s\n", oclnn_last_error(m.ctx));
+        fprintf(stderr, "oclnn-run: %s\n", tool_one_line(oclnn_last_error(m.ctx)));
         goto out;
     }
     double run_ms = tool_now_ms() - t0;
@@ -250,7 +250,7 @@ int main(int argc, char **argv) {
         npy_array a;
         memset(&a, 0, sizeof a);
         if (oclnn_runtime_shape(m.rt, name, &dt, &a.ndim, a.dims)) {
-            fprintf(stderr, "oclnn-run: %s\n", oclnn_last_error(m.ctx));
+            fprintf(stderr, "oclnn-run: %s\n", tool_one_line(oclnn_last_error(m.ctx)));
             goto out;
         }
         a.dtype = dt == OCLNN_DTYPE_I64 ? NPY_I64 : dt == OCLNN_DTYPE_I32 ? NPY_I32 : NPY_F32;
@@ -263,7 +263,7 @@ int main(int argc, char **argv) {
             goto out;
         }
         if (oclnn_runtime_get_output(m.rt, name, a.data, a.nbytes)) {
-            fprintf(stderr, "oclnn-run: %s\n", oclnn_last_error(m.ctx));
+            fprintf(stderr, "oclnn-run: %s\n", tool_one_line(oclnn_last_error(m.ctx)));
             npy_free(&a);
             goto out;
         }

@@ -102,7 +102,7 @@ oclnn_status tool_model_open(const char *path, const tool_model_options *opt, to
     co.profiling = opt->profile;
     oclnn_status s = oclnn_context_create(&co, &m->ctx);
     if (s) {
-        snprintf(msg, msg_size, "%s", oclnn_last_error(NULL));
+        snprintf(msg, msg_size, "%s", tool_one_line(oclnn_last_error(NULL)));
         return s;
     }
     double t0 = tool_now_ms();
@@ -147,7 +147,26 @@ oclnn_status tool_model_open(const char *path, const tool_model_options *opt, to
     if (s) goto fail;
     return OCLNN_STATUS_OK;
 fail:
-    snprintf(msg, msg_size, "%s", oclnn_last_error(m->ctx));
+    snprintf(msg, msg_size, "%s", tool_one_line(oclnn_last_error(m->ctx)));
     tool_model_close(m);
     return s;
+}
+
+const char *tool_one_line(const char *msg) {
+    static char buf[4096];
+    size_t n = 0;
+    for (const char *p = msg; *p && n + 3 < sizeof buf; p++) {
+        if (*p == '\n') {
+            while (n && buf[n - 1] == ' ') n--;
+            if (p[1]) {
+                buf[n++] = ';';
+                buf[n++] = ' ';
+            }
+            while (p[1] == ' ' || p[1] == '\t') p++;
+        } else {
+            buf[n++] = *p;
+        }
+    }
+    buf[n] = 0;
+    return buf;
 }

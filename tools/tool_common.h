@@ -53,4 +53,8 @@ void tool_format_dims(char *buf, size_t size, size_t ndim, const int64_t *dims);
 
 double tool_now_ms(void);
 
+/* @p msg on one line (newlines and the indentation after them become "; "), in a static buffer: the tools print
+ * every error as one line. */
+const char *tool_one_line(const char *msg);
+
 #endif
