@@ -2,8 +2,8 @@
  * stderr captured): binary mode on dark rectangles (boxes checked against the rectangles and the unclip formula),
  * classes mode on colour blocks (palette colours against argmax of the normalised colour, computed here), and
  * every refusal with its exit status, a single stderr line naming the problem, and no file left behind.
- * Usage: test_demo_segmentation DEMO MODELS_DIR [mock]. With "mock" the demo is linked with
- * tests/mock_graph_runtime.c (until the real runtime is in the library), which adds the device-memory case.
+ * Usage: test_demo_segmentation DEMO MODELS_DIR. The device-memory case shrinks the device's largest buffer with
+ * OCLNN_MAX_ALLOC_MB, so it is refused the same way on any device.
  */
 #include "common.h"
 
@@ -18,7 +18,6 @@
 #include "seg_post.h"
 
 static const char *demo, *models, *dir;
-static int mock;
 static char out_text[65536], err_text[65536];
 
 static void slurp(const char *path, char *buf, size_t cap) {
@@ -243,7 +242,7 @@ static void test_refusals(void **state) {
         const char *args[12];
         int rc;
         const char *msg;
-        int mock_only;
+        int small_device; /* run with OCLNN_MAX_ALLOC_MB=64 */
     } cases[] = {
         {"missing image", {"-m", "BIN", "IN:missing.png", "OUT", NULL}, 1, "missing.png: cannot open", 0},
         {"not an image", {"-m", "BIN", "IN:text.png", "OUT", NULL}, 1, "not a readable PNG/JPEG image", 0},
@@ -262,11 +261,11 @@ static void test_refusals(void **state) {
         {"bad option", {"--frobnicate", "IN:dark.png", "OUT", NULL}, 2, "unknown option '--frobnicate'", 0},
         {"bad threshold", {"-t", "2", "IN:dark.png", "OUT", NULL}, 2, "-t: '2' is not a number in [0, 1]", 0},
         {"missing operand", {"IN:dark.png", NULL}, 2, "missing OUT_PREFIX", 0},
+        /* a device whose largest buffer is 64 MiB (OCLNN_MAX_ALLOC_MB): the 1x3x4192x4192 input (201 MiB) does not fit */
         {"device memory", {"-m", "BIN", "--max-side", "8192", "IN:big.png", "OUT", NULL}, 1,
-         "OUT_OF_DEVICE_MEMORY: runtime (mock): input [1, 3, 4192, 4192] needs more memory than the device has; "
-         "a 4192x4192 network input does not fit this device: try a smaller --max-side", 1},
+         "OUT_OF_DEVICE_MEMORY", 1},
     };
-    if (mock) { /* a real 4200 x 4200 image; only the mock refuses it for memory */
+    { /* a real 4200 x 4200 image */
         char err[SEG_ERR_LEN];
         seg_image big;
         assert_int_equal(seg_image_alloc(4200, 4200, &big, err, sizeof err), 0);
@@ -275,7 +274,7 @@ static void test_refusals(void **state) {
         seg_image_free(&big);
     }
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        if (cases[k].mock_only && !mock) continue; /* the real runtime on this device would fit it */
+        if (cases[k].small_device) setenv("OCLNN_MAX_ALLOC_MB", "64", 1);
         const char *argv[12];
         char outdir[1024];
         snprintf(outdir, sizeof outdir, "%s/refusal-%zu", dir, k);
@@ -296,6 +295,7 @@ static void test_refusals(void **state) {
         }
         argv[n] = NULL;
         int rc = run_demo(argv);
+        unsetenv("OCLNN_MAX_ALLOC_MB");
         printf("%-22s exit %d: %s", cases[k].name, rc, err_text);
         if (rc != cases[k].rc) fail_msg("%s: exit %d, expected %d; stderr: %s", cases[k].name, rc, cases[k].rc, err_text);
         if (!strstr(err_text, cases[k].msg)) fail_msg("%s: stderr '%s' lacks '%s'", cases[k].name, err_text, cases[k].msg);
@@ -310,16 +310,15 @@ static void test_refusals(void **state) {
 
 int main(int argc, char **argv) {
     if (argc < 3) {
-        fprintf(stderr, "usage: test_demo_segmentation DEMO MODELS_DIR [mock]\n");
+        fprintf(stderr, "usage: test_demo_segmentation DEMO MODELS_DIR\n");
         return 2;
     }
     demo = argv[1];
     models = argv[2];
-    mock = argc > 3 && strcmp(argv[3], "mock") == 0;
     test_print_seed(__FILE__, TEST_SEED); /* no random input here; printed as every test does */
     dir = test_tmpdir("demo-seg");
     make_inputs();
-    printf("demo %s%s, models in %s\n", demo, mock ? " (mock runtime)" : "", models);
+    printf("demo %s, models in %s\n", demo, models);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_binary),
         cmocka_unit_test(test_classes),

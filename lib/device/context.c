@@ -61,6 +61,17 @@ static oclnn_status context_alloc(const oclnn_context_options *opt, oclnn_contex
     ctx->profiling = opt->profiling != 0;
     ctx->num_queues = opt->num_queues;
     ctx->disk_cache = disk_cache_wanted(opt->disk_cache);
+    const char *cap = getenv("OCLNN_MAX_ALLOC_MB");
+    if (cap && *cap) {
+        char *end;
+        unsigned long long mb = strtoull(cap, &end, 10);
+        if (*end || !mb || mb > (1ull << 40)) {
+            oclnn_context_destroy(ctx);
+            return oclnn_fail(NULL, OCLNN_STATUS_INVALID_ARGUMENT,
+                              "OCLNN_MAX_ALLOC_MB='%s' is not a size in MiB from 1 to 2^40", cap);
+        }
+        ctx->alloc_cap = (uint64_t)mb << 20;
+    }
     const char *kd = opt->kernel_dir ? opt->kernel_dir : getenv("OCLNN_KERNEL_DIR");
     oclnn_status st = OCLNN_STATUS_OK;
     ctx->queues = oclnn_calloc(ctx->alloc, ctx->num_queues, sizeof *ctx->queues);

@@ -21,6 +21,7 @@ struct oclnn_context {
     cl_command_queue *queues;
     uint32_t num_queues;
     int profiling;
+    uint64_t alloc_cap; /* $OCLNN_MAX_ALLOC_MB in bytes (0: none): the largest device buffer we create */
     int wrapped; /* the cl_context and queue 0 are the caller's (retained) */
     /* Settings of the program layer, resolved at creation (options, else environment). */
     int disk_cache;

@@ -54,11 +54,13 @@ oclnn_status oclnn_tensor_create(oclnn_context *ctx, oclnn_dtype dtype, size_t n
     oclnn_status st = tensor_new(ctx, dtype, ndim, dims, &t, &bytes);
     if (st) return st;
     /* Checked up front: many drivers accept an oversized request and fail only at first use. */
-    if (bytes > ctx->info.max_alloc_bytes && ctx->info.max_alloc_bytes) {
+    uint64_t limit = ctx->info.max_alloc_bytes;
+    if (ctx->alloc_cap && (!limit || ctx->alloc_cap < limit)) limit = ctx->alloc_cap;
+    if (bytes > limit && limit) {
         oclnn_free(ctx->alloc, t);
         return oclnn_fail(&ctx->err, OCLNN_STATUS_OUT_OF_DEVICE_MEMORY,
-                          "tensor of %zu bytes exceeds the device's largest allocation (%llu bytes)", bytes,
-                          (unsigned long long)ctx->info.max_alloc_bytes);
+                          "tensor of %zu bytes exceeds the device's largest allocation (%llu bytes%s)", bytes,
+                          (unsigned long long)limit, limit == ctx->alloc_cap ? ", as OCLNN_MAX_ALLOC_MB sets it" : "");
     }
     cl_int err;
     t->mem = clw_CreateBuffer(ctx->cl, CL_MEM_READ_WRITE, bytes, NULL, &err);
