@@ -60,6 +60,8 @@ for r in $runs; do
     pocl)
       setup build-release --buildtype=release || { total_fail=$((total_fail + 1)); continue; }
       run pocl build-release "$unit" OCLNN_DEVICE=pocl
+      bash scripts/get-model.sh >build-release.get-model.log 2>&1 \
+        || { tail -5 build-release.get-model.log; echo "model download failed"; total_fail=$((total_fail + 1)); }
       py=$(bash scripts/setup-python.sh) && "$py" tools/export_networks.py >build-release.export.log 2>&1 \
         || { tail -30 build-release.export.log; echo "network export failed"; total_fail=$((total_fail + 1)); }
       run pocl-networks build-release "--suite networks --suite conformance" OCLNN_DEVICE=pocl ;;

@@ -199,6 +199,34 @@ static void test_network(void **state) {
                 fail_msg("%s: top-5 differ at rank %d: ours %ld %ld %ld %ld %ld, ORT %ld %ld %ld %ld %ld", c->name, k,
                          got[0], got[1], got[2], got[3], got[4], want[0], want[1], want[2], want[3], want[4]);
     }
+    if (!strcmp(c->name, "ppocr_det")) {
+        /* the demo's binary mask (probability > 0.3) against ONNX Runtime's: IoU >= 0.999 */
+        size_t inter = 0, uni = 0;
+        const float *r = ref.data;
+        for (size_t i = 0; i < n; i++) {
+            int a = out[i] > 0.3f, b = r[i] > 0.3f;
+            inter += a && b;
+            uni += a || b;
+        }
+        double iou = uni ? (double)inter / (double)uni : 1.0;
+        printf("  %-14s thresholded mask IoU with ONNX Runtime's: %.6f (%zu text pixels)\n", c->name, iou, uni);
+        if (!(iou >= 0.999)) fail_msg("%s: mask IoU %.6f < 0.999", c->name, iou);
+    }
+    if (!strcmp(c->name, "fcn8s_vgg16")) {
+        /* classes mode: the per-pixel argmax over the 21 channels equals ONNX Runtime's everywhere */
+        const float *r = ref.data;
+        size_t hw = n / 21, diff = 0;
+        for (size_t p = 0; p < hw; p++) {
+            size_t ai = 0, bi = 0;
+            for (size_t k = 1; k < 21; k++) {
+                if (out[k * hw + p] > out[ai * hw + p]) ai = k;
+                if (r[k * hw + p] > r[bi * hw + p]) bi = k;
+            }
+            diff += ai != bi;
+        }
+        printf("  %-14s argmax over 21 classes: %zu of %zu pixels differ from ONNX Runtime's\n", c->name, diff, hw);
+        assert_int_equal(diff, 0);
+    }
     if (c->multi_queue) {
         float *out4;
         size_t n4;
