@@ -164,12 +164,12 @@ static oclnn_status choose_algo(oclnn_context *ctx, const oclnn_conv2d_params *p
         *out = &oclnn_conv2d_winograd4x4_algorithm;
         return OCLNN_STATUS_OK;
     }
-    /* 1x1, stride 1, unpadded, one group: one GEMM per image on the input as it lies. Measured on POCL 3.1 (2-core
-     * AVX2 EPYC, shared and loaded, load average ~10; bench/bench_gemm.c, medians of 20-30 runs, ReLU + bias):
-     * 256->64 @56 gemm 1.41 vs direct 4.27 ms and 2.01 vs 2.20 ms; 512->128 @28 gemm 1.28 vs 1.71 ms and 7.69 vs
-     * 11.09 ms; 64->256 @56 2.06 vs 7.98 ms and a tie (12.05 vs 11.99). A 3x3 via im2col was 2x slower than direct,
-     * so everything else stays direct. */
-    if (p->kernel_h == 1 && p->kernel_w == 1 && p->stride_h == 1 && p->stride_w == 1 && p->groups == 1 &&
+    /* 1x1, stride 1, unpadded, one group: one GEMM per image on the input as it lies, on GPUs. On CPU devices the
+     * direct kernel wins: POCL 3.1 on a 2-core AVX-512 EPYC (oclnn-bench-conv, medians of 10, load ~2.3), ms direct
+     * vs gemm: ResNet's 256->64 @56 1.90 vs 6.08, 64->256 @56 2.46 vs 3.63, 1024->256 @14 1.52 vs 2.93, 512->2048
+     * @7 2.86 vs 3.07; PP-OCRv4's 16->32 @320 3.3 vs 21.6, 48->48 @160 2.3 vs 29.1, 192->192 @40 1.5 vs 3.7. (An
+     * earlier, heavily loaded AVX2 EPYC measured gemm ahead on 256->64 @56: 1.41 vs 4.27 ms.) GPUs are untuned. */
+    if (ctx->info.type == OCLNN_DEVICE_TYPE_GPU && p->kernel_h == 1 && p->kernel_w == 1 && p->stride_h == 1 && p->stride_w == 1 && p->groups == 1 &&
         (p->auto_pad != OCLNN_AUTO_PAD_NOTSET || !(p->pad_top | p->pad_left | p->pad_bottom | p->pad_right)) &&
         oclnn_conv2d_gemm_algorithm.supported(&ctx->info, p, &why)) {
         *out = &oclnn_conv2d_gemm_algorithm;
