@@ -1400,6 +1400,26 @@ static void test_identity_dropout(void **state) {
     }
 }
 
+/* A Pad whose pads are all zero (torch's export before DenseNet's AveragePools) is an Identity; one that pads is
+ * kept, and so is the attribute form with a nonzero pad. */
+static void test_zero_pad(void **state) {
+    (void)state;
+    oclnn_graph *g = new_graph(13);
+    input4(g, "x", 1, 3, 5, 5);
+    int64_t zeros[8] = {0}, ones[8] = {0, 0, 1, 1, 0, 0, 1, 1};
+    ci64(g, "p0", 1, (int64_t[]){8}, zeros);
+    ci64(g, "p1", 1, (int64_t[]){8}, ones);
+    NODE(g, "Pad", "pad0", L("x", "p0"), L("a"));
+    NODE(g, "Pad", "pad1", L("a", "p1"), L("b"));
+    NODE(g, "Relu", "relu", L("b"), L("y"));
+    assert_ok(ctx, oclnn_graph_add_output(g, "y"));
+    fuse(g, 0);
+    expect_dead(g, "pad0", 1);
+    expect_dead(g, "pad1", 0);
+    assert_int_equal(node(g, "pad1")->inputs[0], vid(g, "x"));
+    oclnn_graph_destroy(g);
+}
+
 static void test_remove_dead(void **state) {
     (void)state;
     oclnn_graph *g = new_graph(13);
@@ -1605,6 +1625,7 @@ int main(void) {
         cmocka_unit_test(test_fuse_residual),
         cmocka_unit_test(test_fuse_hardswish),
         cmocka_unit_test(test_identity_dropout),
+        cmocka_unit_test(test_zero_pad),
         cmocka_unit_test(test_remove_dead),
         cmocka_unit_test(test_long_chains),
         cmocka_unit_test(test_null_args),

@@ -1,4 +1,4 @@
-/* fuse.c - graph rewrites before execution: Identity/Dropout removal, HardSwish chains collapsed into one node,
+/* fuse.c - graph rewrites before execution: Identity/Dropout/zero-Pad removal, HardSwish chains collapsed into one node,
  * BatchNormalization folded into the preceding Conv's weights, activations and residual Adds fused into their
  * producer (recorded in node->fuse), and dead-node removal. Nodes are marked dead, never deleted; nothing recurses.
  */
@@ -100,6 +100,26 @@ static int dropout_is_identity(const oclnn_graph *g, const oclnn_ir_node *n, con
     return 1;
 }
 
+/* A Pad that pads nothing (all pads zero, as torch exports before some AveragePools) copies its input: an Identity.
+ * Pads come from the attribute before op set 11 and from a constant input from 11 on. */
+static int pad_is_identity(const oclnn_graph *g, const oclnn_ir_node *n) {
+    if (n->opset < 11) {
+        size_t cnt;
+        const int64_t *pads = oclnn_ir_attr_ints(n, "pads", &cnt);
+        if (!pads && n->opset < 2) pads = oclnn_ir_attr_ints(n, "paddings", &cnt);
+        for (size_t i = 0; pads && i < cnt; i++)
+            if (pads[i]) return 0;
+        return pads != NULL;
+    }
+    if (n->num_inputs < 2 || n->inputs[1] < 0) return 0;
+    const oclnn_ir_value *p = &g->values[n->inputs[1]];
+    if (p->kind != OCLNN_IR_CONSTANT || !p->data || p->dtype != OCLNN_DTYPE_I64) return 0;
+    if (n->num_inputs > 3 && n->inputs[3] >= 0) return 0; /* op set 18 axes: leave it to the operator */
+    for (size_t i = 0; i < p->nbytes / sizeof(int64_t); i++)
+        if (((const int64_t *)p->data)[i]) return 0;
+    return 1;
+}
+
 /* ---- Identity / Dropout ---- */
 
 static oclnn_status remove_identities(oclnn_graph *g) {
@@ -119,7 +139,8 @@ static oclnn_status remove_identities(oclnn_graph *g) {
     /* In topological order an Identity's input is already resolved, so chains collapse without recursion. */
     for (size_t k = 0; k < count; k++) {
         oclnn_ir_node *n = &g->nodes[order[k]];
-        int ident = is_op(n, "Identity") || (is_op(n, "Dropout") && dropout_is_identity(g, n, cnt));
+        int ident = is_op(n, "Identity") || (is_op(n, "Dropout") && dropout_is_identity(g, n, cnt)) ||
+                    (is_op(n, "Pad") && pad_is_identity(g, n));
         if (!ident || n->num_inputs < 1 || n->inputs[0] < 0 || n->num_outputs < 1 || n->outputs[0] < 0) continue;
         int x = n->inputs[0], y = n->outputs[0];
         if (g->values[y].is_output) continue; /* kept: the runtime aliases a graph output to its input */
