@@ -94,7 +94,8 @@ OCLNN_API const char *oclnn_graph_output_name(const oclnn_graph *graph, size_t i
 /** Declared shape of an input; dynamic dims are -1. @p dims needs room for OCLNN_MAX_DIMS. */
 OCLNN_API oclnn_status oclnn_graph_input_shape(const oclnn_graph *graph, size_t index, oclnn_dtype *dtype,
                                                size_t *ndim, int64_t *dims);
-/** Replaces an input's declared shape (fixes dynamic dims). Same rank; fixed dims must agree. */
+/** Replaces an input's declared shape (fixes dynamic dims). Same rank; fixed dims must agree. A dim of 0 is
+ * OCLNN_STATUS_UNSUPPORTED (zero-size tensors). */
 OCLNN_API oclnn_status oclnn_graph_fix_input(oclnn_graph *graph, const char *name, size_t ndim,
                                              const int64_t *dims);
 

@@ -1,9 +1,15 @@
-/* rt_pool.c - graph ops MaxPool, AveragePool, LpPool, GlobalAveragePool and GlobalMaxPool (2-D) on oclnn_pool2d.
- * Outputs may be channel slices of a concat (Inception's pool branch, DenseNet's transition).
+/* rt_pool.c - graph ops MaxPool, AveragePool, LpPool, GlobalAveragePool and GlobalMaxPool (1-D and 2-D) on
+ * oclnn_pool2d. Outputs may be channel slices of a concat (Inception's pool branch, DenseNet's transition). 1-D runs
+ * as 2-D with H = 1 on 4-D views of the 3-D tensors.
  */
 #include "graph/rt_util.h"
 
 #include <string.h>
+
+typedef struct rt_pool {
+    oclnn_pool2d *pool;
+    oclnn_tensor *view[2]; /* 1-D: 4-D views of X and Y, made at setup */
+} rt_pool;
 
 static oclnn_pool_type pool_type(const oclnn_ir_node *n) {
     if (!strcmp(n->op_type, "MaxPool")) return OCLNN_POOL_MAX;
@@ -20,11 +26,12 @@ static oclnn_status pool_params(const oclnn_graph *g, const oclnn_ir_node *n, oc
     p->type = pool_type(n);
     const oclnn_ir_value *x = rt_in(g, n, 0);
     if (!x) return rt_fail(g, n, OCLNN_STATUS_INVALID_MODEL, "needs input X");
-    if (x->ndim != 4) return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "only 2-D pooling (4-D input) is supported");
+    if (x->ndim != 4 && x->ndim != 3)
+        return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "only 1-D and 2-D pooling (3-D or 4-D input) is supported");
     if (n->num_outputs > 1 && n->outputs[1] >= 0)
         return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "the Indices output is not supported");
     if (is_global(p->type)) return OCLNN_STATUS_OK;
-    oclnn_status s = rt_window_read(g, n, 0, 0, w);
+    oclnn_status s = rt_window_read(g, n, (int)x->ndim - 2, x->ndim == 3 ? 1 : 0, 0, w);
     if (s) return s;
     if (oclnn_ir_attr_int(n, "storage_order", 0) != 0)
         return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "storage_order 1 is not supported");
@@ -47,9 +54,11 @@ static oclnn_status pool_infer(oclnn_graph *g, const oclnn_ir_node *n) {
     oclnn_status s = pool_params(g, n, &p, &w);
     if (s) return s;
     const oclnn_ir_value *x = rt_in(g, n, 0);
-    int64_t d[4] = {x->dims[0], x->dims[1], 1, 1};
-    if (!is_global(p.type) && (s = rt_window_out(g, n, &w, x->dims[2], x->dims[3], &d[2], &d[3]))) return s;
-    rt_set_out(g, n, 0, OCLNN_DTYPE_F32, 4, d);
+    int64_t x4[4], d[4] = {x->dims[0], x->dims[1], 1, 1};
+    rt_dims4(x, x4);
+    if (!is_global(p.type) && (s = rt_window_out(g, n, &w, x4[2], x4[3], &d[2], &d[3]))) return s;
+    if (x->ndim == 3) d[2] = d[3];
+    rt_set_out(g, n, 0, OCLNN_DTYPE_F32, x->ndim, d);
     return OCLNN_STATUS_OK;
 }
 
@@ -58,7 +67,10 @@ static oclnn_status pool_create(oclnn_rt_step *st, const oclnn_graph *g, const o
     rt_window w;
     oclnn_status s = pool_params(g, n, &p, &w);
     if (s) return s;
-    s = oclnn_pool2d_create(st->ctx, &p, (oclnn_pool2d **)&st->op);
+    rt_pool *r = oclnn_calloc(st->ctx->alloc, 1, sizeof *r);
+    if (!r) return rt_fail(g, n, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "out of host memory");
+    st->op = r;
+    s = oclnn_pool2d_create(st->ctx, &p, &r->pool);
     if (s) return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
     st->algo = "";
     return OCLNN_STATUS_OK;
@@ -66,34 +78,53 @@ static oclnn_status pool_create(oclnn_rt_step *st, const oclnn_graph *g, const o
 
 static oclnn_status pool_reshape(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
     const oclnn_ir_value *x = rt_in(g, n, 0), *y = rt_out(g, n, 0);
+    int64_t x4[4], y4[4];
+    rt_dims4(x, x4), rt_dims4(y, y4);
     size_t oh, ow;
-    oclnn_status s = oclnn_pool2d_reshape(st->op, (size_t)x->dims[0], (size_t)x->dims[1], (size_t)x->dims[2],
-                                          (size_t)x->dims[3], &oh, &ow);
+    rt_pool *r = st->op;
+    oclnn_status s =
+        oclnn_pool2d_reshape(r->pool, (size_t)x4[0], (size_t)x4[1], (size_t)x4[2], (size_t)x4[3], &oh, &ow);
     if (s) return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
-    if ((int64_t)oh != y->dims[2] || (int64_t)ow != y->dims[3])
+    if ((int64_t)oh != y4[2] || (int64_t)ow != y4[3])
         return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "operator output %zux%zu differs from the inferred %lldx%lld",
-                       oh, ow, (long long)y->dims[2], (long long)y->dims[3]);
+                       oh, ow, (long long)y4[2], (long long)y4[3]);
     oclnn_pool_type t = pool_type(n);
-    uint64_t win = is_global(t) ? (uint64_t)(x->dims[2] * x->dims[3]) : 1; /* window elements per output */
+    uint64_t win = is_global(t) ? (uint64_t)(x4[2] * x4[3]) : 1; /* window elements per output */
     size_t c;
     const int64_t *k = oclnn_ir_attr_ints(n, "kernel_shape", &c);
     if (!is_global(t) && k && c == 2) win = (uint64_t)(k[0] * k[1]);
+    if (!is_global(t) && k && c == 1) win = (uint64_t)k[0];
     st->macs = oclnn_ir_numel(y) * win;
     st->kernels = 1;
     return OCLNN_STATUS_OK;
 }
 
 static oclnn_status pool_setup(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
-    oclnn_status s = oclnn_pool2d_setup(st->op, st->in[0], st->out[0], st->out_offset[0]);
+    rt_pool *r = st->op;
+    oclnn_tensor *t[2] = {st->in[0], st->out[0]};
+    oclnn_status s = OCLNN_STATUS_OK;
+    for (int k = 0; k < 2; k++) { /* 1-D: the operator sees [N,C,1,W] */
+        oclnn_tensor_destroy(r->view[k]);
+        r->view[k] = NULL;
+        if (!s) s = rt_view4(t[k], &r->view[k]);
+        if (r->view[k]) t[k] = r->view[k];
+    }
+    if (!s) s = oclnn_pool2d_setup(r->pool, t[0], t[1], st->out_offset[0]);
     return s ? rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx)) : OCLNN_STATUS_OK;
 }
 
 static oclnn_status pool_enqueue(oclnn_rt_step *st, uint32_t queue) {
-    return oclnn_pool2d_enqueue(st->op, queue, NULL);
+    rt_pool *r = st->op;
+    return oclnn_pool2d_enqueue(r->pool, queue, NULL);
 }
 
 static void pool_destroy(oclnn_rt_step *st) {
-    oclnn_pool2d_destroy(st->op);
+    rt_pool *r = st->op;
+    if (!r) return;
+    oclnn_pool2d_destroy(r->pool);
+    for (int k = 0; k < 2; k++)
+        oclnn_tensor_destroy(r->view[k]);
+    oclnn_free(st->ctx->alloc, r);
     st->op = NULL;
 }
 
