@@ -4,7 +4,7 @@
 Reads the in-scope list from tools/conformance_scope.py, runs every test data set of each in-scope test through
 onnxruntime with ONNX's backend tolerance (|got - want| <= atol + rtol * |want|, rtol 1e-3, atol 1e-7, every
 element), reads oclnn's verdicts from tests/onnx_conformance.txt, and prints per test and per operator both counts
-(--markdown: the README table). Run with /work/venv/bin/python (onnxruntime, onnx, numpy):
+(--markdown: the README table). Run with a python3 that has onnxruntime, onnx and numpy:
     python tools/conformance_ort.py [--markdown] [--suite DIR]
 """
 import glob
