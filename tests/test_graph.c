@@ -3,7 +3,7 @@
  * node, exact kernel counts), a residual block, a DenseNet block and an Inception module (exact arena bytes,
  * zero-copy concats, 1 vs 4 queues bitwise), reshape without program builds, a classifier head, Resize+Concat (FPN),
  * weights fed as graph inputs (compiled at the first invoke, recompiled when they change), 1-D Conv, ConvTranspose
- * and pools, and a negative table of exact statuses and messages.
+ * and pools, 3-D max and average pooling, and a negative table of exact statuses and messages.
  *
  * Accuracy: the reference carries, next to every value, a magnitude M (the same chain run on |x| with |weights|:
  * Conv M = sum |w| M_in + |b|, BN |a| M_in + |a mean| + |B|, Add M_a + M_b, pools and activations pass M through).
@@ -1647,6 +1647,71 @@ static void test_one_d(void **state) {
     oclnn_context_destroy(ctx);
 }
 
+/* ---- 3-D MaxPool and AveragePool ([N,C,D,H,W], run as a (kh, kw) pass then a depth pass) against a naive 3-D
+ * window loop: max exact, average within 1e-6 relative (two divisions instead of one). ---- */
+
+static void test_three_d_pool(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(cache_dir);
+    uint64_t seed = TEST_SEED ^ 15;
+    const int N = 2, C = 3, D = 5, H = 9, W = 11;
+    float *x = rand_vec(&seed, (size_t)N * C * D * H * W, -2, 2);
+    double *ref = calloc(8192, sizeof *ref);
+    const char *y1[1] = {"y"};
+    size_t n;
+    zval X = {"x", 0, 5, {N, C, D, H, W}, x, 0};
+    /* kernel 3x2x3, strides 2x1x2, pads (1,0,1 / 1,1,0), dilation 1x2x1; ceil_mode for the average */
+    const int k[3] = {3, 2, 3}, s[3] = {2, 1, 2}, dl[3] = {1, 2, 1}, pb[3] = {1, 0, 1}, pe[3] = {1, 1, 0};
+    const int in[3] = {D, H, W};
+    for (int c = 0; c < 3; c++) { /* max, average excluding pads (ceil_mode), average including pads */
+        int avg = c > 0, cip = c == 2, ceil_mode = c == 1, o[3];
+        for (int a = 0; a < 3; a++) {
+            int span = in[a] + pb[a] + pe[a] - dl[a] * (k[a] - 1) - 1;
+            o[a] = (ceil_mode ? (span + s[a] - 1) / s[a] : span / s[a]) + 1;
+            if (ceil_mode && (o[a] - 1) * s[a] >= in[a] + pb[a]) o[a]--; /* no window starting in the end pad */
+        }
+        int64_t ks[3] = {k[0], k[1], k[2]}, st[3] = {s[0], s[1], s[2]}, dd[3] = {dl[0], dl[1], dl[2]};
+        int64_t pads[6] = {pb[0], pb[1], pb[2], pe[0], pe[1], pe[2]};
+        oclnn_attr at[6] = {attr_ints("kernel_shape", 3, ks), attr_ints("strides", 3, st),
+                            attr_ints("pads", 6, pads),       attr_int("ceil_mode", ceil_mode),
+                            attr_ints("dilations", 3, dd),    attr_int("count_include_pad", cip)};
+        float *y = zoo_run(ctx, avg ? "AveragePool" : "MaxPool", 18, 1, &X, 1, y1, avg ? 6 : 5, at, 0, &n);
+        size_t i = 0;
+        for (int z = 0; z < N * C; z++)
+            for (int od = 0; od < o[0]; od++)
+                for (int oy = 0; oy < o[1]; oy++)
+                    for (int ox = 0; ox < o[2]; ox++, i++) {
+                        double acc = avg ? 0 : -INFINITY;
+                        int cnt = 0, cntpad = 1, pos[3] = {od, oy, ox};
+                        for (int a = 0; a < 3; a++) { /* taps inside the padded extent, per axis */
+                            int t = 0;
+                            for (int j = 0; j < k[a]; j++) {
+                                int p = pos[a] * s[a] + j * dl[a] - pb[a];
+                                t += p >= -pb[a] && p < in[a] + pe[a];
+                            }
+                            cntpad *= t;
+                        }
+                        for (int a = 0; a < k[0]; a++)
+                            for (int b = 0; b < k[1]; b++)
+                                for (int e = 0; e < k[2]; e++) {
+                                    int pd = od * s[0] + a * dl[0] - pb[0], py = oy * s[1] + b * dl[1] - pb[1];
+                                    int px = ox * s[2] + e * dl[2] - pb[2];
+                                    if (pd < 0 || pd >= D || py < 0 || py >= H || px < 0 || px >= W) continue;
+                                    double v = x[(((size_t)z * D + pd) * H + py) * W + px];
+                                    acc = avg ? acc + v : fmax(acc, v);
+                                    cnt++;
+                                }
+                        ref[i] = avg ? acc / (cip ? cntpad : cnt) : acc;
+                    }
+        const char *what[3] = {"MaxPool 3-D k3x2x3 s2x1x2 d1x2x1", "AveragePool 3-D ceil exclude pad",
+                               "AveragePool 3-D include pad"};
+        zoo_check(what[c], y, n, ref, i, NULL, avg ? 1e-6 : 0, avg ? 1e-7 : 0);
+        free(y);
+    }
+    free(x), free(ref);
+    oclnn_context_destroy(ctx);
+}
+
 /* ---- weights fed as graph inputs (the ONNX backend tests' form): compiled at the first invoke, recompiled when
  * the weights change ---- */
 
@@ -1729,6 +1794,7 @@ int main(void) {
         cmocka_unit_test(test_fused_nodes),       cmocka_unit_test(test_profile),
         cmocka_unit_test(test_negative),          cmocka_unit_test(test_fault_sweeps),
         cmocka_unit_test(test_weight_inputs),     cmocka_unit_test(test_one_d),
+        cmocka_unit_test(test_three_d_pool),
     };
     /* slow devices (rusticl, Oclgrind) run the small table: the fused chain, the four-queue Inception module (for
      * Oclgrind's race detector), the fusion flags and the negative cases */
