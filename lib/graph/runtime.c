@@ -875,10 +875,12 @@ static oclnn_status weight_compile(oclnn_runtime *rt) {
         s = oclnn_runtime_create(rt->ctx, c, &rt->opt, &rt->inner);
     }
     oclnn_ir_destroy(c);
-    for (size_t i = 0; !s && i < g->num_inputs; i++) {
+    for (size_t i = 0; !s && i < g->num_inputs; i++) { /* data set for another shape is not fed */
         int v = g->inputs[i];
-        if (!rt->is_weight[v] && rt->host[v])
-            s = oclnn_runtime_set_input(rt->inner, g->values[v].name, rt->host[v], rt->host_bytes[v]);
+        const oclnn_ir_value *val = &g->values[v];
+        if (!rt->is_weight[v] && rt->host[v] &&
+            rt->host_bytes[v] == (size_t)oclnn_ir_numel(val) * oclnn_dtype_size(val->dtype))
+            s = oclnn_runtime_set_input(rt->inner, val->name, rt->host[v], rt->host_bytes[v]);
     }
     if (s) {
         oclnn_runtime_destroy(rt->inner);
