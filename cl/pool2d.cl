@@ -351,6 +351,43 @@ __kernel void pool2d_window(__global const float *restrict in, int in_off, __glo
     }
 }
 
+/* Windows too large to unroll (a kernel, stride or dilation above 64; KH..DW unused): plain loops over the window
+ * with its sizes as arguments, one work-item per output row. Same arguments as pool2d_window, then kh, kw, sh, sw,
+ * dh, dw. global = (OH, N*C). */
+__kernel void pool2d_large(__global const float *restrict in, int in_off, __global float *restrict out, int out_off,
+                           int C, int H, int W, int OH, int OW, int pad_top, int pad_left, int ext_h, int ext_w,
+                           int out_c_offset, int out_c_total, int kh, int kw, int sh, int sw, int dh, int dw)
+{
+    const int oy = get_global_id(0), z = get_global_id(1);
+    if (oy >= OH)
+        return;
+    const int n = z / C, c = z - n * C, iy0 = oy * sh - pad_top;
+    __global const float *src = in + in_off + (size_t)z * (size_t)(H * W);
+    __global float *dst = out + out_off + ((size_t)(n * out_c_total + out_c_offset + c) * OH + oy) * (size_t)OW;
+    for (int ox = 0; ox < OW; ++ox) {
+        const int ix0 = ox * sw - pad_left;
+        float acc = ACC_INIT;
+        for (int ky = 0; ky < kh; ++ky) {
+            const int iy = iy0 + ky * dh;
+            if (iy < 0 || iy >= H)
+                continue;
+            for (int kx = 0; kx < kw; ++kx) {
+                const int ix = ix0 + kx * dw;
+                if (ix >= 0 && ix < W)
+                    acc = ACC_STEP(acc, src[iy * W + ix]);
+            }
+        }
+#if MODE == 1 && COUNT_PAD
+        const int count = taps_in(iy0, kh, dh, -pad_top, ext_h) * taps_in(ix0, kw, dw, -pad_left, ext_w);
+#elif MODE == 1
+        const int count = taps_in(iy0, kh, dh, 0, H) * taps_in(ix0, kw, dw, 0, W);
+#else
+        const int count = 1;
+#endif
+        dst[ox] = pool_final(acc, count);
+    }
+}
+
 /* Global pooling with one work-item per (n, c) looping over the map in float4 steps: the best shape for CPUs
  * and for many channels. global = (N*C) rounded up. */
 __kernel void pool2d_global(__global const float *restrict in, int in_off, __global float *restrict out, int out_off,

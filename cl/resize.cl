@@ -7,6 +7,8 @@
  *   tab[0 .. OH)        y0   (nearest: the source row)      tab[3OH .. 3OH+OW)       x0
  *   tab[OH .. 2OH)      y1   (linear: the second row)       tab[3OH+OW .. 3OH+2OW)   x1
  *   tab[2OH .. 3OH)     wy   (linear: weight of y1, float bits)  tab[3OH+2OW .. 3OH+3OW)  wx
+ * Cubic tables have eight rows per axis instead: four source indices, then their four weights (float bits):
+ *   tab[k OH + y] (k < 4) rows, tab[(4 + k) OH + y] weights; then the same for x from tab[8 OH], with OW.
  * Outputs go to channels [out_c_offset, + C) of an N x out_c_total x OH x OW tensor.
  */
 
@@ -38,6 +40,31 @@ __kernel void resize_linear(__global const float *in, int in_off, __global float
         const int x0 = tx0[x], x1 = tx1[x];
         const float a = r0[x0] + wy * (r1[x0] - r0[x0]), b = r0[x1] + wy * (r1[x1] - r0[x1]);
         dst[x] = a + as_float(twx[x]) * (b - a);
+    }
+}
+
+/* Cubic: 4 x 4 taps, the x blend of each of the four source rows, weighted along y. One output row per
+ * work-item. global = (OH, N * C). */
+__kernel void resize_cubic(__global const float *in, int in_off, __global float *out, int out_off,
+                           __global const int *tab, int C, int H, int W, int OH, int OW, int out_c_offset,
+                           int out_c_total) {
+    const int y = get_global_id(0), z = get_global_id(1);
+    const int n = z / C, c = z - n * C;
+    __global const float *src = in + in_off + z * H * W;
+    __global const float *r0 = src + tab[y] * W, *r1 = src + tab[OH + y] * W;
+    __global const float *r2 = src + tab[2 * OH + y] * W, *r3 = src + tab[3 * OH + y] * W;
+    const float w0 = as_float(tab[4 * OH + y]), w1 = as_float(tab[5 * OH + y]);
+    const float w2 = as_float(tab[6 * OH + y]), w3 = as_float(tab[7 * OH + y]);
+    __global float *dst = out + out_off + ((n * out_c_total + out_c_offset + c) * OH + y) * OW;
+    __global const int *tx = tab + 8 * OH;
+    for (int x = 0; x < OW; ++x) {
+        float acc = 0.0f;
+        for (int k = 0; k < 4; ++k) {
+            const int i = tx[k * OW + x];
+            const float v = w0 * r0[i] + w1 * r1[i] + w2 * r2[i] + w3 * r3[i];
+            acc += as_float(tx[(4 + k) * OW + x]) * v;
+        }
+        dst[x] = acc;
     }
 }
 

@@ -101,7 +101,7 @@ OCLNN_API void oclnn_transpose_destroy(oclnn_transpose *op);
 typedef enum oclnn_resize_mode {
     OCLNN_RESIZE_NEAREST = 0,
     OCLNN_RESIZE_LINEAR = 1,
-    OCLNN_RESIZE_CUBIC = 2, /**< UNSUPPORTED */
+    OCLNN_RESIZE_CUBIC = 2, /**< 4 taps per axis (cubic_coeff_a, exclude_outside) */
 } oclnn_resize_mode;
 
 /** coordinate_transformation_mode. */
@@ -130,17 +130,22 @@ typedef struct oclnn_resize_params {
      * (ONNX "scales", > 0): out = floor(in * scale). */
     size_t out_height, out_width;
     float scale_h, scale_w;
+    /** CUBIC only: the kernel's A (ONNX cubic_coeff_a, default -0.75), and exclude_outside (1: taps outside the
+     * input get weight 0 and the others are renormalised; 0: they read the edge value). */
+    float cubic_coeff_a;
+    int exclude_outside;
 } oclnn_resize_params;
 
 typedef struct oclnn_resize oclnn_resize;
 
-/** ONNX Resize defaults: nearest, half_pixel, round_prefer_floor, scales 1. */
+/** ONNX Resize defaults: nearest, half_pixel, round_prefer_floor, scales 1, cubic_coeff_a -0.75. */
 OCLNN_API void oclnn_resize_params_init(oclnn_resize_params *params);
 /** Upsample (opset 7-9) as a Resize: @p mode NEAREST or LINEAR with asymmetric coordinates and floor rounding;
  * Upsample's scales are >= 1 (set scale_h/scale_w). */
 OCLNN_API void oclnn_resize_params_init_upsample(oclnn_resize_params *params, oclnn_resize_mode mode);
 
-/** Nearest results are exact; linear ones are within 1e-6 * max|x| of the double-precision reference. */
+/** Nearest results are exact; linear ones are within 1e-6 * max|x| of the double-precision reference, cubic ones
+ * within 1e-6 * max|x| * (sum of |tap weights|, at most 1.6 per axis for A = -0.75). */
 OCLNN_API oclnn_status oclnn_resize_create(oclnn_context *ctx, const oclnn_resize_params *params, oclnn_resize **out);
 /** Computes the output size and rewrites the operator's coordinate tables (a blocking write on queue 0): work
  * this operator enqueued on other queues must be complete first. Never recompiles. */

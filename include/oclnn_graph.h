@@ -94,7 +94,8 @@ OCLNN_API const char *oclnn_graph_output_name(const oclnn_graph *graph, size_t i
 /** Declared shape of an input; dynamic dims are -1. @p dims needs room for OCLNN_MAX_DIMS. */
 OCLNN_API oclnn_status oclnn_graph_input_shape(const oclnn_graph *graph, size_t index, oclnn_dtype *dtype,
                                                size_t *ndim, int64_t *dims);
-/** Replaces an input's declared shape (fixes dynamic dims). Same rank; fixed dims must agree. */
+/** Replaces an input's declared shape (fixes dynamic dims). Same rank; fixed dims must agree. A dim of 0 is
+ * OCLNN_STATUS_UNSUPPORTED (zero-size tensors). */
 OCLNN_API oclnn_status oclnn_graph_fix_input(oclnn_graph *graph, const char *name, size_t ndim,
                                              const int64_t *dims);
 
@@ -113,6 +114,13 @@ OCLNN_API void oclnn_runtime_options_init(oclnn_runtime_options *options);
  * Compiles @p graph for the context's device: folds constants and shape sub-graphs, fuses, chooses each conv's
  * algorithm, builds (or fetches from the cache) every kernel, packs weights and plans memory for the declared
  * input shapes (all dims must be known by then). @p options may be NULL.
+ *
+ * Weights fed as graph inputs (an input read on the host by an op: Conv/ConvTranspose W and B, BatchNormalization's
+ * parameters, PRelu's slope, Clip's bounds, Resize's scales and sizes, Pad/Slice/Reshape/... shape inputs): the
+ * graph is then compiled at the first oclnn_runtime_invoke, with those inputs' data as constants, and compiled
+ * again when their bytes change. Such inputs must be set with oclnn_runtime_set_input (oclnn_runtime_tensor refuses
+ * them), every input's data is also kept on the host (to feed a recompiled runtime), and outputs, steps and stats
+ * exist from the first invoke on (before it: OCLNN_STATUS_INVALID_STATE).
  */
 OCLNN_API oclnn_status oclnn_runtime_create(oclnn_context *ctx, const oclnn_graph *graph,
                                             const oclnn_runtime_options *options, oclnn_runtime **out);

@@ -31,9 +31,9 @@ typedef enum oclnn_pool_type {
  */
 typedef struct oclnn_pool2d_params {
     oclnn_pool_type type;
-    uint32_t kernel_h, kernel_w;                       /**< 1..64 */
-    uint32_t stride_h, stride_w;                       /**< 1..64 */
-    uint32_t dilation_h, dilation_w;                   /**< 1..64 */
+    uint32_t kernel_h, kernel_w;                       /**< 1..2^20 (above 64: a slower kernel that loops) */
+    uint32_t stride_h, stride_w;                       /**< 1..2^20 (likewise) */
+    uint32_t dilation_h, dilation_w;                   /**< 1..2^20 (likewise) */
     uint32_t pad_top, pad_left, pad_bottom, pad_right; /**< each < the kernel; ignored unless auto_pad is NOTSET */
     oclnn_auto_pad auto_pad;
     int ceil_mode;         /**< 0 or 1 */
@@ -50,7 +50,7 @@ OCLNN_API void oclnn_pool2d_params_init(oclnn_pool2d_params *params);
  * Validates the params and builds (or fetches) the program.
  * @retval OCLNN_STATUS_INVALID_ARGUMENT naming the rule: bad type, zero kernel, stride or dilation, a pad not
  *         smaller than the kernel, auto_pad, ceil_mode or count_include_pad out of range, p = 0
- * @retval OCLNN_STATUS_UNSUPPORTED for kernel, stride or dilation above 64, or Lp with p > 2
+ * @retval OCLNN_STATUS_UNSUPPORTED for kernel, stride or dilation above 2^20, or Lp with p > 2
  */
 OCLNN_API oclnn_status oclnn_pool2d_create(oclnn_context *ctx, const oclnn_pool2d_params *params,
                                            oclnn_pool2d **out);

@@ -4,7 +4,8 @@
  * Each test folder has model.onnx and test_data_set_N/{input_K.pb, output_K.pb}. Inputs feed the graph inputs in
  * order (weights too, when a test passes them as inputs); outputs are compared with ONNX's backend tolerance,
  * |got - want| <= atol + rtol * |want| with rtol = 1e-3, atol = 1e-7, element by element (integers exactly).
- * The expectations file lists every test as `pass` or `unsupported: reason`; the run fails when a `pass` test
+ * The expectations file lists every test as `pass`, `unsupported: reason` or `fail: detail` (what went wrong, for
+ * a test that ran or was refused for another reason than a missing feature); the run fails when a `pass` test
  * does not pass, or when a test passes that is not listed as `pass` (the list can only move forward).
  *
  *   onnx_conformance [--suite DIR] [--expect FILE] [--update] [--filter SUBSTR] [--verbose]
@@ -155,7 +156,7 @@ static void run_test(oclnn_context *ctx, const char *dir, result *r) {
                 goto out;
             }
             if (!rt && (s = oclnn_graph_fix_input(g, oclnn_graph_input_name(g, k), ins[k].ndim, ins[k].dims))) {
-                set(r, "fail", "inputs: %s%s", oclnn_last_error(ctx), "");
+                set(r, s == OCLNN_STATUS_UNSUPPORTED ? "unsup" : "fail", "inputs: %s%s", oclnn_last_error(ctx), "");
                 goto out;
             }
         }
@@ -334,19 +335,31 @@ int main(int argc, char **argv) {
 
     int rc = 0;
     if (expect_path && update) {
+        expect *old = NULL; /* tests outside --filter keep their line */
+        size_t nold = filter ? read_expect(expect_path, &old) : 0;
         FILE *f = fopen(expect_path, "w");
         if (!f) {
             fprintf(stderr, "onnx_conformance: cannot write %s\n", expect_path);
             rc = 1;
         } else {
-            fprintf(f, "# ONNX backend tests (libonnx-testdata): `pass`, or `unsupported: reason`.\n"
+            fprintf(f, "# ONNX backend tests (libonnx-testdata): `pass`, `unsupported: reason` (refused with a status),\n"
+                       "# or `fail: detail` (ran, or was refused for a reason other than a missing feature).\n"
                        "# Regenerate with: onnx_conformance --expect tests/onnx_conformance.txt --update\n");
             for (size_t i = 0; i < nt; i++) {
-                if (!strcmp(res[i].verdict, "pass")) fprintf(f, "%s pass\n", res[i].id);
-                else fprintf(f, "%s unsupported: %s\n", res[i].id, res[i].detail);
+                if (!strcmp(res[i].verdict, "skip")) {
+                    size_t k = 0;
+                    while (k < nold && strcmp(old[k].id, res[i].id)) k++;
+                    if (k < nold) fprintf(f, "%s %s\n", res[i].id, old[k].reason);
+                    else fprintf(f, "%s unsupported: not run yet (outside --filter)\n", res[i].id);
+                } else if (!strcmp(res[i].verdict, "pass"))
+                    fprintf(f, "%s pass\n", res[i].id);
+                else
+                    fprintf(f, "%s %s: %s\n", res[i].id, !strcmp(res[i].verdict, "fail") ? "fail" : "unsupported",
+                            res[i].detail);
             }
             fclose(f);
         }
+        free(old);
     } else if (expect_path) {
         expect *e;
         size_t ne = read_expect(expect_path, &e);

@@ -81,6 +81,8 @@ static const deconv_case cases[] = {
     {"output_shape SAME_UPPER", 1, 5, 13, 17, 7, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 0, 0, 26, 30, 1, 1, 1, 0, 0, 0, 0, 0, 0},
     {"output_shape = full", 1, 5, 9, 11, 7, 4, 4, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 21, 25, 1, 0, 1, 0, 0, 0, 0, 0, 0},
     {"output_shape with op", 1, 5, 9, 11, 7, 4, 4, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 18, 19, 1, 0, 1, 0, 0, 0, 0, 0, 0},
+    /* one past the full extent (total padding -1): the last row and column get the bias only */
+    {"output_shape full + 1", 1, 5, 9, 11, 7, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 0, 0, 20, 24, 1, 0, 1, 0, 0, 0, 0, 0, 1},
     /* The epilogue. */
     {"leaky relu", 1, 5, 9, 11, 9, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 1, 2, 0.1f, 0, 0, 0, 0},
     {"relu6 clip", 1, 5, 9, 11, 9, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 1, 3, 0, 6, 0, 0, 0},
@@ -118,7 +120,8 @@ static void ref_axis(int in, int k, int s, int d, int op, int os, int ap, int pb
     if (os || ap == 1 || ap == 2) {
         *out = os ? os : in * s;
         int total = full - *out;
-        *pad = ap == 1 ? total / 2 : total - total / 2;
+        int half = total >= 0 ? total / 2 : -((1 - total) / 2); /* ONNX's Python floor division */
+        *pad = ap == 1 ? half : total - half;
         return;
     }
     if (ap == 3) pb = pe = 0;
@@ -410,13 +413,19 @@ static void test_negative_table(void **state) {
     oclnn_deconv2d_destroy(NULL);
 
     /* Shape errors found at reshape: output_shape beyond what the input reaches, pads that leave nothing. */
-    p.output_shape_h = p.output_shape_w = 20; /* 9x9 input, k3 s2: full = 2*8 + 3 = 19 */
+    p.output_shape_h = p.output_shape_w = 21; /* 9x9 input, k3 s2: full = 2*8 + 3 = 19, 2 short */
     assert_ok(ctx, oclnn_deconv2d_create(ctx, &p, w, NW, NULL, 0, &op));
     size_t oh, ow;
     assert_int_equal(oclnn_deconv2d_reshape(op, 1, 9, 9, &oh, &ow), OCLNN_STATUS_INVALID_SHAPE);
+    assert_non_null(strstr(oclnn_last_error(ctx), "output_shape 21x21 is larger than"));
+    assert_ok(ctx, oclnn_deconv2d_reshape(op, 1, 10, 10, &oh, &ow)); /* full = 21 */
+    assert_int_equal(oh, 21);
+    oclnn_deconv2d_destroy(op);
+    p.output_shape_h = p.output_shape_w = 20; /* 1 short: fine, except under SAME_UPPER (a pad at the start) */
+    p.auto_pad = OCLNN_AUTO_PAD_SAME_UPPER;
+    assert_ok(ctx, oclnn_deconv2d_create(ctx, &p, w, NW, NULL, 0, &op));
+    assert_int_equal(oclnn_deconv2d_reshape(op, 1, 9, 9, &oh, &ow), OCLNN_STATUS_INVALID_SHAPE);
     assert_non_null(strstr(oclnn_last_error(ctx), "output_shape 20x20 is larger than"));
-    assert_ok(ctx, oclnn_deconv2d_reshape(op, 1, 10, 10, &oh, &ow)); /* full = 21 >= 20 */
-    assert_int_equal(oh, 20);
     oclnn_deconv2d_destroy(op);
     p = base_params();
     p.pad_top = 10;

@@ -2,7 +2,8 @@
  * naive reference chain (tests/ref, double accumulation): Conv-BN-Relu-MaxPool at odd sizes (fused and node by
  * node, exact kernel counts), a residual block, a DenseNet block and an Inception module (exact arena bytes,
  * zero-copy concats, 1 vs 4 queues bitwise), reshape without program builds, a classifier head, Resize+Concat (FPN),
- * and a negative table of exact statuses and messages.
+ * weights fed as graph inputs (compiled at the first invoke, recompiled when they change), 1-D Conv, ConvTranspose
+ * and pools, 3-D max and average pooling, and a negative table of exact statuses and messages.
  *
  * Accuracy: the reference carries, next to every value, a magnitude M (the same chain run on |x| with |weights|:
  * Conv M = sum |w| M_in + |b|, BN |a| M_in + |a mean| + |B|, Add M_a + M_b, pools and activations pass M through).
@@ -933,7 +934,7 @@ static void *zoo_run(oclnn_context *ctx, const char *op, int64_t opset, size_t n
                      const char *const *outs, size_t nattr, const oclnn_attr *attrs, size_t k, size_t *count) {
     oclnn_graph *g;
     assert_ok(ctx, oclnn_graph_create(ctx, &g));
-    assert_ok(ctx, oclnn_graph_set_opset(g, opset));
+    assert_ok(ctx, oclnn_graph_set_opset(g, opset < 7 ? 7 : opset));
     const char *names[8];
     for (size_t i = 0; i < nin; i++) {
         names[i] = ins[i].name;
@@ -945,6 +946,8 @@ static void *zoo_run(oclnn_context *ctx, const char *op, int64_t opset, size_t n
             assert_ok(ctx, oclnn_graph_add_input(g, ins[i].name, OCLNN_DTYPE_F32, ins[i].ndim, ins[i].dims));
     }
     assert_ok(ctx, oclnn_graph_add_node(g, op, "zoo", nin, names, nout, outs, nattr, attrs));
+    /* the builder starts at op set 7; the ONNX importer also takes opsets 1-6, whose forms the node then has */
+    if (opset < 7) g->nodes[g->num_nodes - 1].opset = opset;
     for (size_t i = 0; i < nout; i++)
         assert_ok(ctx, oclnn_graph_add_output(g, outs[i]));
     oclnn_runtime *rt = make_rt(ctx, g, 1, 1, 1);
@@ -1038,6 +1041,15 @@ static void test_op_zoo(void **state) {
         for (size_t i = 0; i < nx; i++)
             ref[i] = eltwise_ref_op(6, x[i], slope[i / 35 % 3]);
         zoo_check("PRelu [3,1,1]", y, n, ref, nx, NULL, 1e-6, 1e-7);
+        free(y);
+    }
+    { /* PRelu of opset 6: a 1-D slope of C values is per channel (opset 7 would align it with W) */
+        float slope[3] = {0.25f, -1.5f, 3.0f};
+        zval ins[2] = {X, {"slope", 1, 1, {3}, slope, 0}};
+        float *y = zoo_run(ctx, "PRelu", 6, 2, ins, 1, y1, 0, NULL, 0, &n);
+        for (size_t i = 0; i < nx; i++)
+            ref[i] = eltwise_ref_op(6, x[i], slope[i / 35 % 3]);
+        zoo_check("PRelu opset 6 [3]", y, n, ref, nx, NULL, 1e-6, 1e-7);
         free(y);
     }
     /* binaries with broadcasting, an input or a constant operand */
@@ -1506,8 +1518,24 @@ static void test_negative(void **state) {
         const char *ins[2] = {"x", "w"};
         add_node(g, "Conv", "conv_w_input", 2, ins, "y", 0, NULL);
         assert_ok(ctx, oclnn_graph_add_output(g, "y"));
-        const char *n[] = {"node 'conv_w_input' (Conv)", "constant", NULL};
-        expect_fail(ctx, g, OCLNN_STATUS_UNSUPPORTED, n);
+        /* accepted: compiled at the first invoke (test_weight_inputs), which needs w */
+        oclnn_runtime *rt = NULL;
+        assert_ok(ctx, oclnn_runtime_create(ctx, g, NULL, &rt));
+        assert_int_equal(oclnn_runtime_invoke(rt), OCLNN_STATUS_INVALID_STATE);
+        printf("  %s: %s\n", oclnn_status_name(OCLNN_STATUS_INVALID_STATE), oclnn_last_error(ctx));
+        if (!strstr(oclnn_last_error(ctx), "weight input 'w' was never set"))
+            fail_msg("message '%s' does not name the weight input", oclnn_last_error(ctx));
+        oclnn_runtime_destroy(rt);
+        oclnn_graph_destroy(g);
+    }
+    { /* a zero-size input: refused when fixed, as unsupported */
+        const int64_t d_any[2] = {-1, 4}, d0[2] = {0, 4};
+        oclnn_graph *g = neg_graph(ctx, d_any);
+        assert_int_equal(oclnn_graph_fix_input(g, "x", 2, d0), OCLNN_STATUS_UNSUPPORTED);
+        printf("  UNSUPPORTED: %s\n", oclnn_last_error(ctx));
+        if (!strstr(oclnn_last_error(ctx), "'x' dim 0 is 0: zero-size tensors are not supported"))
+            fail_msg("message '%s' does not explain the zero-size input", oclnn_last_error(ctx));
+        oclnn_graph_destroy(g);
     }
     { /* a shape op nobody folded */
         oclnn_graph *g = neg_graph(ctx, d34);
@@ -1531,6 +1559,232 @@ static void test_negative(void **state) {
     oclnn_context_destroy(ctx);
 }
 
+/* ---- 1-D Conv, ConvTranspose, MaxPool and AveragePool ([N,C,W] data, run as 2-D with H = 1) against naive 1-D
+ * loops (double accumulation). Conv bound: 1e-5 * (sum |w x| + |b|) + 1e-6; max pooling exact; average 1e-6 relative.
+ * ---- */
+
+static void test_one_d(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(cache_dir);
+    uint64_t seed = TEST_SEED ^ 14;
+    const int N = 2, C = 6, W = 23, G = 2, K = 4, KW = 3;
+    float *x = rand_vec(&seed, (size_t)N * C * W, -2, 2), *w = rand_vec(&seed, (size_t)K * (C / G) * KW, -1, 1);
+    float *b = rand_vec(&seed, (size_t)K, -1, 1);
+    double *ref = calloc(4096, sizeof *ref), *mag = calloc(4096, sizeof *mag);
+    const char *y1[1] = {"y"};
+    size_t n;
+    zval X = {"x", 0, 3, {N, C, W}, x, 0};
+    { /* Conv: group 2, stride 2, dilation 2, pads [2, 1] */
+        const int s = 2, d = 2, pl = 2, pr = 1, ow = (W + pl + pr - d * (KW - 1) - 1) / s + 1;
+        int64_t ks[1] = {KW}, st[1] = {s}, dl[1] = {d}, pads[2] = {pl, pr};
+        oclnn_attr at[5] = {attr_ints("kernel_shape", 1, ks), attr_ints("strides", 1, st),
+                            attr_ints("dilations", 1, dl), attr_ints("pads", 2, pads), attr_int("group", G)};
+        zval ins[3] = {X, {"w", 1, 3, {K, C / G, KW}, w, 0}, {"b", 1, 1, {K}, b, 0}};
+        float *y = zoo_run(ctx, "Conv", 18, 3, ins, 1, y1, 5, at, 0, &n);
+        for (int i = 0; i < N; i++)
+            for (int k = 0; k < K; k++)
+                for (int o = 0; o < ow; o++) {
+                    double acc = b[k], m = fabs(b[k]);
+                    int c0 = k / (K / G) * (C / G);
+                    for (int c = 0; c < C / G; c++)
+                        for (int j = 0; j < KW; j++) {
+                            int p = o * s + j * d - pl;
+                            if (p < 0 || p >= W) continue;
+                            double v = (double)w[(k * (C / G) + c) * KW + j] * x[(i * C + c0 + c) * W + p];
+                            acc += v, m += fabs(v);
+                        }
+                    ref[(i * K + k) * ow + o] = acc, mag[(i * K + k) * ow + o] = m;
+                }
+        zoo_check("Conv 1-D g2 s2 d2 p[2,1]", y, n, ref, (size_t)N * K * ow, mag, 1e-5, 1e-6);
+        free(y);
+    }
+    { /* ConvTranspose: stride 2, output_padding 1, pads [1, 0]; W is [C, K, KW] */
+        const int s = 2, opad = 1, pl = 1, pr = 0, co = 3, ow = s * (W - 1) + opad + KW - pl - pr;
+        float *wt = rand_vec(&seed, (size_t)C * co * KW, -1, 1);
+        int64_t st[1] = {s}, op[1] = {opad}, pads[2] = {pl, pr};
+        oclnn_attr at[3] = {attr_ints("strides", 1, st), attr_ints("output_padding", 1, op), attr_ints("pads", 2, pads)};
+        zval ins[2] = {X, {"w", 1, 3, {C, co, KW}, wt, 0}};
+        float *y = zoo_run(ctx, "ConvTranspose", 18, 2, ins, 1, y1, 3, at, 0, &n);
+        memset(ref, 0, 4096 * sizeof *ref), memset(mag, 0, 4096 * sizeof *mag);
+        for (int i = 0; i < N; i++)
+            for (int c = 0; c < C; c++)
+                for (int p = 0; p < W; p++)
+                    for (int k = 0; k < co; k++)
+                        for (int j = 0; j < KW; j++) {
+                            int o = p * s + j - pl;
+                            if (o < 0 || o >= ow) continue;
+                            double v = (double)wt[(c * co + k) * KW + j] * x[(i * C + c) * W + p];
+                            ref[(i * co + k) * ow + o] += v, mag[(i * co + k) * ow + o] += fabs(v);
+                        }
+        zoo_check("ConvTranspose 1-D s2 op1 p[1,0]", y, n, ref, (size_t)N * co * ow, mag, 1e-5, 1e-6);
+        free(y), free(wt);
+    }
+    for (int avg = 0; avg <= 1; avg++) { /* pools: kernel 4, stride 3, pads [1, 2], ceil_mode 1 */
+        const int k = 4, s = 3, pl = 1, pr = 2;
+        int ow = (W + pl + pr - k + s - 1) / s + 1;
+        if ((ow - 1) * s >= W + pl) ow--; /* a last window that would start in the right pad is dropped (ORT) */
+        int64_t ks[1] = {k}, st[1] = {s}, pads[2] = {pl, pr};
+        oclnn_attr at[4] = {attr_ints("kernel_shape", 1, ks), attr_ints("strides", 1, st), attr_ints("pads", 2, pads),
+                            attr_int("ceil_mode", 1)};
+        float *y = zoo_run(ctx, avg ? "AveragePool" : "MaxPool", 18, 1, &X, 1, y1, 4, at, 0, &n);
+        for (int i = 0; i < N * C; i++)
+            for (int o = 0; o < ow; o++) {
+                double acc = avg ? 0 : -INFINITY;
+                int cnt = 0;
+                for (int j = 0; j < k; j++) {
+                    int p = o * s + j - pl;
+                    if (p < 0 || p >= W) continue;
+                    acc = avg ? acc + x[i * W + p] : fmax(acc, x[i * W + p]);
+                    cnt++;
+                }
+                ref[i * ow + o] = avg ? acc / cnt : acc; /* count_include_pad 0 */
+            }
+        zoo_check(avg ? "AveragePool 1-D k4 s3 p[1,2] ceil" : "MaxPool 1-D k4 s3 p[1,2] ceil", y, n, ref,
+                  (size_t)N * C * ow, NULL, avg ? 1e-6 : 0, 0);
+        free(y);
+    }
+    free(x), free(w), free(b), free(ref), free(mag);
+    oclnn_context_destroy(ctx);
+}
+
+/* ---- 3-D MaxPool and AveragePool ([N,C,D,H,W], run as a (kh, kw) pass then a depth pass) against a naive 3-D
+ * window loop: max exact, average within 1e-6 relative (two divisions instead of one). ---- */
+
+static void test_three_d_pool(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(cache_dir);
+    uint64_t seed = TEST_SEED ^ 15;
+    const int N = 2, C = 3, D = 5, H = 9, W = 11;
+    float *x = rand_vec(&seed, (size_t)N * C * D * H * W, -2, 2);
+    double *ref = calloc(8192, sizeof *ref);
+    const char *y1[1] = {"y"};
+    size_t n;
+    zval X = {"x", 0, 5, {N, C, D, H, W}, x, 0};
+    /* kernel 3x2x3, strides 2x1x2, pads (1,0,1 / 1,1,0), dilation 1x2x1; ceil_mode for the average */
+    const int k[3] = {3, 2, 3}, s[3] = {2, 1, 2}, dl[3] = {1, 2, 1}, pb[3] = {1, 0, 1}, pe[3] = {1, 1, 0};
+    const int in[3] = {D, H, W};
+    for (int c = 0; c < 3; c++) { /* max, average excluding pads (ceil_mode), average including pads */
+        int avg = c > 0, cip = c == 2, ceil_mode = c == 1, o[3];
+        for (int a = 0; a < 3; a++) {
+            int span = in[a] + pb[a] + pe[a] - dl[a] * (k[a] - 1) - 1;
+            o[a] = (ceil_mode ? (span + s[a] - 1) / s[a] : span / s[a]) + 1;
+            if (ceil_mode && (o[a] - 1) * s[a] >= in[a] + pb[a]) o[a]--; /* no window starting in the end pad */
+        }
+        int64_t ks[3] = {k[0], k[1], k[2]}, st[3] = {s[0], s[1], s[2]}, dd[3] = {dl[0], dl[1], dl[2]};
+        int64_t pads[6] = {pb[0], pb[1], pb[2], pe[0], pe[1], pe[2]};
+        oclnn_attr at[6] = {attr_ints("kernel_shape", 3, ks), attr_ints("strides", 3, st),
+                            attr_ints("pads", 6, pads),       attr_int("ceil_mode", ceil_mode),
+                            attr_ints("dilations", 3, dd),    attr_int("count_include_pad", cip)};
+        float *y = zoo_run(ctx, avg ? "AveragePool" : "MaxPool", 18, 1, &X, 1, y1, avg ? 6 : 5, at, 0, &n);
+        size_t i = 0;
+        for (int z = 0; z < N * C; z++)
+            for (int od = 0; od < o[0]; od++)
+                for (int oy = 0; oy < o[1]; oy++)
+                    for (int ox = 0; ox < o[2]; ox++, i++) {
+                        double acc = avg ? 0 : -INFINITY;
+                        int cnt = 0, cntpad = 1, pos[3] = {od, oy, ox};
+                        for (int a = 0; a < 3; a++) { /* taps inside the padded extent, per axis */
+                            int t = 0;
+                            for (int j = 0; j < k[a]; j++) {
+                                int p = pos[a] * s[a] + j * dl[a] - pb[a];
+                                t += p >= -pb[a] && p < in[a] + pe[a];
+                            }
+                            cntpad *= t;
+                        }
+                        for (int a = 0; a < k[0]; a++)
+                            for (int b = 0; b < k[1]; b++)
+                                for (int e = 0; e < k[2]; e++) {
+                                    int pd = od * s[0] + a * dl[0] - pb[0], py = oy * s[1] + b * dl[1] - pb[1];
+                                    int px = ox * s[2] + e * dl[2] - pb[2];
+                                    if (pd < 0 || pd >= D || py < 0 || py >= H || px < 0 || px >= W) continue;
+                                    double v = x[(((size_t)z * D + pd) * H + py) * W + px];
+                                    acc = avg ? acc + v : fmax(acc, v);
+                                    cnt++;
+                                }
+                        ref[i] = avg ? acc / (cip ? cntpad : cnt) : acc;
+                    }
+        const char *what[3] = {"MaxPool 3-D k3x2x3 s2x1x2 d1x2x1", "AveragePool 3-D ceil exclude pad",
+                               "AveragePool 3-D include pad"};
+        zoo_check(what[c], y, n, ref, i, NULL, avg ? 1e-6 : 0, avg ? 1e-7 : 0);
+        free(y);
+    }
+    free(x), free(ref);
+    oclnn_context_destroy(ctx);
+}
+
+/* ---- weights fed as graph inputs (the ONNX backend tests' form): compiled at the first invoke, recompiled when
+ * the weights change ---- */
+
+static void test_weight_inputs(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(cache_dir);
+    uint64_t seed = TEST_SEED ^ 13;
+    const int c = 5, k = 6, h = 9, w = 11;
+    oclnn_graph *g = NULL;
+    assert_ok(ctx, oclnn_graph_create(ctx, &g));
+    int64_t xd[4] = {1, c, h, w}, wd[4] = {k, c, 3, 3}, bd[1] = {k};
+    assert_ok(ctx, oclnn_graph_add_input(g, "x", OCLNN_DTYPE_F32, 4, xd));
+    assert_ok(ctx, oclnn_graph_add_input(g, "W", OCLNN_DTYPE_F32, 4, wd));
+    assert_ok(ctx, oclnn_graph_add_input(g, "B", OCLNN_DTYPE_F32, 1, bd));
+    int64_t kshape[2] = {3, 3}, pads[4] = {1, 1, 1, 1};
+    oclnn_attr at[2] = {attr_ints("kernel_shape", 2, kshape), attr_ints("pads", 4, pads)};
+    const char *ins[3] = {"x", "W", "B"};
+    add_node(g, "Conv", "conv", 3, ins, "c", 2, at);
+    relu_node(g, "relu", "c", "y");
+    assert_ok(ctx, oclnn_graph_add_output(g, "y"));
+    oclnn_runtime *rt = make_rt(ctx, g, 1, 1, 1);
+    assert_int_equal(oclnn_runtime_num_inputs(rt), 3);
+    oclnn_tensor *t = NULL;
+    assert_int_equal(oclnn_runtime_tensor(rt, "W", &t), OCLNN_STATUS_UNSUPPORTED);
+    assert_null(t);
+    tt x = tt_random(&seed, 1, c, h, w);
+    float *y = malloc((size_t)k * h * w * sizeof *y);
+    assert_non_null(y);
+    assert_ok(ctx, oclnn_runtime_set_input(rt, "x", x.v, tt_count(&x) * sizeof(float)));
+    /* W and B not set yet: nothing to compile with */
+    assert_int_equal(oclnn_runtime_invoke(rt), OCLNN_STATUS_INVALID_STATE);
+    assert_non_null(strstr(oclnn_last_error(ctx), "'W' was never set"));
+    assert_int_equal(oclnn_runtime_get_output(rt, "y", y, (size_t)k * h * w * sizeof *y), OCLNN_STATUS_INVALID_STATE);
+    assert_int_equal(oclnn_runtime_set_input(rt, "W", x.v, 7), OCLNN_STATUS_INVALID_ARGUMENT);
+    for (int round = 0; round < 3; round++) {
+        /* round 1 changes the weights (a recompile), round 2 sets the same ones again (none) */
+        float r = 1.0f / sqrtf((float)(c * 9));
+        uint64_t wseed = seed ^ (uint64_t)(round == 2 ? 1 : round);
+        float *wt = rand_vec(&wseed, (size_t)k * c * 9, -r, r), *b = rand_vec(&wseed, (size_t)k, -0.5f, 0.5f);
+        assert_ok(ctx, oclnn_runtime_set_input(rt, "W", wt, (size_t)k * c * 9 * sizeof(float)));
+        assert_ok(ctx, oclnn_runtime_set_input(rt, "B", b, (size_t)k * sizeof(float)));
+        assert_ok(ctx, oclnn_runtime_invoke(rt));
+        assert_ok(ctx, oclnn_runtime_get_output(rt, "y", y, (size_t)k * h * w * sizeof *y));
+        tt ref = ref_conv(&x, wt, b, k, 3, 3, 1, 1, 1);
+        char what[64];
+        snprintf(what, sizeof what, "weights as inputs, round %d", round);
+        check_close(what, y, &ref);
+        /* the compiled graph is described once it exists: one fused Conv+Relu step */
+        assert_int_equal(oclnn_runtime_num_steps(rt), 1);
+        tt_free(&ref);
+        free(wt), free(b);
+    }
+    /* another input shape: the weights stay, the runtime follows */
+    int64_t xd2[4] = {1, c, 7, 5};
+    assert_ok(ctx, oclnn_runtime_reshape(rt, "x", 4, xd2));
+    tt x2 = tt_random(&seed, 1, c, 7, 5);
+    uint64_t wseed = seed ^ 7;
+    float r = 1.0f / sqrtf((float)(c * 9));
+    float *wt = rand_vec(&wseed, (size_t)k * c * 9, -r, r), *b = rand_vec(&wseed, (size_t)k, -0.5f, 0.5f);
+    assert_ok(ctx, oclnn_runtime_set_input(rt, "W", wt, (size_t)k * c * 9 * sizeof(float)));
+    assert_ok(ctx, oclnn_runtime_set_input(rt, "B", b, (size_t)k * sizeof(float)));
+    /* new weights and a new shape before x is set again: the recompile must not feed x's data of the old shape */
+    assert_ok(ctx, oclnn_runtime_invoke(rt));
+    float *y2 = run(ctx, rt, "x", &x2, "y", (size_t)k * 7 * 5);
+    tt ref2 = ref_conv(&x2, wt, b, k, 3, 3, 1, 1, 1);
+    check_close("weights as inputs, reshaped", y2, &ref2);
+    tt_free(&ref2), tt_free(&x2), tt_free(&x);
+    free(wt), free(b), free(y), free(y2);
+    oclnn_runtime_destroy(rt);
+    oclnn_graph_destroy(g);
+    oclnn_context_destroy(ctx);
+}
+
 int main(void) {
     test_print_seed(__FILE__, TEST_SEED);
     cache_dir = test_tmpdir("graph_cache");
@@ -1541,6 +1795,8 @@ int main(void) {
         cmocka_unit_test(test_resize_concat),     cmocka_unit_test(test_op_zoo),
         cmocka_unit_test(test_fused_nodes),       cmocka_unit_test(test_profile),
         cmocka_unit_test(test_negative),          cmocka_unit_test(test_fault_sweeps),
+        cmocka_unit_test(test_weight_inputs),     cmocka_unit_test(test_one_d),
+        cmocka_unit_test(test_three_d_pool),
     };
     /* slow devices (rusticl, Oclgrind) run the small table: the fused chain, the four-queue Inception module (for
      * Oclgrind's race detector), the fusion flags and the negative cases */

@@ -894,7 +894,8 @@ static tmodel *small_model(void) {
 static void m_domain(tmodel *t) { t->nodes[1].domain = "com.microsoft"; }
 static void m_opset19(tmodel *t) { t->ops[0].version = 19; }
 static void m_opset0(tmodel *t) { t->ops[0].version = 0; }
-static void m_no_default_opset(tmodel *t) { t->ops[0].domain = "ai.onnx.ml"; }
+static void m_no_opset(tmodel *t) { t->m.n_opset_import = 0; }
+static void m_training_only(tmodel *t) { t->ops[0].domain = "ai.onnx.preview.training"; }
 static void m_short(tmodel *t) { t->tensors[0].raw_data.len = 8; }
 static void m_long(tmodel *t) {
     static float w[4];
@@ -979,8 +980,9 @@ static void test_negative_table(void **state) {
         {"unknown op domain", m_domain, 0, OCLNN_STATUS_UNSUPPORTED, "'relu0'", "Relu", "com.microsoft"},
         {"op set 19", m_opset19, 0, OCLNN_STATUS_UNSUPPORTED, "op set 19", NULL, NULL},
         {"op set 0", m_opset0, 0, OCLNN_STATUS_INVALID_MODEL, "op set version 0", NULL, NULL},
-        {"no default-domain op set", m_no_default_opset, 0, OCLNN_STATUS_INVALID_MODEL, "default ONNX domain", NULL,
-         NULL},
+        {"no op set at all", m_no_opset, 0, OCLNN_STATUS_INVALID_MODEL, "default ONNX domain", NULL, NULL},
+        {"another domain only", m_training_only, 0, OCLNN_STATUS_UNSUPPORTED, "'ai.onnx.preview.training'",
+         "not the default ONNX domain", "the only one supported"},
         {"raw data shorter than dims", m_short, 0, OCLNN_STATUS_INVALID_MODEL, "'W'", "8 bytes", "need 12"},
         {"raw data longer than dims", m_long, 0, OCLNN_STATUS_INVALID_MODEL, "'W'", "16 bytes", "need 12"},
         {"float_data shorter than dims", m_typed_short, 0, OCLNN_STATUS_INVALID_MODEL, "'W'", "2 values", "need 3"},

@@ -53,6 +53,10 @@ static const pool_case cases[] = {
     {"max VALID k3 s2 ceil (pads ignored)", MAX, 1, 5, 26, 36, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 3, 1, 0, 2, 0, 0, 1},
     {"max batch 3 into channel offset", MAX, 3, 6, 13, 14, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 0, 2, 7, 1, 1},
     {"max window with no input (d3)", MAX, 1, 2, 2, 2, 2, 2, 1, 1, 3, 3, 1, 1, 1, 1, 0, 0, 0, 2, 0, 1, 1},
+    /* sizes above 64: pool2d_large (loops, sizes as arguments) */
+    {"max 67x5 d1x70 s65x2 large", MAX, 1, 3, 151, 291, 67, 5, 65, 2, 1, 70, 3, 1, 2, 4, 0, 1, 0, 2, 0, 1, 1},
+    {"avg 3x70 s2 exclude pad large", AVG, 2, 2, 29, 157, 3, 70, 2, 2, 1, 1, 1, 5, 1, 9, 0, 0, 0, 2, 0, 1, 0},
+    {"avg 66x3 s1x3 include pad ceil large", AVG, 1, 2, 97, 31, 66, 3, 1, 3, 1, 1, 2, 1, 0, 2, 0, 1, 1, 2, 4, 0, 0},
     {"avg 3x3 s1 p1 exclude pad", AVG, 1, 5, 27, 37, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 2, 0, 0, 0},
     {"avg 3x3 s1 p1 include pad", AVG, 1, 5, 27, 37, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 2, 0, 1, 0},
     {"avg 3x3 s2 ceil include pad 13x14", AVG, 1, 5, 13, 14, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 0, 1, 1, 2, 0, 1, 0},
@@ -342,8 +346,8 @@ static void test_negative_table(void **state) {
         {"count_include_pad -1", "count_include_pad", 8, -1, OCLNN_STATUS_INVALID_ARGUMENT},
         {"Lp p 0", "p >= 1", 9, 0, OCLNN_STATUS_INVALID_ARGUMENT},
         {"Lp p 3", "p = 1 and 2", 9, 3, OCLNN_STATUS_UNSUPPORTED},
-        {"kernel 65", "above 64", 1, 65, OCLNN_STATUS_UNSUPPORTED},
-        {"stride 65", "above 64", 2, 65, OCLNN_STATUS_UNSUPPORTED},
+        {"kernel 2^20 + 1", "above 1048576", 1, (1 << 20) + 1, OCLNN_STATUS_UNSUPPORTED},
+        {"stride 2^20 + 1", "above 1048576", 2, (1 << 20) + 1, OCLNN_STATUS_UNSUPPORTED},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         oclnn_pool2d_params p;

@@ -1,6 +1,7 @@
 /* test_resize.c - Resize/Upsample against the reference of tests/ref/datamove_ref.c (which interpolates the way the
  * ONNX reference implementation does: edge-padded neighbours and ratio coefficients), worked examples from the
- * ONNX operator documentation, a case table over every mode, and a negative table of exact statuses.
+ * ONNX operator documentation, a case table over every mode, cubic cases (ref_resize_cubic, bound CUBIC_TOL times
+ * the sum of |weight x|), and a negative table of exact statuses.
  *
  * Accuracy contract: nearest is exact (bit for bit). Linear is within LINEAR_TOL * max|x| absolute of the double
  * reference: the kernel's two fp32 lerps a + w(b - a) round a handful of times on values of magnitude <= max|x|,
@@ -150,6 +151,84 @@ static void test_case_table(void **state) {
     oclnn_context_destroy(ctx);
 }
 
+/* Cubic mode against ref_resize_cubic: odd sizes, up and down, every coordinate mode, both A values the backend
+ * tests use, exclude_outside. Bound: CUBIC_TOL * sum |w x| per output (weights can be negative; fp32 sums of 16
+ * products). */
+#define CUBIC_TOL 1e-6
+typedef struct cubic_case {
+    const char *name;
+    int n, c, h, w, coord;
+    float sh, sw;
+    int oh, ow;
+    float a;
+    int exclude;
+} cubic_case;
+
+static const cubic_case cubic_cases[] = {
+    {"cubic x2 half_pixel 7ch @13x17", 1, 7, 13, 17, HP, 2, 2, 0, 0, -0.75f, 0},
+    {"cubic x0.6 half_pixel batch 2", 2, 3, 13, 17, HP, 0.6f, 0.6f, 0, 0, -0.75f, 0},
+    {"cubic x1.7 x2.3 A -0.5 exclude_outside", 1, 3, 13, 17, HP, 1.7f, 2.3f, 0, 0, -0.5f, 1},
+    {"cubic x0.8 A -0.5 exclude_outside", 1, 3, 13, 17, HP, 0.8f, 0.8f, 0, 0, -0.5f, 1},
+    {"cubic sizes 13x17 -> 29x11 align_corners", 1, 3, 13, 17, AC, 0, 0, 29, 11, -0.75f, 0},
+    {"cubic x3 asymmetric", 1, 3, 5, 9, AS, 3, 3, 0, 0, -0.75f, 0},
+    {"cubic sizes -> 1 x 20 pytorch_half_pixel", 1, 3, 13, 17, PT, 0, 0, 1, 20, -0.75f, 0},
+    {"cubic x1.5 half_pixel_symmetric", 1, 3, 13, 17, HPS, 1.5f, 1.3f, 0, 0, -0.75f, 0},
+};
+
+static void test_cubic(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(NULL);
+    double worst = 0;
+    for (size_t ci = 0; ci < sizeof cubic_cases / sizeof cubic_cases[0]; ci++) {
+        const cubic_case *rc = &cubic_cases[ci];
+        oclnn_resize_params p;
+        oclnn_resize_params_init(&p);
+        assert_true(p.cubic_coeff_a == -0.75f && p.exclude_outside == 0);
+        p.mode = OCLNN_RESIZE_CUBIC;
+        p.coord = (oclnn_resize_coord)rc->coord;
+        p.scale_h = rc->sh, p.scale_w = rc->sw;
+        p.out_height = (size_t)rc->oh, p.out_width = (size_t)rc->ow;
+        p.cubic_coeff_a = rc->a;
+        p.exclude_outside = rc->exclude;
+        int oh = rc->oh ? rc->oh : (int)floor(rc->h * (double)rc->sh);
+        int ow = rc->ow ? rc->ow : (int)floor(rc->w * (double)rc->sw);
+        double sh = rc->oh ? (double)rc->oh / rc->h : rc->sh, sw = rc->ow ? (double)rc->ow / rc->w : rc->sw;
+        oclnn_resize *op;
+        assert_ok(ctx, oclnn_resize_create(ctx, &p, &op));
+        size_t goh, gow;
+        assert_ok(ctx, oclnn_resize_reshape(op, rc->n, rc->c, rc->h, rc->w, &goh, &gow));
+        if ((int)goh != oh || (int)gow != ow) fail_msg("%s: output %zux%zu, want %dx%d", rc->name, goh, gow, oh, ow);
+        size_t nx = (size_t)rc->n * rc->c * rc->h * rc->w, ny = (size_t)rc->n * rc->c * oh * ow;
+        uint64_t seed = TEST_SEED ^ ci;
+        float *x = malloc(nx * 4), *y = malloc(ny * 4);
+        double *yr = malloc(ny * 8), *mag = malloc(ny * 8);
+        for (size_t i = 0; i < nx; i++) x[i] = test_rand_float(&seed, -3, 3);
+        ref_resize_cubic(rc->n, rc->c, rc->h, rc->w, oh, ow, sh, sw, rc->coord, rc->a, rc->exclude, x, yr, mag);
+        int64_t dx[4] = {rc->n, rc->c, rc->h, rc->w}, dy[4] = {rc->n, rc->c, oh, ow};
+        oclnn_tensor *tx, *ty;
+        assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dx, &tx));
+        assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dy, &ty));
+        assert_ok(ctx, oclnn_tensor_write(tx, 0, nx * 4, x));
+        assert_ok(ctx, oclnn_resize_setup(op, tx, ty, 0));
+        assert_ok(ctx, oclnn_resize_enqueue(op, 0, NULL));
+        assert_ok(ctx, oclnn_tensor_read(ty, 0, ny * 4, y));
+        for (size_t i = 0; i < ny; i++) {
+            double err = fabs(y[i] - yr[i]), bound = CUBIC_TOL * mag[i] + 1e-7;
+            if (!(err <= bound))
+                fail_msg("%s: element %zu: got %.9g want %.9g, err %.3g > bound %.3g", rc->name, i, (double)y[i],
+                         yr[i], err, bound);
+            if (err / bound > worst) worst = err / bound;
+        }
+        printf("  %s: %zu elements ok\n", rc->name, ny);
+        oclnn_tensor_destroy(tx);
+        oclnn_tensor_destroy(ty);
+        oclnn_resize_destroy(op);
+        free(x), free(y), free(yr), free(mag);
+    }
+    printf("# resize cubic: worst |err| / bound = %.3g\n", worst);
+    oclnn_context_destroy(ctx);
+}
+
 /* Worked examples of the ONNX Resize documentation (its backend test cases), run through both the reference and
  * the operator: this is what ties the reference to the specification rather than to the kernels. */
 typedef struct spec_example {
@@ -262,8 +341,8 @@ static const neg_case negs[] = {
     {"scale -2", 0, -2, OCLNN_STATUS_INVALID_ARGUMENT, "must be finite and > 0"},
     {"scale NaN", 0, NAN, OCLNN_STATUS_INVALID_ARGUMENT, "must be finite and > 0"},
     {"scale inf", 0, INFINITY, OCLNN_STATUS_INVALID_ARGUMENT, "must be finite and > 0"},
-    {"cubic", 1, OCLNN_RESIZE_CUBIC, OCLNN_STATUS_UNSUPPORTED, "cubic"},
     {"mode 9", 1, 9, OCLNN_STATUS_INVALID_ARGUMENT, "mode 9"},
+    {"cubic_coeff_a NaN", 5, NAN, OCLNN_STATUS_INVALID_ARGUMENT, "cubic_coeff_a must be finite"},
     {"tf_crop_and_resize", 2, OCLNN_RESIZE_TF_CROP_AND_RESIZE, OCLNN_STATUS_UNSUPPORTED, "tf_crop_and_resize"},
     {"coordinate mode 42", 2, 42, OCLNN_STATUS_INVALID_ARGUMENT, "coordinate_transformation_mode 42"},
     {"nearest_mode 5", 3, 5, OCLNN_STATUS_INVALID_ARGUMENT, "nearest_mode"},
@@ -281,6 +360,10 @@ static void test_negative_table(void **state) {
         case 1: p.mode = (oclnn_resize_mode)(int)negs[i].value; break;
         case 2: p.coord = (oclnn_resize_coord)(int)negs[i].value; break;
         case 3: p.nearest_mode = (oclnn_resize_nearest_mode)(int)negs[i].value; break;
+        case 5:
+            p.mode = OCLNN_RESIZE_CUBIC;
+            p.cubic_coeff_a = (float)negs[i].value;
+            break;
         default: p.out_height = (size_t)negs[i].value; break;
         }
         oclnn_resize *op = (oclnn_resize *)ctx;
@@ -397,7 +480,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_case_table),        cmocka_unit_test(test_spec_examples),
         cmocka_unit_test(test_bounds_are_strict), cmocka_unit_test(test_negative_table),
-        cmocka_unit_test(test_reshape_never_recompiles),
+        cmocka_unit_test(test_reshape_never_recompiles), cmocka_unit_test(test_cubic),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     return r || clw_live_objects() != 0;

@@ -160,6 +160,10 @@ oclnn_status oclnn_graph_fix_input(oclnn_graph *g, const char *name, size_t ndim
         return oclnn_fail(E(g), OCLNN_STATUS_INVALID_SHAPE, "graph_fix_input: '%s' has rank %zu, not %zu", name,
                           v->ndim, ndim);
     for (size_t d = 0; d < ndim; d++)
+        if (dims[d] == 0)
+            return oclnn_fail(E(g), OCLNN_STATUS_UNSUPPORTED,
+                              "graph_fix_input: '%s' dim %zu is 0: zero-size tensors are not supported", name, d);
+    for (size_t d = 0; d < ndim; d++)
         if (dims[d] < 1 || (v->dims[d] >= 0 && v->dim_param[d] == NULL && v->dims[d] != dims[d]))
             return oclnn_fail(E(g), OCLNN_STATUS_INVALID_SHAPE,
                               "graph_fix_input: '%s' dim %zu: %lld given, %lld declared", name, d,

@@ -1,6 +1,7 @@
-/* rt_conv.c - graph ops Conv and ConvTranspose (2-D) on oclnn_conv2d / oclnn_deconv2d: weights and bias are read
- * from constants at create (packed once); the node's fusion (activation, residual as its last input) goes into
- * the operator's epilogue. Outputs may be channel slices of a concat (out_offset).
+/* rt_conv.c - graph ops Conv and ConvTranspose (1-D and 2-D) on oclnn_conv2d / oclnn_deconv2d: weights and bias
+ * are read from constants at create (packed once); the node's fusion (activation, residual as its last input) goes
+ * into the operator's epilogue. Outputs may be channel slices of a concat (out_offset). 1-D runs as 2-D with H = 1
+ * on 4-D views of the 3-D tensors.
  */
 #include "graph/rt_util.h"
 
@@ -10,6 +11,7 @@ typedef struct rt_conv {
     oclnn_conv2d *conv;
     oclnn_deconv2d *deconv;
     int res_in; /* input index of the fused residual, -1 when none */
+    oclnn_tensor *view[3]; /* 1-D: 4-D views of X, Y and the residual, made at setup */
 } rt_conv;
 
 static int conv_res_index(const oclnn_ir_node *n) {
@@ -27,10 +29,9 @@ static oclnn_status conv_shapes(const oclnn_graph *g, const oclnn_ir_node *n, co
     *x = rt_in(g, n, 0);
     *w = rt_in(g, n, 1);
     if (!*x || !*w) return rt_fail(g, n, OCLNN_STATUS_INVALID_MODEL, "needs inputs X and W");
-    if ((*x)->ndim != 4 || (*w)->ndim != 4)
+    if ((*x)->ndim != (*w)->ndim || ((*x)->ndim != 4 && (*x)->ndim != 3))
         return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED,
-                       "only 2-D convolutions (4-D X and W) are supported, X has %zu "
-                       "dims and W %zu",
+                       "only 1-D and 2-D convolutions (3-D or 4-D X and W) are supported, X has %zu dims and W %zu",
                        (*x)->ndim, (*w)->ndim);
     return OCLNN_STATUS_OK;
 }
@@ -44,27 +45,39 @@ static oclnn_status conv_infer(oclnn_graph *g, const oclnn_ir_node *n) {
     if (groups < 1 || x->dims[1] != w->dims[1] * groups || w->dims[0] % groups)
         return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "X has %lld channels but W is [%lld,%lld,..] with group %lld",
                        (long long)x->dims[1], (long long)w->dims[0], (long long)w->dims[1], (long long)groups);
+    int64_t x4[4], w4[4];
+    int rank = rt_dims4(x, x4);
+    rt_dims4(w, w4);
     rt_window win;
-    if ((s = rt_window_read(g, n, w->dims[2], w->dims[3], &win))) return s;
+    if ((s = rt_window_read(g, n, rank, w4[2], w4[3], &win))) return s;
     int64_t d[4] = {x->dims[0], w->dims[0], 0, 0};
-    if ((s = rt_window_out(g, n, &win, x->dims[2], x->dims[3], &d[2], &d[3]))) return s;
-    rt_set_out(g, n, 0, OCLNN_DTYPE_F32, 4, d);
+    if ((s = rt_window_out(g, n, &win, x4[2], x4[3], &d[2], &d[3]))) return s;
+    if (rank == 1) d[2] = d[3];
+    rt_set_out(g, n, 0, OCLNN_DTYPE_F32, (size_t)rank + 2, d);
     return OCLNN_STATUS_OK;
 }
 
 /* ConvTranspose: per axis full = s*(in-1) + output_padding + d*(k-1) + 1, then pads or output_shape. */
 static oclnn_status deconv_geometry(const oclnn_graph *g, const oclnn_ir_node *n, const oclnn_ir_value *x,
                                     const oclnn_ir_value *w, oclnn_deconv2d_params *p, int64_t out[2]) {
+    int64_t x4[4], w4[4];
+    int rank = rt_dims4(x, x4);
+    rt_dims4(w, w4);
     rt_window win;
-    oclnn_status s = rt_window_read(g, n, w->dims[2], w->dims[3], &win);
+    oclnn_status s = rt_window_read(g, n, rank, w4[2], w4[3], &win);
     if (s) return s;
     int64_t groups = oclnn_ir_attr_int(n, "group", 1);
     if (groups < 1 || x->dims[1] != w->dims[0])
         return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "X has %lld channels but W has %lld input channels",
                        (long long)x->dims[1], (long long)w->dims[0]);
     int64_t op[2] = {0, 0}, os[8];
-    rt_attr_ints(n, "output_padding", op, 2);
+    size_t nop = rt_attr_ints(n, "output_padding", op, 2);
+    if (rank == 1 && nop) op[1] = op[0], op[0] = 0;
     size_t nos = rt_attr_ints(n, "output_shape", os, 8);
+    if (rank == 1 && nos) { /* [W] (or [N,C,W]) as [1, W] */
+        os[0] = 1, os[1] = os[nos - 1];
+        nos = 2;
+    }
     oclnn_deconv2d_params_init(p);
     p->in_channels = (uint32_t)x->dims[1];
     p->out_channels = (uint32_t)(w->dims[1] * groups);
@@ -80,7 +93,7 @@ static oclnn_status deconv_geometry(const oclnn_graph *g, const oclnn_ir_node *n
         p->output_shape_h = (uint32_t)os[nos - 2];
         p->output_shape_w = (uint32_t)os[nos - 1];
     }
-    int64_t in[2] = {x->dims[2], x->dims[3]}, k[2] = {win.kh, win.kw}, st[2] = {win.sh, win.sw};
+    int64_t in[2] = {x4[2], x4[3]}, k[2] = {win.kh, win.kw}, st[2] = {win.sh, win.sw};
     int64_t dl[2] = {win.dh, win.dw}, pa[2] = {win.pt, win.pl}, pb[2] = {win.pb, win.pr};
     for (int a = 0; a < 2; a++) {
         int64_t full = st[a] * (in[a] - 1) + op[a] + dl[a] * (k[a] - 1) + 1;
@@ -106,7 +119,8 @@ static oclnn_status deconv_infer(oclnn_graph *g, const oclnn_ir_node *n) {
     int64_t o[2];
     if ((s = deconv_geometry(g, n, x, w, &p, o))) return s;
     int64_t d[4] = {x->dims[0], p.out_channels, o[0], o[1]};
-    rt_set_out(g, n, 0, OCLNN_DTYPE_F32, 4, d);
+    if (x->ndim == 3) d[2] = d[3];
+    rt_set_out(g, n, 0, OCLNN_DTYPE_F32, x->ndim, d);
     return OCLNN_STATUS_OK;
 }
 
@@ -126,8 +140,11 @@ static oclnn_status conv_create_common(oclnn_rt_step *st, const oclnn_graph *g, 
     if (!transposed) {
         oclnn_conv2d_params p;
         oclnn_conv2d_params_init(&p);
+        int64_t x4[4], w4[4];
+        int rank = rt_dims4(x, x4);
+        rt_dims4(w, w4);
         rt_window win;
-        if ((s = rt_window_read(g, n, w->dims[2], w->dims[3], &win))) return s;
+        if ((s = rt_window_read(g, n, rank, w4[2], w4[3], &win))) return s;
         int64_t groups = oclnn_ir_attr_int(n, "group", 1);
         p.in_channels = (uint32_t)x->dims[1];
         p.out_channels = (uint32_t)w->dims[0];
@@ -172,17 +189,17 @@ static oclnn_status deconv_create(oclnn_rt_step *st, const oclnn_graph *g, const
 static oclnn_status conv_reshape(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
     rt_conv *c = st->op;
     const oclnn_ir_value *x = rt_in(g, n, 0), *w = rt_in(g, n, 1), *y = rt_out(g, n, 0);
+    int64_t x4[4], w4[4], y4[4];
+    rt_dims4(x, x4), rt_dims4(w, w4), rt_dims4(y, y4);
     size_t oh, ow;
-    oclnn_status s =
-        c->conv
-            ? oclnn_conv2d_reshape(c->conv, (size_t)x->dims[0], (size_t)x->dims[2], (size_t)x->dims[3], &oh, &ow)
-            : oclnn_deconv2d_reshape(c->deconv, (size_t)x->dims[0], (size_t)x->dims[2], (size_t)x->dims[3], &oh, &ow);
+    oclnn_status s = c->conv ? oclnn_conv2d_reshape(c->conv, (size_t)x4[0], (size_t)x4[2], (size_t)x4[3], &oh, &ow)
+                             : oclnn_deconv2d_reshape(c->deconv, (size_t)x4[0], (size_t)x4[2], (size_t)x4[3], &oh, &ow);
     if (s) return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
-    if ((int64_t)oh != y->dims[2] || (int64_t)ow != y->dims[3])
+    if ((int64_t)oh != y4[2] || (int64_t)ow != y4[3])
         return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "operator output %zux%zu differs from the inferred %lldx%lld",
-                       oh, ow, (long long)y->dims[2], (long long)y->dims[3]);
+                       oh, ow, (long long)y4[2], (long long)y4[3]);
     /* macs: every output element of a conv sums C/g*kh*kw products; a deconv spreads every input the same way */
-    uint64_t per = (uint64_t)w->dims[1] * (uint64_t)w->dims[2] * (uint64_t)w->dims[3];
+    uint64_t per = (uint64_t)w4[1] * (uint64_t)w4[2] * (uint64_t)w4[3];
     st->macs = c->conv ? (uint64_t)oclnn_ir_numel(y) * per : (uint64_t)oclnn_ir_numel(x) * per;
     st->kernels = c->conv && oclnn_conv2d_algo(c->conv) >= OCLNN_CONV_ALGO_WINOGRAD2X2 &&
                           oclnn_conv2d_algo(c->conv) <= OCLNN_CONV_ALGO_WINOGRAD4X4
@@ -193,10 +210,18 @@ static oclnn_status conv_reshape(oclnn_rt_step *st, const oclnn_graph *g, const 
 
 static oclnn_status conv_setup(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
     rt_conv *c = st->op;
-    const oclnn_tensor *res = c->res_in >= 0 ? st->in[c->res_in] : NULL;
+    oclnn_tensor *t[3] = {st->in[0], st->out[0], c->res_in >= 0 ? st->in[c->res_in] : NULL};
+    oclnn_status s = OCLNN_STATUS_OK;
+    for (int k = 0; k < 3; k++) { /* 1-D: the operators see [N,C,1,W] */
+        oclnn_tensor_destroy(c->view[k]);
+        c->view[k] = NULL;
+        if (!s) s = rt_view4(t[k], &c->view[k]);
+        if (c->view[k]) t[k] = c->view[k];
+    }
     size_t roff = c->res_in >= 0 ? st->in_offset[c->res_in] : 0;
-    oclnn_status s = c->conv ? oclnn_conv2d_setup(c->conv, st->in[0], st->out[0], st->out_offset[0], res, roff)
-                             : oclnn_deconv2d_setup(c->deconv, st->in[0], st->out[0], st->out_offset[0], res, roff);
+    if (!s)
+        s = c->conv ? oclnn_conv2d_setup(c->conv, t[0], t[1], st->out_offset[0], t[2], roff)
+                    : oclnn_deconv2d_setup(c->deconv, t[0], t[1], st->out_offset[0], t[2], roff);
     if (s) return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
     return OCLNN_STATUS_OK;
 }
@@ -211,6 +236,8 @@ static void conv_destroy(oclnn_rt_step *st) {
     if (!c) return;
     oclnn_conv2d_destroy(c->conv);
     oclnn_deconv2d_destroy(c->deconv);
+    for (int k = 0; k < 3; k++)
+        oclnn_tensor_destroy(c->view[k]);
     oclnn_free(st->ctx->alloc, c);
     st->op = NULL;
 }

@@ -413,6 +413,10 @@ static oclnn_status resize_read(const oclnn_graph *g, const oclnn_ir_node *n, oc
         int found = 0;
         for (int i = 0; i < 7; i++)
             if (!strcmp(cm, coords[i])) p->coord = (oclnn_resize_coord)i, found = 1;
+        if (!strcmp(cm, "tf_half_pixel_for_nn")) /* its spelling in op sets 11 and 12 */
+            p->coord = OCLNN_RESIZE_TF_HALF_PIXEL_FOR_NN, found = 1;
+        p->cubic_coeff_a = oclnn_ir_attr_float(n, "cubic_coeff_a", -0.75f);
+        p->exclude_outside = (int)oclnn_ir_attr_int(n, "exclude_outside", 0);
         if (!found) return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "coordinate mode '%s' is unknown", cm);
         const char *nm = oclnn_ir_attr_string(n, "nearest_mode", "round_prefer_floor");
         static const char *const nms[] = {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"};

@@ -155,6 +155,10 @@ static oclnn_status prelu_create(oclnn_rt_step *st, const oclnn_graph *g, const 
     oclnn_prelu_params p;
     oclnn_prelu_params_init(&p);
     if ((s = rt_dev_dims(g, n, rt_in(g, n, 1), &p.slope_ndim, p.slope_dims))) return s;
+    /* before opset 7, a 1-D slope of C values is per channel (axis 1), not aligned on the last axis */
+    const oclnn_ir_value *x = rt_in(g, n, 0);
+    if (n->opset < 7 && p.slope_ndim == 1 && x && x->ndim >= 2 && count > 1 && (int64_t)count == x->dims[1])
+        p.per_channel = 1;
     rt_elt *e = elt_new(st);
     if (!e) return rt_fail(g, n, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "out of host memory");
     if ((s = oclnn_prelu_create(st->ctx, &p, slope, count, &e->prelu)))

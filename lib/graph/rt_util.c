@@ -113,14 +113,19 @@ oclnn_status rt_auto_pad(const oclnn_graph *g, const oclnn_ir_node *n, oclnn_aut
     return OCLNN_STATUS_OK;
 }
 
-oclnn_status rt_window_read(const oclnn_graph *g, const oclnn_ir_node *n, int64_t kh, int64_t kw, rt_window *w) {
+oclnn_status rt_window_read(const oclnn_graph *g, const oclnn_ir_node *n, int rank, int64_t kh, int64_t kw,
+                            rt_window *w) {
     int64_t v[8];
+    size_t r = rank == 1 ? 1 : 2; /* 1-D: the attributes describe W; H is a window of 1 without pads */
     memset(w, 0, sizeof *w);
     w->kh = kh;
     w->kw = kw;
     size_t c = rt_attr_ints(n, "kernel_shape", v, 8);
     if (c) {
-        if (c != 2) return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "kernel_shape has %zu dims (2-D only)", c);
+        if (c != r)
+            return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "kernel_shape has %zu dims for %zu-D data (1-D and 2-D only)",
+                           c, r);
+        if (r == 1) v[1] = v[0], v[0] = 1;
         if ((kh && v[0] != kh) || (kw && v[1] != kw))
             return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "kernel_shape disagrees with the weights");
         w->kh = v[0];
@@ -129,24 +134,41 @@ oclnn_status rt_window_read(const oclnn_graph *g, const oclnn_ir_node *n, int64_
     if (w->kh < 1 || w->kw < 1) return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "kernel_shape is missing or < 1");
     w->sh = w->sw = w->dh = w->dw = 1;
     c = rt_attr_ints(n, "strides", v, 8);
-    if (c == 2)
-        w->sh = v[0], w->sw = v[1];
+    if (c == r)
+        w->sh = r == 1 ? 1 : v[0], w->sw = v[r - 1];
     else if (c)
-        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "strides needs 2 values, has %zu", c);
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "strides needs %zu values, has %zu", r, c);
     c = rt_attr_ints(n, "dilations", v, 8);
-    if (c == 2)
-        w->dh = v[0], w->dw = v[1];
+    if (c == r)
+        w->dh = r == 1 ? 1 : v[0], w->dw = v[r - 1];
     else if (c)
-        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "dilations needs 2 values, has %zu", c);
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "dilations needs %zu values, has %zu", r, c);
     c = rt_attr_ints(n, "pads", v, 8);
-    if (c == 4)
+    if (c == 2 * r && r == 2)
         w->pt = v[0], w->pl = v[1], w->pb = v[2], w->pr = v[3];
+    else if (c == 2 * r)
+        w->pl = v[0], w->pr = v[1];
     else if (c)
-        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "pads needs 4 values, has %zu", c);
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "pads needs %zu values, has %zu", 2 * r, c);
     if (w->sh < 1 || w->sw < 1 || w->dh < 1 || w->dw < 1 || w->pt < 0 || w->pl < 0 || w->pb < 0 || w->pr < 0)
         return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "strides/dilations must be >= 1 and pads >= 0");
     w->ceil_mode = (int)oclnn_ir_attr_int(n, "ceil_mode", 0);
     return rt_auto_pad(g, n, &w->auto_pad);
+}
+
+int rt_dims4(const oclnn_ir_value *v, int64_t d[4]) {
+    if (!v || (v->ndim != 3 && v->ndim != 4)) return 0;
+    d[0] = v->dims[0], d[1] = v->dims[1];
+    d[2] = v->ndim == 3 ? 1 : v->dims[2];
+    d[3] = v->dims[v->ndim - 1];
+    return (int)v->ndim - 2;
+}
+
+oclnn_status rt_view4(oclnn_tensor *t, oclnn_tensor **view) {
+    *view = NULL;
+    if (!t || t->ndim != 3) return OCLNN_STATUS_OK;
+    int64_t d[4] = {t->dims[0], t->dims[1], 1, t->dims[2]};
+    return oclnn_tensor_view(t, 0, t->dtype, 4, d, view);
 }
 
 static int64_t axis_out(int64_t in, int64_t k, int64_t s, int64_t d, int64_t pa, int64_t pb, oclnn_auto_pad ap,

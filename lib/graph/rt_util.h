@@ -29,13 +29,20 @@ size_t rt_attr_ints(const oclnn_ir_node *n, const char *name, int64_t *buf, size
 oclnn_status rt_auto_pad(const oclnn_graph *g, const oclnn_ir_node *n, oclnn_auto_pad *ap);
 
 /* A 2-D window (Conv, pools): kernel, strides, dilations, pads (top, left, bottom, right) and auto_pad, read from
- * the attributes with ONNX defaults; kernel from @p kh/kw when nonzero (Conv takes it from the weights). */
+ * the attributes (of spatial rank 1 or 2) with ONNX defaults; kernel from @p kh/kw when nonzero (Conv takes it from
+ * the weights). */
 typedef struct rt_window {
     int64_t kh, kw, sh, sw, dh, dw, pt, pl, pb, pr;
     oclnn_auto_pad auto_pad;
     int ceil_mode;
 } rt_window;
-oclnn_status rt_window_read(const oclnn_graph *g, const oclnn_ir_node *n, int64_t kh, int64_t kw, rt_window *w);
+oclnn_status rt_window_read(const oclnn_graph *g, const oclnn_ir_node *n, int rank, int64_t kh, int64_t kw,
+                            rt_window *w);
+/* 1-D ops (3-D data [N,C,W]) run on the 2-D operators as [N,C,1,W]: the attributes of rank 1 describe W, and H is a
+ * window of 1 (rt_window_read with rank 1). rt_dims4 gives a 3-D or 4-D value's dims as 4-D and returns its spatial
+ * rank (1 or 2), 0 for other ranks; rt_view4 makes a 4-D view of a 3-D tensor (*view NULL when t is not 3-D). */
+int rt_dims4(const oclnn_ir_value *v, int64_t d[4]);
+oclnn_status rt_view4(oclnn_tensor *t, oclnn_tensor **view);
 /* Output extent of one axis (ONNX formulas, SAME pads split as ONNX); INVALID_SHAPE naming the node when < 1. */
 oclnn_status rt_window_out(const oclnn_graph *g, const oclnn_ir_node *n, const rt_window *w, int64_t h, int64_t wd,
                            int64_t *oh, int64_t *ow);

@@ -42,6 +42,14 @@ struct oclnn_runtime {
     oclnn_runtime_stats stats;
     uint64_t align;
     int dirty; /* input shapes changed: re-infer, reshape, re-plan, re-setup before the next use */
+    /* Weights fed as graph inputs (see "weight inputs" below): g keeps them as inputs, nothing else is compiled
+     * here; inner is the runtime compiled with their current data as constants. */
+    int weight_mode;
+    uint8_t *is_weight;  /* per value of g: a graph input that an op reads on the host (weights, scales, ...) */
+    void **host;         /* per value of g: the last data set_input gave (weights, and inputs for a recompile) */
+    size_t *host_bytes;
+    int recompile;       /* a weight input's data or an input's shape changed since inner was compiled */
+    oclnn_runtime *inner;
 };
 
 void oclnn_runtime_options_init(oclnn_runtime_options *o) {
@@ -72,6 +80,13 @@ static void unbind(oclnn_runtime *rt) {
 
 void oclnn_runtime_destroy(oclnn_runtime *rt) {
     if (!rt) return;
+    oclnn_runtime_destroy(rt->inner);
+    if (rt->host && rt->g)
+        for (size_t v = 0; v < rt->g->num_values; v++)
+            oclnn_free(A(rt), rt->host[v]);
+    oclnn_free(A(rt), rt->host);
+    oclnn_free(A(rt), rt->host_bytes);
+    oclnn_free(A(rt), rt->is_weight);
     unbind(rt);
     for (size_t i = 0; i < rt->num_steps; i++) {
         if (rt->steps[i].vt && rt->steps[i].vt->destroy) rt->steps[i].vt->destroy(&rt->steps[i]);
@@ -789,6 +804,123 @@ static uint64_t count_params(const oclnn_graph *g) {
     return p;
 }
 
+/* ---- weight inputs ----
+ * ONNX lets a model take its weights (Conv's W and B, BatchNormalization's statistics, PRelu's slope, Clip's bounds,
+ * Resize's scales, ...) as graph inputs; the backend tests do. Ops read those inputs on the host when they are
+ * created (to pack weights, or to know shapes), so such a graph is compiled when it is first invoked, with the
+ * weight inputs' data as constants, and recompiled when that data changes (compared bytewise at set_input). The
+ * caller's data is kept on the host for that: weight inputs must be set with oclnn_runtime_set_input, not written
+ * through oclnn_runtime_tensor. Other inputs are kept on the host too, to feed a recompiled runtime. */
+
+/* Input slots an op type reads on the host at create/infer (they must be constants when it is compiled). */
+static int reads_on_host(const char *op, size_t k) {
+    static const struct {
+        const char *op;
+        uint32_t mask;
+    } t[] = {{"Conv", 0x6},    {"ConvTranspose", 0x6}, {"BatchNormalization", 0x1e}, {"PRelu", 0x2},
+             {"Clip", 0x6},    {"Resize", 0xe},        {"Upsample", 0x2},            {"Pad", 0xe},
+             {"Slice", 0x1e},  {"Reshape", 0x2},       {"Squeeze", 0x2},             {"Unsqueeze", 0x2},
+             {"Split", 0x2}};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (!strcmp(t[i].op, op)) return k < 32 && ((t[i].mask >> k) & 1);
+    return 0;
+}
+
+/* Marks the weight inputs of rt->g; rt->weight_mode is set when there is one. */
+static oclnn_status weight_find(oclnn_runtime *rt) {
+    const oclnn_graph *g = rt->g;
+    rt->is_weight = oclnn_calloc(A(rt), g->num_values ? g->num_values : 1, 1);
+    if (!rt->is_weight) return oom(rt);
+    for (size_t i = 0; i < g->num_nodes; i++) {
+        const oclnn_ir_node *n = &g->nodes[i];
+        if (n->dead || (n->domain && n->domain[0])) continue;
+        for (size_t k = 0; k < n->num_inputs; k++)
+            if (n->inputs[k] >= 0 && g->values[n->inputs[k]].kind == OCLNN_IR_INPUT && reads_on_host(n->op_type, k)) {
+                rt->is_weight[n->inputs[k]] = 1;
+                rt->weight_mode = 1;
+            }
+    }
+    if (!rt->weight_mode) return OCLNN_STATUS_OK;
+    rt->host = oclnn_calloc(A(rt), g->num_values, sizeof *rt->host);
+    rt->host_bytes = oclnn_calloc(A(rt), g->num_values, sizeof *rt->host_bytes);
+    if (!rt->host || !rt->host_bytes) return oom(rt);
+    rt->recompile = 1;
+    return OCLNN_STATUS_OK;
+}
+
+/* Compiles rt->inner from rt->g with the weight inputs' data as constants, then feeds it the other inputs. */
+static oclnn_status weight_compile(oclnn_runtime *rt) {
+    const oclnn_graph *g = rt->g;
+    for (size_t i = 0; i < g->num_inputs; i++) {
+        int v = g->inputs[i];
+        if (rt->is_weight[v] && !rt->host[v])
+            return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_STATE,
+                              "runtime: weight input '%s' was never set (oclnn_runtime_set_input)", g->values[v].name);
+    }
+    oclnn_runtime_destroy(rt->inner);
+    rt->inner = NULL;
+    oclnn_graph *c = NULL;
+    oclnn_status s = oclnn_ir_clone(g, &c);
+    size_t kept = 0;
+    for (size_t i = 0; !s && i < c->num_inputs; i++) {
+        int v = c->inputs[i];
+        oclnn_ir_value *val = &c->values[v];
+        if (!rt->is_weight[v])
+            c->inputs[kept++] = v;
+        else
+            s = oclnn_ir_set_constant(c, v, val->dtype, val->ndim, val->dims, rt->host[v]);
+    }
+    if (!s) {
+        c->num_inputs = kept;
+        s = oclnn_runtime_create(rt->ctx, c, &rt->opt, &rt->inner);
+    }
+    oclnn_ir_destroy(c);
+    for (size_t i = 0; !s && i < g->num_inputs; i++) { /* data set for another shape is not fed */
+        int v = g->inputs[i];
+        const oclnn_ir_value *val = &g->values[v];
+        if (!rt->is_weight[v] && rt->host[v] &&
+            rt->host_bytes[v] == (size_t)oclnn_ir_numel(val) * oclnn_dtype_size(val->dtype))
+            s = oclnn_runtime_set_input(rt->inner, val->name, rt->host[v], rt->host_bytes[v]);
+    }
+    if (s) {
+        oclnn_runtime_destroy(rt->inner);
+        rt->inner = NULL;
+        return s;
+    }
+    rt->recompile = 0;
+    return OCLNN_STATUS_OK;
+}
+
+/* The compiled runtime of a weight-mode runtime, or an INVALID_STATE error naming what is missing. */
+static oclnn_status weight_inner(oclnn_runtime *rt, const char *what) {
+    if (rt->inner && !rt->recompile) return OCLNN_STATUS_OK;
+    return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_STATE,
+                      "%s: the graph takes weights as inputs and is compiled at the next invoke (set them, then "
+                      "invoke)",
+                      what);
+}
+
+/* set_input of a weight-mode runtime: keeps a host copy; a weight whose bytes change forces a recompile. */
+static oclnn_status weight_set_input(oclnn_runtime *rt, int v, const void *data, size_t bytes) {
+    const oclnn_ir_value *val = &rt->g->values[v];
+    size_t want = (size_t)oclnn_ir_numel(val) * oclnn_dtype_size(val->dtype);
+    if (bytes != want)
+        return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_ARGUMENT, "runtime_set_input: '%s' takes %zu bytes, not %zu",
+                          val->name, want, bytes);
+    if (rt->is_weight[v] && rt->host[v] && rt->host_bytes[v] == bytes && !memcmp(rt->host[v], data, bytes))
+        return OCLNN_STATUS_OK;
+    if (!rt->host[v] || rt->host_bytes[v] != bytes) {
+        oclnn_free(A(rt), rt->host[v]);
+        rt->host_bytes[v] = 0;
+        if (!(rt->host[v] = oclnn_malloc(A(rt), bytes ? bytes : 1))) return oom(rt);
+        rt->host_bytes[v] = bytes;
+    }
+    memcpy(rt->host[v], data, bytes);
+    if (rt->is_weight[v]) rt->recompile = 1;
+    if (rt->inner && !rt->recompile) return oclnn_runtime_set_input(rt->inner, val->name, data, bytes);
+    return OCLNN_STATUS_OK;
+}
+
 oclnn_status oclnn_runtime_create(oclnn_context *ctx, const oclnn_graph *graph, const oclnn_runtime_options *options,
                                   oclnn_runtime **out) {
     if (!out) return oclnn_fail(ctx ? &ctx->err : NULL, OCLNN_STATUS_INVALID_ARGUMENT, "runtime_create: out is NULL");
@@ -816,6 +948,11 @@ oclnn_status oclnn_runtime_create(oclnn_context *ctx, const oclnn_graph *graph, 
     else
         rt->align = 256;
     if (!s) s = oclnn_ir_clone(graph, &rt->g);
+    if (!s) s = weight_find(rt);
+    if (!s && rt->weight_mode) {
+        *out = rt; /* compiled at the first invoke, when the weight inputs' data is known */
+        return OCLNN_STATUS_OK;
+    }
     if (!s) {
         rt->stats.source_nodes = (uint32_t)graph->num_nodes;
         rt->stats.params = count_params(graph);
@@ -891,6 +1028,16 @@ oclnn_status oclnn_runtime_reshape(oclnn_runtime *rt, const char *name, size_t n
     if (same) return OCLNN_STATUS_OK;
     for (size_t d = 0; d < ndim; d++)
         val->dims[d] = dims[d];
+    if (rt->weight_mode) {
+        if (rt->is_weight[v]) { /* a weight's shape is part of the compiled graph; its data must be set again */
+            oclnn_free(A(rt), rt->host[v]);
+            rt->host[v] = NULL;
+            rt->host_bytes[v] = 0;
+            rt->recompile = 1;
+        }
+        if (rt->inner && !rt->recompile) return oclnn_runtime_reshape(rt->inner, name, ndim, dims);
+        return OCLNN_STATUS_OK;
+    }
     rt->dirty = 1;
     return OCLNN_STATUS_OK;
 }
@@ -901,7 +1048,11 @@ oclnn_status oclnn_runtime_shape(oclnn_runtime *rt, const char *name, oclnn_dtyp
     int v = io_value(rt, name, -1);
     if (v < 0)
         return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_ARGUMENT, "runtime_shape: '%s' is not an input or output", name);
-    oclnn_status s = ensure(rt);
+    if (rt->weight_mode && rt->g->values[v].kind != OCLNN_IR_INPUT) {
+        oclnn_status s = weight_inner(rt, "runtime_shape");
+        return s ? s : oclnn_runtime_shape(rt->inner, name, dtype, ndim, dims);
+    }
+    oclnn_status s = rt->weight_mode ? OCLNN_STATUS_OK : ensure(rt);
     if (s) return s;
     const oclnn_ir_value *val = &rt->g->values[v];
     if (dtype) *dtype = val->dtype;
@@ -918,6 +1069,15 @@ oclnn_status oclnn_runtime_tensor(oclnn_runtime *rt, const char *name, oclnn_ten
     int v = io_value(rt, name, -1);
     if (v < 0)
         return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_ARGUMENT, "runtime_tensor: '%s' is not an input or output", name);
+    if (rt->weight_mode) {
+        if (rt->is_weight[v])
+            return oclnn_fail(E(rt), OCLNN_STATUS_UNSUPPORTED,
+                              "runtime_tensor: input '%s' holds weights, read on the host: set it with "
+                              "oclnn_runtime_set_input",
+                              name);
+        oclnn_status s = weight_inner(rt, "runtime_tensor");
+        return s ? s : oclnn_runtime_tensor(rt->inner, name, tensor);
+    }
     oclnn_status s = ensure(rt);
     if (s) return s;
     *tensor = rt->own[v];
@@ -929,6 +1089,7 @@ oclnn_status oclnn_runtime_set_input(oclnn_runtime *rt, const char *name, const 
         return oclnn_fail(rt ? E(rt) : NULL, OCLNN_STATUS_INVALID_ARGUMENT, "runtime_set_input: NULL argument");
     int v = io_value(rt, name, 1);
     if (v < 0) return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_ARGUMENT, "runtime_set_input: '%s' is not an input", name);
+    if (rt->weight_mode) return weight_set_input(rt, v, data, bytes);
     oclnn_status s = ensure(rt);
     if (s) return s;
     size_t want = oclnn_tensor_nbytes(rt->own[v]);
@@ -944,6 +1105,10 @@ oclnn_status oclnn_runtime_get_output(oclnn_runtime *rt, const char *name, void 
     int v = io_value(rt, name, 0);
     if (v < 0)
         return oclnn_fail(E(rt), OCLNN_STATUS_INVALID_ARGUMENT, "runtime_get_output: '%s' is not an output", name);
+    if (rt->weight_mode) {
+        oclnn_status s = weight_inner(rt, "runtime_get_output");
+        return s ? s : oclnn_runtime_get_output(rt->inner, name, data, bytes);
+    }
     oclnn_status s = ensure(rt);
     if (s) return s;
     size_t want = oclnn_tensor_nbytes(rt->own[v]);
@@ -961,6 +1126,10 @@ static oclnn_status cl_check(oclnn_runtime *rt, cl_int err, const char *what) {
 
 oclnn_status oclnn_runtime_invoke(oclnn_runtime *rt) {
     if (!rt) return oclnn_fail(NULL, OCLNN_STATUS_INVALID_ARGUMENT, "runtime_invoke: rt is NULL");
+    if (rt->weight_mode) {
+        oclnn_status s = rt->recompile || !rt->inner ? weight_compile(rt) : OCLNN_STATUS_OK;
+        return s ? s : oclnn_runtime_invoke(rt->inner);
+    }
     oclnn_status s = ensure(rt);
     if (s) return s;
     size_t ns = rt->num_steps;
@@ -1029,9 +1198,13 @@ oclnn_status oclnn_runtime_invoke(oclnn_runtime *rt) {
 
 /* ---- introspection ---- */
 
-size_t oclnn_runtime_num_steps(const oclnn_runtime *rt) { return rt ? rt->num_steps : 0; }
+/* A weight-mode runtime describes its compiled runtime (no steps before the first invoke). */
+size_t oclnn_runtime_num_steps(const oclnn_runtime *rt) {
+    return !rt ? 0 : rt->weight_mode ? oclnn_runtime_num_steps(rt->inner) : rt->num_steps;
+}
 
 oclnn_status oclnn_runtime_step_info(const oclnn_runtime *rt, size_t index, oclnn_node_info *info) {
+    if (rt && rt->weight_mode && rt->inner) return oclnn_runtime_step_info(rt->inner, index, info);
     if (!rt || !info || index >= rt->num_steps)
         return oclnn_fail(rt ? E((oclnn_runtime *)rt) : NULL, OCLNN_STATUS_INVALID_ARGUMENT,
                           "runtime_step_info: no step %zu", index);
@@ -1057,6 +1230,10 @@ oclnn_status oclnn_runtime_step_info(const oclnn_runtime *rt, size_t index, ocln
 
 oclnn_status oclnn_runtime_stats_get(oclnn_runtime *rt, oclnn_runtime_stats *stats) {
     if (!rt || !stats) return oclnn_fail(rt ? E(rt) : NULL, OCLNN_STATUS_INVALID_ARGUMENT, "runtime_stats: NULL");
+    if (rt->weight_mode) {
+        oclnn_status s = weight_inner(rt, "runtime_stats");
+        return s ? s : oclnn_runtime_stats_get(rt->inner, stats);
+    }
     oclnn_status s = ensure(rt);
     if (s) return s;
     rt->stats.weight_bytes = 0;
@@ -1078,6 +1255,10 @@ oclnn_status oclnn_runtime_write_dot(const oclnn_runtime *rt, const char *path) 
     if (!rt || !path)
         return oclnn_fail(rt ? E((oclnn_runtime *)rt) : NULL, OCLNN_STATUS_INVALID_ARGUMENT,
                           "runtime_write_dot: NULL argument");
+    if (rt->weight_mode) {
+        oclnn_status s = weight_inner((oclnn_runtime *)rt, "runtime_write_dot");
+        return s ? s : oclnn_runtime_write_dot(rt->inner, path);
+    }
     FILE *f = fopen(path, "w");
     if (!f)
         return oclnn_fail(E((oclnn_runtime *)rt), OCLNN_STATUS_IO_ERROR, "runtime_write_dot: cannot write '%s'", path);

@@ -101,6 +101,11 @@ static oclnn_status read_opset(importer *im) {
                               (long long)o->version);
         im->opset = o->version;
     }
+    /* a model of another domain only (ai.onnx.preview.training, ai.onnx.ml) is valid, just not ours */
+    if (!found && im->m->n_opset_import)
+        return oclnn_fail(ERR(im), OCLNN_STATUS_UNSUPPORTED,
+                          "onnx: the model imports domain '%s' and not the default ONNX domain (the only one supported)",
+                          im->m->opset_import[0]->domain ? im->m->opset_import[0]->domain : "");
     if (!found)
         return oclnn_fail(ERR(im), OCLNN_STATUS_INVALID_MODEL,
                           "onnx: opset_import names no version of the default ONNX domain");

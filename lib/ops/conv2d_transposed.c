@@ -267,7 +267,16 @@ static int axis_shape(size_t in, uint32_t k, uint32_t s, uint32_t d, uint32_t op
         *pad_begin = pb;
         return 0;
     }
-    if (want > full) return 2;
+    if (want > full) {
+        /* ONNX's total padding is then negative; its split (Python's floor division) puts -floor(deficit / 2)
+         * pads at the start (ceil for SAME_UPPER). A deficit of 1 without SAME_UPPER leaves the start alone: the
+         * extra last position receives no input (bias only), as output_padding would give it. Larger deficits would
+         * shift the output right: not supported. */
+        if (want - full > 1 || ap == OCLNN_AUTO_PAD_SAME_UPPER) return 2;
+        *pad_begin = 0;
+        *out = want;
+        return 0;
+    }
     size_t total = full - want;
     *pad_begin = (uint32_t)(ap == OCLNN_AUTO_PAD_SAME_UPPER ? total / 2 : total - total / 2);
     *out = want;
@@ -293,7 +302,7 @@ oclnn_status oclnn_deconv2d_reshape(oclnn_deconv2d *op, size_t batch, size_t hei
     if (ry == 2 || rx == 2)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_SHAPE,
                           "deconv2d: output_shape %ux%u is larger than the transposed convolution of a %zux%zu input "
-                          "reaches (it would need negative pads)",
+                          "reaches by more than 1 (it would need negative pads at the start)",
                           p->output_shape_h, p->output_shape_w, height, width);
     if (ry || rx)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_SHAPE, "deconv2d: pads %u+%u x %u+%u leave no output for a %zux%zu input",

@@ -11,7 +11,8 @@ enum { POOL_CREATED, POOL_RESHAPED, POOL_READY };
 /* The kernels index with 32-bit ints; larger extents are refused rather than wrapped. Windows are unrolled, so
  * their size is capped like conv2d's. */
 #define POOL_MAX_EXTENT (1u << 24)
-#define POOL_MAX_KERNEL 64u
+#define POOL_MAX_KERNEL 64u     /* largest size pool2d_window unrolls */
+#define POOL_MAX_LARGE (1u << 20) /* largest size pool2d_large takes (its index arithmetic stays in int) */
 /* cl/pool2d.cl's defaults: options at these values are left out of the build options. */
 #define POOL_DEFAULT_K 3
 #define POOL_DEFAULT_S 2
@@ -77,10 +78,16 @@ static oclnn_status validate(oclnn_errbuf *eb, const oclnn_pool2d_params *p) {
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "pool2d: Lp pooling needs p >= 1");
     if (p->type == OCLNN_POOL_LP && p->p > 2)
         return oclnn_fail(eb, OCLNN_STATUS_UNSUPPORTED, "pool2d: Lp pooling is implemented for p = 1 and 2, not %u", p->p);
-    if (p->kernel_h > POOL_MAX_KERNEL || p->kernel_w > POOL_MAX_KERNEL || p->stride_h > POOL_MAX_KERNEL ||
-        p->stride_w > POOL_MAX_KERNEL || p->dilation_h > POOL_MAX_KERNEL || p->dilation_w > POOL_MAX_KERNEL)
-        return oclnn_fail(eb, OCLNN_STATUS_UNSUPPORTED, "pool2d: kernel, stride or dilation above %u", POOL_MAX_KERNEL);
+    if (p->kernel_h > POOL_MAX_LARGE || p->kernel_w > POOL_MAX_LARGE || p->stride_h > POOL_MAX_LARGE ||
+        p->stride_w > POOL_MAX_LARGE || p->dilation_h > POOL_MAX_LARGE || p->dilation_w > POOL_MAX_LARGE)
+        return oclnn_fail(eb, OCLNN_STATUS_UNSUPPORTED, "pool2d: kernel, stride or dilation above %u", POOL_MAX_LARGE);
     return OCLNN_STATUS_OK;
+}
+
+/* Windows whose loops cannot unroll (a size above POOL_MAX_KERNEL) run pool2d_large, with the sizes as arguments. */
+static int is_large(const oclnn_pool2d_params *p) {
+    return p->kernel_h > POOL_MAX_KERNEL || p->kernel_w > POOL_MAX_KERNEL || p->stride_h > POOL_MAX_KERNEL ||
+           p->stride_w > POOL_MAX_KERNEL || p->dilation_h > POOL_MAX_KERNEL || p->dilation_w > POOL_MAX_KERNEL;
 }
 
 /* The largest power of two <= min(want, the device's work-group limit): the tree in pool2d_global_wg halves. */
@@ -102,6 +109,10 @@ static void build_options(const oclnn_pool2d *op, oclnn_opts *o) {
         return;
     }
     if (mode == 2) oclnn_opts_int(o, "LP_P", p->p, 2);
+    if (is_large(p)) { /* pool2d_large takes the sizes as arguments */
+        if (mode == 1) oclnn_opts_int(o, "COUNT_PAD", p->count_include_pad, 0);
+        return;
+    }
     oclnn_opts_int(o, "KH", p->kernel_h, POOL_DEFAULT_K);
     oclnn_opts_int(o, "KW", p->kernel_w, POOL_DEFAULT_K);
     oclnn_opts_int(o, "SH", p->stride_h, POOL_DEFAULT_S);
@@ -116,6 +127,7 @@ static void build_options(const oclnn_pool2d *op, oclnn_opts *o) {
  * (stride 2 3x3 reads 9 rows for 4 output rows instead of 12), but its loops unroll over every input row of the
  * block, so large, strided or dilated windows get one row each. */
 static int choose_rows(const oclnn_pool2d_params *p) {
+    if (is_large(p)) return 1;
     return p->kernel_h <= 4 && p->kernel_w <= 4 && p->stride_h <= 4 && p->dilation_h == 1 ? POOL_DEFAULT_ROWS : 1;
 }
 
@@ -141,7 +153,8 @@ oclnn_status oclnn_pool2d_create(oclnn_context *ctx, const oclnn_pool2d_params *
     if (op->is_global) {
         if ((st = oclnn_kernel_create(ctx, OCLNN_KERNEL_POOL2D, o.buf, "pool2d_global", &op->loop))) goto fail;
         if ((st = oclnn_kernel_create(ctx, OCLNN_KERNEL_POOL2D, o.buf, "pool2d_global_wg", &op->wg))) goto fail;
-    } else if ((st = oclnn_kernel_create(ctx, OCLNN_KERNEL_POOL2D, o.buf, "pool2d_window", &op->window))) {
+    } else if ((st = oclnn_kernel_create(ctx, OCLNN_KERNEL_POOL2D, o.buf,
+                                         is_large(params) ? "pool2d_large" : "pool2d_window", &op->window))) {
         goto fail;
     }
     *out = op;
@@ -317,6 +330,12 @@ oclnn_status oclnn_pool2d_setup(oclnn_pool2d *op, const oclnn_tensor *input, ocl
         int args[] = {(int)op->h,      (int)op->w,        (int)op->oh,    (int)op->ow,    (int)op->pad_top,
                       (int)op->pad_left, (int)op->ext_h, (int)op->ext_w};
         for (size_t a = 0; a < sizeof args / sizeof args[0]; a++) err |= clw_SetKernelArg(k, i++, sizeof(int), &args[a]);
+        if (is_large(&op->p)) { /* after out_c_offset and out_c_total */
+            const oclnn_pool2d_params *p = &op->p;
+            int w[] = {(int)p->kernel_h, (int)p->kernel_w, (int)p->stride_h,
+                       (int)p->stride_w, (int)p->dilation_h, (int)p->dilation_w};
+            for (size_t a = 0; a < sizeof w / sizeof w[0]; a++) err |= clw_SetKernelArg(k, i + 2 + (cl_uint)a, sizeof(int), &w[a]);
+        }
     } else {
         int hw = (int)(op->h * op->w), nc = (int)(op->n * op->c);
         err |= clw_SetKernelArg(k, i++, sizeof(int), &hw);

@@ -1,4 +1,4 @@
-/* resize.c - Resize (opset 11-19) and Upsample (opset 7-9) over H and W of NCHW tensors: nearest and bilinear.
+/* resize.c - Resize (opset 11-19) and Upsample (opset 7-9) over H and W of NCHW tensors: nearest, bilinear, cubic.
  * Each reshape evaluates the ONNX coordinate transformation in double into per-row and per-column tables that
  * the kernels (cl/resize.cl) only look up; integer nearest upsampling and bilinear half-pixel x2 (recognised from
  * the tables, whatever attributes produced them) take vectorised kernels.
@@ -16,9 +16,9 @@ struct oclnn_resize {
     oclnn_context *ctx;
     oclnn_resize_params p;
     int state;
-    cl_kernel gather; /* resize_nearest or resize_linear */
+    cl_kernel gather; /* resize_nearest, resize_linear or resize_cubic */
     cl_kernel up;     /* resize_nearest_up (nearest), resize_linear_x2 (linear) */
-    cl_mem tab;       /* the coordinate tables, 3 * (OH + OW) ints */
+    cl_mem tab;       /* the coordinate tables, RS_ROWS * (OH + OW) ints */
     size_t tab_cap;   /* ints the buffer holds */
     int *host_tab;
     size_t n, c, h, w, oh, ow;
@@ -35,7 +35,11 @@ void oclnn_resize_params_init(oclnn_resize_params *p) {
     p->coord = OCLNN_RESIZE_HALF_PIXEL;
     p->nearest_mode = OCLNN_RESIZE_ROUND_PREFER_FLOOR;
     p->scale_h = p->scale_w = 1.0f;
+    p->cubic_coeff_a = -0.75f;
 }
+
+/* Table rows per output coordinate: i0, i1, w1 (nearest, linear); four indices then four weights (cubic). */
+#define RS_ROWS(p) ((p)->mode == OCLNN_RESIZE_CUBIC ? 8 : 3)
 
 void oclnn_resize_params_init_upsample(oclnn_resize_params *p, oclnn_resize_mode mode) {
     if (!p) return;
@@ -46,8 +50,8 @@ void oclnn_resize_params_init_upsample(oclnn_resize_params *p, oclnn_resize_mode
 }
 
 static oclnn_status validate(oclnn_errbuf *eb, const oclnn_resize_params *p) {
-    if (p->mode == OCLNN_RESIZE_CUBIC)
-        return oclnn_fail(eb, OCLNN_STATUS_UNSUPPORTED, "resize: mode cubic is not implemented (nearest, linear are)");
+    if (p->mode == OCLNN_RESIZE_CUBIC && !isfinite(p->cubic_coeff_a))
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "resize: cubic_coeff_a must be finite");
     if ((unsigned)p->mode > OCLNN_RESIZE_CUBIC)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "resize: mode %d is not nearest, linear or cubic",
                           (int)p->mode);
@@ -83,9 +87,10 @@ oclnn_status oclnn_resize_create(oclnn_context *ctx, const oclnn_resize_params *
     op->ctx = ctx;
     op->p = *params;
     op->state = RS_CREATED;
-    int nearest = params->mode == OCLNN_RESIZE_NEAREST;
-    st = oclnn_kernel_create(ctx, OCLNN_KERNEL_RESIZE, "", nearest ? "resize_nearest" : "resize_linear", &op->gather);
-    if (!st)
+    int nearest = params->mode == OCLNN_RESIZE_NEAREST, cubic = params->mode == OCLNN_RESIZE_CUBIC;
+    st = oclnn_kernel_create(ctx, OCLNN_KERNEL_RESIZE, "",
+                             nearest ? "resize_nearest" : cubic ? "resize_cubic" : "resize_linear", &op->gather);
+    if (!st && !cubic) /* cubic has no fast path */
         st = oclnn_kernel_create(ctx, OCLNN_KERNEL_RESIZE, "", nearest ? "resize_nearest_up" : "resize_linear_x2", &op->up);
     if (st) {
         oclnn_resize_destroy(op);
@@ -135,6 +140,36 @@ static void axis_table(const oclnn_resize_params *p, double scale, size_t in, si
         t[x] = (int)i0;
         t[out + x] = (int)i1;
         memcpy(&t[2 * out + x], &w, sizeof w);
+    }
+}
+
+/* ONNX's cubic coefficients for the taps at distances 1 + r, r, 1 - r and 2 - r (r in (0, 1]). */
+static void cubic_coeffs(double r, double a, double c[4]) {
+    double s = 1 - r;
+    c[0] = ((a * (r + 1) - 5 * a) * (r + 1) + 8 * a) * (r + 1) - 4 * a;
+    c[1] = ((a + 2) * r - (a + 3)) * r * r + 1;
+    c[2] = ((a + 2) * s - (a + 3)) * s * s + 1;
+    c[3] = ((a * (s + 1) - 5 * a) * (s + 1) + 8 * a) * (s + 1) - 4 * a;
+}
+
+/* One axis' cubic table: idx[k][out] for k < 4, then weight bits[k][out]. As ONNX's reference: the four taps
+ * nearest x_original, ratio r = x - floor(x) (1 when x is whole, so the taps are x - 2 .. x + 1), indices outside
+ * the input read the edge value, or with exclude_outside get weight 0 and the rest are renormalised. */
+static void cubic_table(const oclnn_resize_params *p, double scale, size_t in, size_t out, int *t) {
+    for (size_t x = 0; x < out; x++) {
+        double xo = source_coord(p->coord, (double)x, scale, in, out), f = floor(xo), r = xo - f, c[4], sum = 0;
+        if (r == 0) r = 1, f -= 1;
+        cubic_coeffs(r, p->cubic_coeff_a, c);
+        for (int k = 0; k < 4; k++) {
+            int64_t i = (int64_t)f - 1 + k;
+            if (p->exclude_outside && (i < 0 || i >= (int64_t)in)) c[k] = 0;
+            sum += c[k];
+        }
+        for (int k = 0; k < 4; k++) {
+            float w = (float)(p->exclude_outside && sum != 0 ? c[k] / sum : c[k]);
+            t[k * out + x] = (int)clampi((int64_t)f - 1 + k, in);
+            memcpy(&t[(4 + k) * out + x], &w, sizeof w);
+        }
     }
 }
 
@@ -192,7 +227,7 @@ oclnn_status oclnn_resize_reshape(oclnn_resize *op, size_t batch, size_t channel
         !oclnn_mul_size(in_e, width, &in_e) || in_e > RS_MAX_INDEX || !oclnn_mul_size(batch, channels, &out_e) ||
         !oclnn_mul_size(out_e, oh, &out_e) || !oclnn_mul_size(out_e, ow, &out_e) || out_e > RS_MAX_INDEX)
         return oclnn_fail(eb, OCLNN_STATUS_UNSUPPORTED, "resize: tensors above 2^31 elements");
-    size_t need = 3 * (oh + ow);
+    size_t rows = RS_ROWS(p), need = rows * (oh + ow);
     if (need > op->tab_cap) {
         if (op->tab) clw_ReleaseMemObject(op->tab);
         oclnn_free(ctx->alloc, op->host_tab);
@@ -205,8 +240,13 @@ oclnn_status oclnn_resize_reshape(oclnn_resize *op, size_t batch, size_t channel
         if (!op->tab) return clw_fail(eb, err, "clCreateBuffer (resize tables)");
         op->tab_cap = need;
     }
-    axis_table(p, sh, height, oh, op->host_tab);
-    axis_table(p, sw, width, ow, op->host_tab + 3 * oh);
+    if (p->mode == OCLNN_RESIZE_CUBIC) {
+        cubic_table(p, sh, height, oh, op->host_tab);
+        cubic_table(p, sw, width, ow, op->host_tab + rows * oh);
+    } else {
+        axis_table(p, sh, height, oh, op->host_tab);
+        axis_table(p, sw, width, ow, op->host_tab + rows * oh);
+    }
     op->fy = op->fx = 0;
     if (p->mode == OCLNN_RESIZE_NEAREST) {
         int fy = integer_factor(op->host_tab, height, oh), fx = integer_factor(op->host_tab + 3 * oh, width, ow);

@@ -210,3 +210,73 @@ void ref_resize(int n, int c, int h, int w, int oh, int ow, double scale_h, doub
     free(wy);
     free(wx);
 }
+
+/* One axis of cubic interpolation as the ONNX reference does it: the data padded by two edge values each side, the
+ * four padded positions nearest to x (ties to the lower one), coefficients from the ratio x - floor(x) (1 when x is
+ * whole) for the taps at distances 1 + r, r, 1 - r, 2 - r; exclude_outside zeroes the taps outside the input and
+ * renormalises. Adds each coefficient to w[] of the input position it reads. */
+static void cubic_coeffs_ref(double xo, int len, double a, int exclude, double *w) {
+    /* distances measured in unpadded coordinates: shifting xo by the pad (as the Python reference does) can round
+     * 2 + 4e-16 to 4 and pick taps that disagree with the ratio */
+    double x = xo;
+    int64_t idx[4];
+    int taken = 0;
+    for (int k = 0; k < 4; k++) { /* 4 times the nearest not yet taken, ties to the lower index */
+        int64_t best = -1;
+        for (int64_t i = 0; i < len + 4; i++) {
+            int used = 0;
+            for (int j = 0; j < taken; j++) used |= idx[j] == i;
+            if (!used && (best < 0 || fabs(x - (double)(i - 2)) < fabs(x - (double)(best - 2)))) best = i;
+        }
+        idx[taken++] = best;
+    }
+    for (int i = 0; i < 4; i++) /* ascending */
+        for (int j = i + 1; j < 4; j++)
+            if (idx[j] < idx[i]) {
+                int64_t t = idx[i];
+                idx[i] = idx[j];
+                idx[j] = t;
+            }
+    double fl = floor(xo), r = xo == fl ? 1.0 : xo - fl, s = 1 - r, c[4], sum = 0;
+    c[0] = ((a * (r + 1) - 5 * a) * (r + 1) + 8 * a) * (r + 1) - 4 * a;
+    c[1] = ((a + 2) * r - (a + 3)) * r * r + 1;
+    c[2] = ((a + 2) * s - (a + 3)) * s * s + 1;
+    c[3] = ((a * (s + 1) - 5 * a) * (s + 1) + 8 * a) * (s + 1) - 4 * a;
+    for (int k = 0; k < 4; k++) {
+        int64_t p = idx[k] - 2;
+        if (exclude && (p < 0 || p >= len)) c[k] = 0;
+        sum += c[k];
+    }
+    for (int k = 0; k < 4; k++) {
+        int64_t p = idx[k] - 2;
+        w[p < 0 ? 0 : p >= len ? len - 1 : p] += exclude ? c[k] / sum : c[k];
+    }
+}
+
+void ref_resize_cubic(int n, int c, int h, int w, int oh, int ow, double scale_h, double scale_w, int coord,
+                      double a, int exclude, const float *in, double *out, double *mag) {
+    double *wy = malloc(sizeof(double) * h), *wx = malloc(sizeof(double) * w);
+    for (int y = 0; y < oh; y++) {
+        for (int i = 0; i < h; i++) wy[i] = 0;
+        cubic_coeffs_ref(resize_coord(coord, y, scale_h, h, oh), h, a, exclude, wy);
+        for (int x = 0; x < ow; x++) {
+            for (int j = 0; j < w; j++) wx[j] = 0;
+            cubic_coeffs_ref(resize_coord(coord, x, scale_w, w, ow), w, a, exclude, wx);
+            for (int z = 0; z < n * c; z++) {
+                double s = 0, m = 0;
+                for (int i = 0; i < h; i++) {
+                    if (wy[i] == 0) continue;
+                    for (int j = 0; j < w; j++) {
+                        if (wx[j] == 0) continue;
+                        double v = wy[i] * wx[j] * in[((size_t)z * h + i) * w + j];
+                        s += v, m += fabs(v);
+                    }
+                }
+                out[((size_t)z * oh + y) * ow + x] = s;
+                mag[((size_t)z * oh + y) * ow + x] = m;
+            }
+        }
+    }
+    free(wy);
+    free(wx);
+}

@@ -25,5 +25,9 @@ void ref_transpose(int ndim, const int64_t *dims, const int64_t *perm, const flo
  * oclnn_resize_nearest_mode; scale_* are the ONNX scales (given, or out/in for sizes). */
 void ref_resize(int n, int c, int h, int w, int oh, int ow, double scale_h, double scale_w, int mode, int coord,
                 int nearest, const float *in, double *out);
+/* Cubic Resize (ONNX reference: two edge pads, four nearest taps, cubic_coeff_a @p a, exclude_outside); mag gets
+ * sum |weight * x| of every output for the accuracy bound. */
+void ref_resize_cubic(int n, int c, int h, int w, int oh, int ow, double scale_h, double scale_w, int coord,
+                      double a, int exclude, const float *in, double *out, double *mag);
 
 #endif
