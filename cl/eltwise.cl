@@ -197,8 +197,9 @@ __kernel void eltwise_binary_bcast(__global const float *a, int a_off, __global 
     a += a_off + i0 * as0 + i1 * as1 + i2 * as2 + i3 * as3;
     b += b_off + i0 * bs0 + i1 * bs1 + i2 * bs2 + i3 * bs3;
     y += y_off + i0 * ys0 + i1 * ys1 + i2 * ys2 + i3 * ys3;
-    /* The splat values: a broadcast operand's innermost row is one element. */
-    const VT sa = (VT)(a[0]), sb = (VT)(b[0]);
+    /* The splat values: a broadcast operand's innermost row is one element. Read only for that operand: an
+     * operand read in place may be the output, whose first element another work-item writes. */
+    const VT sa = as4 ? (VT)(0.0f) : (VT)(a[0]), sb = bs4 ? (VT)(0.0f) : (VT)(b[0]);
     if (x0 + XT <= d4) {
         /* One loop per stride pair, each straight vector code with no select between a load and a splat. Both
          * strides 0 cannot occur: the output's extent on an axis comes from an operand that has it. */
