@@ -173,14 +173,14 @@ __kernel void eltwise_binary_same(__global const float *a, int a_off, __global c
 }
 
 /* The general case: any broadcast. The host merges adjacent axes along which a, b and y are all contiguous
- * together (so [N,C,H,W] + [N,1,H,W] becomes [N,C,H*W], rows of H*W elements) and pads to 5 dims
- * d0..d4 (d0 from the NDRange). as*, bs* are element strides of a and b (0 on a broadcast axis), ys* those of y
+ * together (so [N,C,H,W] + [N,1,H,W] becomes [N,C,H*W], rows of H*W elements) and pads to 5 dims d0..d4 (d0
+ * from the NDRange). as*, bs* are element strides of a and b (0 on a broadcast axis), ys* those of y
  * (ys4 = 1). After the merge an operand's innermost stride is 0 or 1 (broadcast, or contiguous), so a work-item
  * takes XT = VEC * BCAST_UNROLL consecutive elements of one innermost row as whole vectors, loaded or splat from
  * one value (per-channel [C,1,1], scalar and SE-block [N,C,1,1] operands splat one value over rows of H*W). A
- * chunk that overhangs the row end takes whole vectors while they fit, then scalars. The chunks of the d3 rows are numbered along global dim 0, so that
- * work-groups hold a fixed number of chunks however short the rows are. global = (ceil(d4 / XT) * d3 rounded up
- * to the local size, d0 * d1 * d2). */
+ * chunk that overhangs the row end takes whole vectors while they fit, then scalars. The chunks of the d3 rows are
+ * numbered along global dim 0, so that work-groups hold a fixed number of chunks however short the rows are.
+ * global = (ceil(d4 / XT) * d3 rounded up to the local size, d0 * d1 * d2). */
 #define XT (VEC * BCAST_UNROLL)
 __kernel void eltwise_binary_bcast(__global const float *a, int a_off, __global const float *b, int b_off,
                                    __global float *y, int y_off, int d1, int d2, int d3, int d4, int as0, int as1,
