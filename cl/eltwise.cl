@@ -225,34 +225,31 @@ __kernel void eltwise_binary_bcast(__global const float *a, int a_off, __global 
 }
 
 /* y[t] = act(ab[2c] * x[t] + ab[2c+1]) with c = (t / L) % M: a folded BatchNormalization (scale and shift
- * interleaved per channel), L = spatial size, M = channels, E = all elements. In place is allowed. Work-items
- * handle consecutive elements and count through channels (a division per vector cost more than the memory
- * traffic on CPUs). */
+ * interleaved per channel), L = spatial size, M = channels, E = all elements. In place is allowed. As in
+ * eltwise_binary_bcast, a work-item takes XT consecutive elements of one row of L (one channel of one batch item)
+ * as whole vectors, then a tail, and the rows' chunks are numbered along global dim 0: one division per work-item
+ * finds the row and its channel. global = ceil(L / XT) * (E / L) rounded up to the local size. */
 __kernel void eltwise_scale_shift(__global const float *x, int x_off, __global const float *ab, int L, int M,
                                   __global float *y, int y_off, int E, float alpha, float beta) {
-    const int i0 = (int)get_global_id(0) * (VEC * UNROLL);
-    if (i0 >= E) return;
-    x += x_off;
-    y += y_off;
-    int q = i0 / L, r = i0 - q * L, c = q % M;
-    if (i0 + VEC * UNROLL <= E && L % VEC == 0) {
-        for (int u = 0; u < UNROLL; ++u) {
-            const int i = i0 + u * VEC;
-            VSTORE(ACT_V(ab[2 * c] * VLOAD(x + i) + ab[2 * c + 1]), y + i);
-            r += VEC;
-            if (r == L) {
-                r = 0;
-                c = c + 1 == M ? 0 : c + 1;
-            }
+    const int chunks = (L + XT - 1) / XT; /* per row */
+    const int g = (int)get_global_id(0);
+    const int row = g / chunks; /* n * M + c */
+    if (row >= E / L) return;
+    const int x0 = (g - row * chunks) * XT;
+    const int c = row % M;
+    const float sa = ab[2 * c], sb = ab[2 * c + 1];
+    x += x_off + row * L;
+    y += y_off + row * L;
+    if (x0 + XT <= L) {
+        for (int u = 0; u < BCAST_UNROLL; ++u) {
+            const int i = x0 + u * VEC;
+            VSTORE(ACT_V(sa * VLOAD(x + i) + sb), y + i);
         }
     } else {
-        const int ie = min(i0 + VEC * UNROLL, E);
-        for (int i = i0; i < ie; ++i) {
-            y[i] = ACT_S(ab[2 * c] * x[i] + ab[2 * c + 1]);
-            if (++r == L) {
-                r = 0;
-                c = c + 1 == M ? 0 : c + 1;
-            }
-        }
+        int i = x0;
+        for (; i + VEC <= L; i += VEC)
+            VSTORE(ACT_V(sa * VLOAD(x + i) + sb), y + i);
+        for (; i < L; ++i)
+            y[i] = ACT_S(sa * x[i] + sb);
     }
 }
