@@ -16,7 +16,7 @@ enum { SOFTMAX_CREATED, SOFTMAX_RESHAPED, SOFTMAX_READY };
  * (one AVX2 register of floats) on GPUs, 16 floats on CPUs, so that a work-item reads and writes whole 64-byte
  * lines of each channel: the channels of a map lie a multiple of 4 KiB apart and share cache sets, so a half line
  * left for the next work-item is evicted before it gets there (per-pixel softmax over 21 classes of a 512x512 map
- * 1.5-2x faster on POCL/AVX-512). */
+ * 1.3x faster on POCL/AVX-512, 25% -> 33% of a copy kernel's bandwidth). */
 #define STRIDED_VEC_GPU 8
 #define STRIDED_VEC_CPU 16
 /* Longest axis softmax_strided keeps in private memory on CPUs (cl/softmax.cl's CACHE_LEN default). */
