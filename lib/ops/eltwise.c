@@ -429,8 +429,7 @@ static oclnn_status core_bind(bin_core *c, cl_mem a, size_t a_off, cl_mem b, siz
 }
 
 static oclnn_status core_enqueue(bin_core *c, uint32_t queue, oclnn_event **event) {
-    return oclnn_elt_launch(c->ctx, queue, c->active, c->work_dim, c->global, c->local,
-                            event, c->who);
+    return oclnn_elt_launch(c->ctx, queue, c->active, c->work_dim, c->global, c->local, event, c->who);
 }
 
 /* The output of a binary op: the output shape, except a wider axis 1 when the result goes to a channel slice. */
