@@ -1,6 +1,8 @@
 /* bench_axis_ops.c - times Softmax, ArgMax and LRN on the shapes they are tuned for, each next to a copy of the
  * same bytes (clEnqueueCopyBuffer: what memory traffic alone costs) and, for the per-pixel softmax, next to the
  * same data in NHWC order (softmax over the last axis of [H*W, C]: one work-item per short row, strided reads).
+ * The per-pixel softmax and argmax also print GB/s (bytes read + written) beside a plain OpenCL copy kernel (one
+ * float per work-item) of the input's bytes, timed in turns with them.
  * Usage: bench-axis [repetitions]   (OCLNN_DEVICE picks the device). Prints medians of kernel times.
  */
 #include <stdio.h>
@@ -66,6 +68,37 @@ static double time_copy(oclnn_context *ctx, oclnn_tensor *src, oclnn_tensor *dst
     return m;
 }
 
+/* A plain copy kernel, one float per work-item, and its median time in ms over @p reps runs. */
+static const char *copy_src = "__kernel void copy(__global const float *restrict s, __global float *restrict d) {\n"
+                              "    d[get_global_id(0)] = s[get_global_id(0)];\n"
+                              "}\n";
+
+static double time_copy_kernel(oclnn_context *ctx, cl_kernel k, oclnn_tensor *src, oclnn_tensor *dst, size_t n,
+                               int reps) {
+    double *t = malloc(sizeof(double) * (size_t)reps);
+    cl_command_queue q = oclnn_context_cl_queue(ctx, 0);
+    cl_mem s = oclnn_tensor_cl_mem(src, NULL), d = oclnn_tensor_cl_mem(dst, NULL);
+    clSetKernelArg(k, 0, sizeof s, &s);
+    clSetKernelArg(k, 1, sizeof d, &d);
+    for (int r = -1; r < reps; r++) {
+        cl_event ev;
+        cl_ulong a = 0, b = 0;
+        if (clEnqueueNDRangeKernel(q, k, 1, NULL, &n, NULL, 0, NULL, &ev) != CL_SUCCESS) {
+            fprintf(stderr, "copy kernel failed\n");
+            exit(1);
+        }
+        clWaitForEvents(1, &ev);
+        clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof a, &a, NULL);
+        clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END, sizeof b, &b, NULL);
+        clReleaseEvent(ev);
+        if (r >= 0) t[r] = (double)(b - a) / 1e6;
+    }
+    qsort(t, (size_t)reps, sizeof *t, cmp_double);
+    double m = t[reps / 2];
+    free(t);
+    return m;
+}
+
 static oclnn_tensor *tensor(oclnn_context *ctx, oclnn_dtype dt, size_t ndim, const int64_t *dims, int fill) {
     oclnn_tensor *t;
     CHECK(oclnn_tensor_create(ctx, dt, ndim, dims, &t));
@@ -116,7 +149,24 @@ int main(int argc, char **argv) {
     double copy = time_copy(ctx, x, y, bytes, reps);
     oclnn_softmax *sm = softmax_op(ctx, 1, 4, nchw, x, y);
     oclnn_softmax *smr = softmax_op(ctx, -1, 2, nhwc, xr, yr);
-    double t_sm = time_op(ctx, sm, enq_softmax, reps);
+    cl_context clc = oclnn_context_cl_context(ctx);
+    cl_device_id dev = oclnn_context_cl_device(ctx);
+    cl_int err;
+    cl_program cprog = clCreateProgramWithSource(clc, 1, &copy_src, NULL, &err);
+    if (err != CL_SUCCESS || clBuildProgram(cprog, 1, &dev, "", NULL, NULL) != CL_SUCCESS) {
+        fprintf(stderr, "copy kernel build failed\n");
+        return 1;
+    }
+    cl_kernel ck = clCreateKernel(cprog, "copy", &err);
+    /* The softmax and its copy kernel in turns (reps each), three times: both medians see the same load. */
+    double ts[3], tc[3];
+    for (int i = 0; i < 3; i++) {
+        ts[i] = time_op(ctx, sm, enq_softmax, reps);
+        tc[i] = time_copy_kernel(ctx, ck, x, y, bytes / 4, reps);
+    }
+    qsort(ts, 3, sizeof *ts, cmp_double);
+    qsort(tc, 3, sizeof *tc, cmp_double);
+    double t_sm = ts[1], t_ck = tc[1];
     double t_smr = time_op(ctx, smr, enq_softmax, reps);
     oclnn_argmax_params ap;
     oclnn_argmax_params_init(&ap);
@@ -127,10 +177,19 @@ int main(int argc, char **argv) {
     CHECK(oclnn_argmax_reshape(am, 4, nchw, NULL, NULL));
     CHECK(oclnn_argmax_setup(am, x, idx));
     double t_am = time_op(ctx, am, enq_argmax, reps);
+    double t_ck2 = time_copy_kernel(ctx, ck, x, y, bytes / 4, reps);
+    clReleaseKernel(ck);
+    clReleaseProgram(cprog);
     printf("copy of the 1x21x512x512 f32 map (%.1f MB):       %8.3f ms\n", bytes / 1e6, copy);
     printf("softmax channel axis, NCHW 1x21x512x512:          %8.3f ms (%.2fx the copy)\n", t_sm, t_sm / copy);
+    printf("  %7.2f GB/s; copy kernel %.3f ms, %.2f GB/s: softmax at %.0f%% of it\n", 2.0 * bytes / t_sm / 1e6, t_ck,
+           2.0 * bytes / t_ck / 1e6, 100.0 * t_ck / t_sm);
     printf("softmax last axis, same data as NHWC [262144,21]: %8.3f ms (%.2fx the copy)\n", t_smr, t_smr / copy);
     printf("argmax channel axis, NCHW 1x21x512x512 -> int64:  %8.3f ms (%.2fx the copy)\n", t_am, t_am / copy);
+    /* argmax reads the map and writes 512x512 int64: bytes * (1 + 8 / (4 * 21)); the copy moves 2 * bytes. */
+    double am_bytes = bytes + 512.0 * 512 * 8;
+    printf("  %7.2f GB/s; copy kernel %.3f ms, %.2f GB/s: argmax at %.0f%% of it\n", am_bytes / t_am / 1e6, t_ck2,
+           2.0 * bytes / t_ck2 / 1e6, 100.0 * (am_bytes / t_am) / (2.0 * bytes / t_ck2));
     oclnn_softmax_destroy(sm);
     oclnn_softmax_destroy(smr);
     oclnn_argmax_destroy(am);

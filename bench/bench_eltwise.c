@@ -169,6 +169,19 @@ int main(int argc, char **argv) {
     CHECK(oclnn_binary_setup(add, x, h, z, 0));
     report("Add, [N,C,H,W] + [N,1,H,W] (general path)", 8 * n, time_op(ctx, enq_binary, add),
            ref_relu);
+    /* The SE block's scale (squeeze-and-excitation): [N,C,H,W] * [N,C,1,1]. */
+    bp.op = OCLNN_BINARY_MUL;
+    oclnn_binary *mul;
+    CHECK(oclnn_binary_create(ctx, &bp, &mul));
+    int64_t dse[4] = {d[0], d[1], 1, 1};
+    oclnn_tensor *se;
+    CHECK(oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 4, dse, &se));
+    CHECK(oclnn_tensor_zero(se));
+    CHECK(oclnn_binary_reshape(mul, 4, d, 4, dse, &on, od));
+    CHECK(oclnn_binary_setup(mul, x, se, z, 0));
+    report("Mul, [N,C,H,W] * [N,C,1,1] (SE block)", 8 * n, time_op(ctx, enq_binary, mul), ref_relu);
+    oclnn_binary_destroy(mul);
+    oclnn_tensor_destroy(se);
     oclnn_binary_destroy(add);
     oclnn_tensor_destroy(h);
 

@@ -11,7 +11,9 @@
  *   OP      binary operation of the eltwise_binary_* kernels: 0 Add, 1 Sub, 2 Mul, 3 Div, 4 Max, 5 Min,
  *           6 PRelu (y = x >= 0 ? x : slope * x, slope the second operand)                 (default 0)
  *   VEC     float vector width of the contiguous paths: 1, 2, 4, 8 or 16                  (default 8)
- *   UNROLL  vectors per work-item                                                          (default 4)
+ *   UNROLL  vectors per work-item of the contiguous kernels                                (default 4)
+ *   BCAST_UNROLL  vectors per work-item of eltwise_binary_bcast: 16 * 8 floats measured 2-3x faster than
+ *           4 * 8 on POCL, whose cost per work-item dominates shorter chunks                (default 16)
  *
  * Layout of eltwise_unary and eltwise_binary_same: work-group g owns the block of get_local_size(0) * VEC * UNROLL
  * consecutive elements starting at g times that; work-item l of it handles vectors l, l + lsize, ... of the
@@ -32,6 +34,9 @@
 #ifndef UNROLL
 #define UNROLL 4
 #endif
+#ifndef BCAST_UNROLL
+#define BCAST_UNROLL 16
+#endif
 
 #define CAT_(a, b) a##b
 #define CAT(a, b) CAT_(a, b)
@@ -41,8 +46,14 @@
 #define VSTORE(v, p) (*(p) = (v))
 #else
 #define VT CAT(float, VEC)
-#define VLOAD(p) CAT(vload, VEC)(0, p)
-#define VSTORE(v, p) CAT(vstore, VEC)(v, 0, p)
+/* Unaligned vector loads and stores as single instructions: POCL splits vload8/vstore8 into 2-float pieces
+ * (measured: the general broadcast path at 15% of a copy's bandwidth with them). A packed struct (OpenCL C
+ * 6.11.1) tells the compiler that the whole vector may sit at any float address, as in cl/pool2d.cl. */
+typedef struct __attribute__((packed)) {
+    VT v;
+} vt_unaligned;
+#define VLOAD(p) (((__global const vt_unaligned *)(p))->v)
+#define VSTORE(x, p) (((__global vt_unaligned *)(p))->v = (x))
 #endif
 
 /* The activation for a float or a float vector. Every line means what oclnn_act() in conv2d_direct.cl means
@@ -161,100 +172,84 @@ __kernel void eltwise_binary_same(__global const float *a, int a_off, __global c
     }
 }
 
-/* One operand x has the output's shape, the other v is constant over runs of L consecutive output elements:
- * element t of the whole output (t = n * E + i) uses v[(t / L) % M]. That covers a scalar (M = 1), a
- * per-channel vector [C,1,1] (L = H*W, M = C), an SE-block scale [N,C,1,1] (M = N*C) and a row [W] (L = 1).
- * The host keeps L a divisor of E. swap = 0: y = act(x op v); swap = 1: y = act(v op x) (x is then the second
- * ONNX input). Unlike the kernels above, a work-item handles VEC * UNROLL CONSECUTIVE elements, so that it
- * divides once to find its run and then steps through runs by counting: integer division per vector cost more
- * than the memory traffic on CPUs. A vector of VEC elements shares one v value when L % VEC == 0; otherwise the
- * path is scalar. */
-__kernel void eltwise_binary_rows(__global const float *x, int x_off, __global const float *v, int v_off, int L,
-                                  int M, int swap, __global float *y, int y_off, int y_bs, int E, float alpha,
-                                  float beta) {
-    const int n = (int)get_global_id(1);
-    const int i0 = (int)get_global_id(0) * (VEC * UNROLL);
-    if (i0 >= E) return;
-    x += x_off + n * E;
-    v += v_off;
-    y += y_off + n * y_bs;
-    const int t0 = n * E + i0;
-    int q = t0 / L, r = t0 - q * L, c = q % M;
-    if (i0 + VEC * UNROLL <= E && L % VEC == 0) {
-        for (int u = 0; u < UNROLL; ++u) {
-            const int i = i0 + u * VEC;
-            const VT xv = VLOAD(x + i);
-            const VT vv = (VT)(v[c]);
-            VSTORE(ACT_V(swap ? OP_V(vv, xv) : OP_V(xv, vv)), y + i);
-            r += VEC;
-            if (r == L) {
-                r = 0;
-                c = c + 1 == M ? 0 : c + 1;
-            }
-        }
-    } else {
-        const int ie = min(i0 + VEC * UNROLL, E);
-        for (int i = i0; i < ie; ++i) {
-            const float vs = v[c];
-            y[i] = ACT_S(swap ? OP_S(vs, x[i]) : OP_S(x[i], vs));
-            if (++r == L) {
-                r = 0;
-                c = c + 1 == M ? 0 : c + 1;
-            }
-        }
-    }
-}
-
-/* The general case: any broadcast, shapes padded to 5 dims d0..d4 (d0 from the NDRange). as*, bs* are element
- * strides of a and b (0 on a broadcast axis), ys* those of y (ys4 = 1). Each work-item handles XT consecutive
- * elements of one innermost row. global = (ceil(d4 / XT), d3, d0 * d1 * d2). */
-#define XT 8
+/* The general case: any broadcast. The host merges adjacent axes along which a, b and y are all contiguous
+ * together (so [N,C,H,W] + [N,1,H,W] becomes [N,C,H*W], rows of H*W elements) and pads to 5 dims d0..d4 (d0
+ * from the NDRange). as*, bs* are element strides of a and b (0 on a broadcast axis), ys* those of y
+ * (ys4 = 1). After the merge an operand's innermost stride is 0 or 1 (broadcast, or contiguous), so a work-item
+ * takes XT = VEC * BCAST_UNROLL consecutive elements of one innermost row as whole vectors, loaded or splat from
+ * one value (per-channel [C,1,1], scalar and SE-block [N,C,1,1] operands splat one value over rows of H*W). A
+ * chunk that overhangs the row end takes whole vectors while they fit, then scalars. The chunks of the d3 rows are
+ * numbered along global dim 0, so that work-groups hold a fixed number of chunks however short the rows are.
+ * global = (ceil(d4 / XT) * d3 rounded up to the local size, d0 * d1 * d2). */
+#define XT (VEC * BCAST_UNROLL)
 __kernel void eltwise_binary_bcast(__global const float *a, int a_off, __global const float *b, int b_off,
                                    __global float *y, int y_off, int d1, int d2, int d3, int d4, int as0, int as1,
                                    int as2, int as3, int as4, int bs0, int bs1, int bs2, int bs3, int bs4, int ys0,
                                    int ys1, int ys2, int ys3, float alpha, float beta) {
-    const int x0 = (int)get_global_id(0) * XT;
-    const int i3 = (int)get_global_id(1);
-    const int z = (int)get_global_id(2);
-    const int i2 = z % d2;
-    const int i1 = (z / d2) % d1;
-    const int i0 = z / (d2 * d1);
-    if (x0 >= d4 || i3 >= d3) return;
-    const int ab = a_off + i0 * as0 + i1 * as1 + i2 * as2 + i3 * as3;
-    const int bb = b_off + i0 * bs0 + i1 * bs1 + i2 * bs2 + i3 * bs3;
-    const int yb = y_off + i0 * ys0 + i1 * ys1 + i2 * ys2 + i3 * ys3;
-    const int xe = min(x0 + XT, d4);
-    for (int i4 = x0; i4 < xe; ++i4) y[yb + i4] = ACT_S(OP_S(a[ab + i4 * as4], b[bb + i4 * bs4]));
+    const int chunks = (d4 + XT - 1) / XT; /* per row */
+    const int g = (int)get_global_id(0);
+    const int i3 = g / chunks;
+    const int x0 = (g - i3 * chunks) * XT;
+    const int z = (int)get_global_id(1);
+    if (i3 >= d3) return;
+    const int i0 = z / (d2 * d1), r = z - i0 * (d2 * d1);
+    const int i1 = r / d2, i2 = r - i1 * d2;
+    a += a_off + i0 * as0 + i1 * as1 + i2 * as2 + i3 * as3;
+    b += b_off + i0 * bs0 + i1 * bs1 + i2 * bs2 + i3 * bs3;
+    y += y_off + i0 * ys0 + i1 * ys1 + i2 * ys2 + i3 * ys3;
+    /* The splat values: a broadcast operand's innermost row is one element. Read only for that operand: an
+     * operand read in place may be the output, whose first element another work-item writes. */
+    const VT sa = as4 ? (VT)(0.0f) : (VT)(a[0]), sb = bs4 ? (VT)(0.0f) : (VT)(b[0]);
+    if (x0 + XT <= d4) {
+        /* One loop per stride pair, each straight vector code with no select between a load and a splat. Both
+         * strides 0 cannot occur: the output's extent on an axis comes from an operand that has it. */
+#define BCAST_CHUNK(LA, LB)                                                                                  \
+    for (int u = 0; u < BCAST_UNROLL; ++u) {                                                                 \
+        const int i = x0 + u * VEC;                                                                          \
+        VSTORE(ACT_V(OP_V(LA, LB)), y + i);                                                                  \
+    }
+        if (as4 && bs4)
+            BCAST_CHUNK(VLOAD(a + i), VLOAD(b + i))
+        else if (as4)
+            BCAST_CHUNK(VLOAD(a + i), sb)
+        else
+            BCAST_CHUNK(sa, VLOAD(b + i))
+#undef BCAST_CHUNK
+    } else {
+        int i = x0;
+        for (; i + VEC <= d4; i += VEC)
+            VSTORE(ACT_V(OP_V(as4 ? VLOAD(a + i) : sa, bs4 ? VLOAD(b + i) : sb)), y + i);
+        for (; i < d4; ++i)
+            y[i] = ACT_S(OP_S(a[i * as4], b[i * bs4]));
+    }
 }
 
 /* y[t] = act(ab[2c] * x[t] + ab[2c+1]) with c = (t / L) % M: a folded BatchNormalization (scale and shift
- * interleaved per channel), L = spatial size, M = channels, E = all elements. In place is allowed. Work-items
- * handle consecutive elements and count through channels, as eltwise_binary_rows does. */
+ * interleaved per channel), L = spatial size, M = channels, E = all elements. In place is allowed. As in
+ * eltwise_binary_bcast, a work-item takes XT consecutive elements of one row of L (one channel of one batch item)
+ * as whole vectors, then a tail, and the rows' chunks are numbered along global dim 0: one division per work-item
+ * finds the row and its channel. global = ceil(L / XT) * (E / L) rounded up to the local size. */
 __kernel void eltwise_scale_shift(__global const float *x, int x_off, __global const float *ab, int L, int M,
                                   __global float *y, int y_off, int E, float alpha, float beta) {
-    const int i0 = (int)get_global_id(0) * (VEC * UNROLL);
-    if (i0 >= E) return;
-    x += x_off;
-    y += y_off;
-    int q = i0 / L, r = i0 - q * L, c = q % M;
-    if (i0 + VEC * UNROLL <= E && L % VEC == 0) {
-        for (int u = 0; u < UNROLL; ++u) {
-            const int i = i0 + u * VEC;
-            VSTORE(ACT_V(ab[2 * c] * VLOAD(x + i) + ab[2 * c + 1]), y + i);
-            r += VEC;
-            if (r == L) {
-                r = 0;
-                c = c + 1 == M ? 0 : c + 1;
-            }
+    const int chunks = (L + XT - 1) / XT; /* per row */
+    const int g = (int)get_global_id(0);
+    const int row = g / chunks; /* n * M + c */
+    if (row >= E / L) return;
+    const int x0 = (g - row * chunks) * XT;
+    const int c = row % M;
+    const float sa = ab[2 * c], sb = ab[2 * c + 1];
+    x += x_off + row * L;
+    y += y_off + row * L;
+    if (x0 + XT <= L) {
+        for (int u = 0; u < BCAST_UNROLL; ++u) {
+            const int i = x0 + u * VEC;
+            VSTORE(ACT_V(sa * VLOAD(x + i) + sb), y + i);
         }
     } else {
-        const int ie = min(i0 + VEC * UNROLL, E);
-        for (int i = i0; i < ie; ++i) {
-            y[i] = ACT_S(ab[2 * c] * x[i] + ab[2 * c + 1]);
-            if (++r == L) {
-                r = 0;
-                c = c + 1 == M ? 0 : c + 1;
-            }
-        }
+        int i = x0;
+        for (; i + VEC <= L; i += VEC)
+            VSTORE(ACT_V(sa * VLOAD(x + i) + sb), y + i);
+        for (; i < L; ++i)
+            y[i] = ACT_S(sa * x[i] + sb);
     }
 }

@@ -177,12 +177,46 @@ float8 row8(float8 acc, __global const float *p)
     return acc;
 }
 
-float8 pool_final8(float8 acc, int count)
+/* The 3-tap, stride-1 rows (3x3 s1 p1: Inception's average pools, GoogLeNet's max pools) also run their two
+ * border columns in vectors: the group at the left edge takes its left taps from its centre vector shifted by one
+ * lane with the padding value (ACC_INIT, neutral for every mode) shifted in, the group at the right edge likewise
+ * on its right. A scalar window1 per border column and block cost more than the whole vector interior. */
+#define EDGE3 (KW == 3 && SW == 1 && DW == 1)
+#if EDGE3
+__attribute__((always_inline)) float8 row8_edge(float8 acc, __global const float *p, bool el, bool er)
+{
+    const float8 c = LOAD8(p + 1);
+    float8 l, r;
+    if (el)
+        l = (float8)(ACC_INIT, c.s012, c.s3456);
+    else
+        l = LOAD8(p);
+    if (er)
+        r = (float8)(c.s1234, c.s567, ACC_INIT);
+    else
+        r = LOAD8(p + 2);
+    return ACC_STEP(ACC_STEP(ACC_STEP(acc, l), c), r);
+}
+#endif
+
+/* el / er: lane 0 / lane 7 lies on the left / right border column of an EDGE3 row, one of whose taps is padding. */
+float8 pool_final8(float8 acc, int count, bool el, bool er)
 {
 #if MODE == 0
     return acc;
 #elif MODE == 1
-    return count > 0 ? acc / (float8)((float)count) : (float8)(0.0f);
+    if (count <= 0)
+        return (float8)(0.0f);
+    float8 n = (float8)((float)count);
+#if EDGE3 && !COUNT_PAD
+    /* count is rows x 3 taps; the padding tap of a border column is not counted */
+    const float edge = (float)(count / 3 * 2);
+    if (el)
+        n.s0 = edge;
+    if (er)
+        n.s7 = edge;
+#endif
+    return acc / n;
 #elif LP_P == 1
     return acc;
 #else
@@ -190,14 +224,20 @@ float8 pool_final8(float8 acc, int count)
 #endif
 }
 
-/* Outputs [ox0, ox0 + 8) of the block's rows (nrows of them real), whose horizontal taps all lie on real input.
- * check_rows skips the input rows outside [0, H); it is a constant at each call, so blocks clear of the vertical
- * padding carry no test. count[r] is the divisor of row r. */
+/* Outputs [ox0, ox0 + 8) of the block's rows (nrows of them real), whose horizontal taps all lie on real input
+ * (except the padding taps of EDGE3's border groups, el / er). check_rows skips the input rows outside [0, H); it
+ * is a constant at each call, so blocks clear of the vertical padding carry no test. count[r] is the divisor of
+ * row r. */
+#if EDGE3
+#define ROW8(a, q) ((el || er) ? row8_edge(a, q, el, er) : row8(a, q))
+#else
+#define ROW8(a, q) row8(a, q)
+#endif
 /* Inlined by force (a clang attribute, as every OpenCL C front end in use is clang): called twice with a constant
  * check_rows and once per group, it would otherwise stay a call with its tests (measured ~20% on POCL). */
 __attribute__((always_inline)) void window8(__global const float *src, __global float *dst, int H, int W, int OW,
                                             int iy0, int ox0, int pad_left, int nrows, const int *count,
-                                            bool check_rows)
+                                            bool check_rows, bool el, bool er)
 {
     __global const float *p = src + ox0 * SW - pad_left;
     float8 acc[ROWS];
@@ -208,7 +248,7 @@ __attribute__((always_inline)) void window8(__global const float *src, __global 
     _Pragma("unroll") for (int ky = 0; ky < KH; ++ky) {
         const int iy = iy0 + ky * DH;
         if (!check_rows || (iy >= 0 && iy < H))
-            acc[0] = row8(acc[0], p + iy * W);
+            acc[0] = ROW8(acc[0], p + iy * W);
     }
 #else
     _Pragma("unroll") for (int t = 0; t < ROWS_IN; ++t) {
@@ -218,7 +258,7 @@ __attribute__((always_inline)) void window8(__global const float *src, __global 
                 used |= r * SH + ky * DH == t;
         const int iy = iy0 + t;
         if (used && (!check_rows || (iy >= 0 && iy < H))) {
-            const float8 h = row8((float8)(ACC_INIT), p + iy * W);
+            const float8 h = ROW8((float8)(ACC_INIT), p + iy * W);
             _Pragma("unroll") for (int r = 0; r < ROWS; ++r)
                 _Pragma("unroll") for (int ky = 0; ky < KH; ++ky)
                     if (r * SH + ky * DH == t)
@@ -228,7 +268,7 @@ __attribute__((always_inline)) void window8(__global const float *src, __global 
 #endif
     _Pragma("unroll") for (int r = 0; r < ROWS; ++r)
         if (r < nrows)
-            vstore8(pool_final8(PERM8(acc[r]), count[r]), 0, dst + r * OW + ox0);
+            vstore8(pool_final8(PERM8(acc[r]), count[r], el, er), 0, dst + r * OW + ox0);
 }
 
 /* Output column ox of the block's rows with every tap checked: the border columns, and the few interior ones no
@@ -322,13 +362,20 @@ __kernel void pool2d_window(__global const float *restrict in, int in_off, __glo
         vlo = lo;
         vhi = last + 8;
     }
-    for (int ox = 0; ox < vlo; ++ox)
-        window1(src, dst, H, W, OW, iy0, ox, pad_top, pad_left, ext_h, ext_w, nrows);
-    for (int ox = vhi; ox < OW; ++ox)
-        window1(src, dst, H, W, OW, iy0, ox, pad_top, pad_left, ext_h, ext_w, nrows);
-    if (vhi == 0)
-        return;
-    /* The columns of the vector groups have all KW taps on real input, so only the rows decide the divisor. */
+    /* EDGE3 with one padding column on each side (so OW == W) puts every column in vectors: a left border group
+     * at 0, interior groups, a right border group ending at W - 1 (overlapping the one before it when W % 8 != 0:
+     * a few outputs are computed twice). */
+    const bool edge = EDGE3 && pad_left == 1 && ext_w == W + 1 && W > 8;
+    if (!edge) {
+        for (int ox = 0; ox < vlo; ++ox)
+            window1(src, dst, H, W, OW, iy0, ox, pad_top, pad_left, ext_h, ext_w, nrows);
+        for (int ox = vhi; ox < OW; ++ox)
+            window1(src, dst, H, W, OW, iy0, ox, pad_top, pad_left, ext_h, ext_w, nrows);
+        if (vhi == 0)
+            return;
+    }
+    /* The columns of the vector groups have all KW taps on real input (EDGE3's border lanes aside: pool_final8),
+     * so only the rows decide the divisor. */
     int count[ROWS];
     _Pragma("unroll") for (int r = 0; r < ROWS; ++r) {
 #if MODE == 1 && COUNT_PAD
@@ -340,15 +387,28 @@ __kernel void pool2d_window(__global const float *restrict in, int in_off, __glo
 #endif
     }
     const bool inside = iy0 >= 0 && iy0 + ROWS_IN - 1 < H;
+#define GROUP(ox0, el, er)                                                                                     \
+    if (inside)                                                                                                \
+        window8(src, dst, H, W, OW, iy0, ox0, pad_left, nrows, count, false, el, er);                          \
+    else                                                                                                       \
+        window8(src, dst, H, W, OW, iy0, ox0, pad_left, nrows, count, true, el, er);
+#if EDGE3
+    if (edge) {
+        GROUP(0, true, false)
+        for (int ox0 = 8; ox0 < W - 8; ox0 += 8) {
+            GROUP(ox0, false, false)
+        }
+        GROUP(W - 8, false, true)
+        return;
+    }
+#endif
     for (int ox0 = vlo;; ox0 += 8) {
         ox0 = min(ox0, last);
-        if (inside)
-            window8(src, dst, H, W, OW, iy0, ox0, pad_left, nrows, count, false);
-        else
-            window8(src, dst, H, W, OW, iy0, ox0, pad_left, nrows, count, true);
+        GROUP(ox0, false, false)
         if (ox0 == last)
             break;
     }
+#undef GROUP
 }
 
 /* Windows too large to unroll (a kernel, stride or dilation above 64; KH..DW unused): plain loops over the window

@@ -215,6 +215,12 @@ static const bin_case bin_cases[] = {
     {"rank 5 [2,3,4,5,6] + [3,1,1,6]", ADD, 0, 0, 0, 5, {2, 3, 4, 5, 6}, 4, {3, 1, 1, 6}, 0, 0, 1},
     {"rank 5 with rank 5 both broadcast", SUB, 0, 0, 0, 5, {2, 1, 4, 1, 6}, 5, {1, 3, 1, 5, 1}, 2, 0, 0},
     {"rank 2 [N,C] * [C]", MUL, 0, 0, 0, 2, {5, 23}, 1, {23}, 0, 0, 1},
+    /* The general path merges axes into long rows (H*W here) and works in vectors of 8 and chunks of 128: whole
+     * chunks only, vectors then scalars (45), into a slice (no merge across it), in place. */
+    {"[N,1,H,W] + [N,C,H,W] 16x16 (merged rows)", ADD, 0, 0, 0, 4, {3, 1, 16, 16}, 4, {3, 23, 16, 16}, 0, 0, 1},
+    {"[N,C,H,W] * [N,1,H,W] into slice", MUL, 1, 0, 0, 4, {2, 23, 16, 16}, 4, {2, 1, 16, 16}, 3, 0, 0},
+    {"[N,1,45] + [N,C,1] (vector, scalar tails)", ADD, 0, 0, 0, 3, {2, 1, 45}, 3, {2, 23, 1}, 0, 0, 1},
+    {"[N,C,H,W] - [1,C,H,W] in place (A)", SUB, 0, 0, 0, 4, {3, 23, 27, 37}, 4, {1, 23, 27, 37}, 0, 1, 1},
     {"add + sigmoid", ADD, 4, 0, 0, 4, {1, 23, 27, 37}, 3, {23, 1, 1}, 0, 0, 1},
     {"mul + tanh", MUL, 5, 0, 0, 4, {1, 23, 27, 37}, 4, {1, 23, 27, 37}, 0, 0, 0},
     {"sub + leaky 0.1", SUB, 2, 0.1f, 0, 4, {3, 1, 27, 37}, 4, {1, 23, 1, 1}, 0, 0, 0},
@@ -722,8 +728,8 @@ static void test_reshape_never_recompiles(void **state) {
     oclnn_context_cache_stats(ctx, &s0);
     static const bin_case shapes[] = {
         {"same", SUB, 0, 0, 0, 4, {2, 3, 5, 7}, 4, {2, 3, 5, 7}, 0, 0, 0},
-        {"rows", SUB, 0, 0, 0, 4, {2, 3, 5, 7}, 3, {3, 1, 1}, 0, 0, 0},
-        {"rows swapped", SUB, 0, 0, 0, 1, {7}, 3, {3, 5, 7}, 0, 0, 0},
+        {"per-channel", SUB, 0, 0, 0, 4, {2, 3, 5, 7}, 3, {3, 1, 1}, 0, 0, 0},
+        {"row swapped", SUB, 0, 0, 0, 1, {7}, 3, {3, 5, 7}, 0, 0, 0},
         {"general", SUB, 0, 0, 0, 3, {3, 1, 7}, 4, {2, 1, 5, 1}, 0, 0, 0},
     };
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {

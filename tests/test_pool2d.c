@@ -85,6 +85,17 @@ static const pool_case cases[] = {
     {"global avg 56x56 x64 (one work-item per channel)", GAVG, 1, 64, 56, 56, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0},
     {"global avg 56x56 x3 (work-group per channel)", GAVG, 1, 3, 56, 56, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 1, 0},
     {"global avg 13x14 x5 into channel offset", GAVG, 1, 5, 13, 14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 6, 1, 0},
+    /* 3x3 s1 with one padding column each side and W > 8 runs its border columns in vectors (EDGE3 in
+     * cl/pool2d.cl): W 9 (the border groups overlap), 16, 21; every mode; W 8 and a missing right pad keep the
+     * scalar border columns. */
+    {"max 3x3 s1 p1 W 9 border vectors", MAX, 1, 3, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 2, 0, 1, 1},
+    {"avg 3x3 s1 p1 exclude pad W 16", AVG, 2, 3, 11, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 2, 0, 1, 0},
+    {"avg 3x3 s1 p1 include pad W 9 into offset", AVG, 1, 3, 5, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 2, 3, 1, 0},
+    {"avg 3x3 s1 p1 exclude pad W 21 generic", AVG, 1, 3, 7, 21, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 2, 0, 1, 1},
+    {"lp2 3x3 s1 p1 W 21", LP, 1, 3, 7, 21, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 2, 0, 1, 1},
+    {"lp1 3x3 s1 p1 W 10", LP, 1, 2, 6, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 1, 0},
+    {"max 3x3 s1 p1 W 8 (scalar borders)", MAX, 1, 3, 6, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 2, 0, 1, 1},
+    {"avg 3x3 s1 p(1,1,1,0) W 20 (scalar pads)", AVG, 1, 3, 7, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 2, 0, 1, 0},
     /* Shapes from real networks (channels and windows as in the network). */
     {"VGG-16 pool1 max 2x2 s2 64 @112 (of 224)", MAX, 1, 64, 112, 112, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 1},
     {"ResNet-50 max 3x3 s2 p1 64 @112", MAX, 1, 64, 112, 112, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 0, 2, 0, 0, 1},

@@ -90,7 +90,14 @@ oclnn_status oclnn_batchnorm_reshape(oclnn_batchnorm *op, size_t ndim, const int
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_SHAPE, "batchnorm: input %s must be N x %u x ... (rank 2 to 5)",
                           oclnn_elt_shape_str(&op->shape, s, sizeof s), op->p.channels);
     }
-    oclnn_elt_flat_range(op->shape.count, 1, op->global, op->local);
+    /* eltwise_scale_shift: chunks of ELT_BCAST_XT elements of each of the N*C rows of spatial elements,
+     * ELT_LOCAL chunks per group. */
+    size_t rows = (size_t)dims[0] * op->p.channels, spatial = op->shape.count / rows;
+    op->global[0] = (spatial + ELT_BCAST_XT - 1) / ELT_BCAST_XT * rows;
+    op->global[0] = (op->global[0] + ELT_LOCAL - 1) / ELT_LOCAL * ELT_LOCAL;
+    op->global[1] = 1;
+    op->local[0] = ELT_LOCAL;
+    op->local[1] = 1;
     op->state = ELT_RESHAPED;
     return OCLNN_STATUS_OK;
 }

@@ -261,19 +261,17 @@ void oclnn_unary_destroy(oclnn_unary *op) {
 
 /* ---- binary core: broadcasting plan and kernels, shared by Binary and PRelu ---- */
 
-enum { PATH_SAME, PATH_ROWS, PATH_BCAST };
+enum { PATH_SAME, PATH_BCAST };
 #define OP_PRELU 6
 
 typedef struct bin_core {
     oclnn_context *ctx;
     const char *who;
     float alpha, beta;
-    cl_kernel k_same, k_rows, k_bcast;
+    cl_kernel k_same, k_bcast;
     elt_shape a, b, out; /* as reshaped (unpadded) */
     /* The plan made at reshape. Padded to 5 dims on the left. */
     int path;
-    int swap;               /* rows: the full operand is B */
-    size_t L, M;            /* rows: the broadcast operand's index is (t / L) % M */
     size_t pa[5], pb[5], po[5];
     cl_kernel active;
     cl_uint work_dim;
@@ -288,13 +286,11 @@ static oclnn_status core_create(bin_core *c, oclnn_context *ctx, const char *who
     c->beta = beta;
     oclnn_status st;
     if ((st = oclnn_elt_kernel(ctx, act, op, "eltwise_binary_same", &c->k_same))) return st;
-    if ((st = oclnn_elt_kernel(ctx, act, op, "eltwise_binary_rows", &c->k_rows))) return st;
     return oclnn_elt_kernel(ctx, act, op, "eltwise_binary_bcast", &c->k_bcast);
 }
 
 static void core_destroy(bin_core *c) {
     if (c->k_same) clw_ReleaseKernel(c->k_same);
-    if (c->k_rows) clw_ReleaseKernel(c->k_rows);
     if (c->k_bcast) clw_ReleaseKernel(c->k_bcast);
 }
 
@@ -305,26 +301,6 @@ static void pad5(const elt_shape *s, size_t p[5]) {
 static int same5(const size_t x[5], const size_t y[5]) {
     for (int i = 0; i < 5; i++)
         if (x[i] != y[i]) return 0;
-    return 1;
-}
-
-/* Whether the broadcast operand @p v (padded) is constant over runs of L consecutive output elements and walks
- * its own elements in order: its non-1 axes form one contiguous block on which it equals the output. */
-static int rows_pattern(const size_t v[5], const size_t o[5], size_t *L, size_t *M) {
-    int first = -1, last = -1;
-    for (int i = 0; i < 5; i++)
-        if (v[i] != 1) {
-            if (first < 0) first = i;
-            last = i;
-        }
-    size_t m = 1, l = 1;
-    for (int i = first < 0 ? 5 : first; i <= last; i++) {
-        if (v[i] != o[i]) return 0; /* a broadcast axis inside the block */
-        m *= v[i];
-    }
-    for (int i = last + 1; i < 5; i++) l *= o[i];
-    *L = l;
-    *M = m;
     return 1;
 }
 
@@ -354,18 +330,40 @@ static oclnn_status core_plan(bin_core *c, const elt_shape *a, const elt_shape *
     pad5(a, c->pa);
     pad5(b, c->pb);
     pad5(&o, c->po);
-    int a_full = same5(c->pa, c->po), b_full = same5(c->pb, c->po);
-    c->swap = 0;
-    if (a_full && b_full)
-        c->path = PATH_SAME;
-    else if (a_full && rows_pattern(c->pb, c->po, &c->L, &c->M))
-        c->path = PATH_ROWS;
-    else if (b_full && rows_pattern(c->pa, c->po, &c->L, &c->M)) {
-        c->path = PATH_ROWS;
-        c->swap = 1;
-    } else
-        c->path = PATH_BCAST;
+    /* Every broadcast, per-channel [C,1,1], scalar and SE-block [N,C,1,1] operands included, takes the general
+     * path, whose merged rows (H*W elements splat from one value for those three) run in whole vectors. */
+    c->path = same5(c->pa, c->po) && same5(c->pb, c->po) ? PATH_SAME : PATH_BCAST;
     return OCLNN_STATUS_OK;
+}
+
+/* The general path's shape with size-1 axes dropped and adjacent axes merged wherever a, b and y all step through
+ * the outer one as through a block of the inner one (stride[outer] == stride[inner] * extent[inner]; broadcast
+ * strides 0 == 0 qualify): [N,C,H,W] + [N,1,H,W] becomes [N,C,H*W]. Fewer, longer rows let eltwise_binary_bcast
+ * work in whole vectors. po is the output's padded shape; as, bs, ys are updated in place and d receives the
+ * merged extents, right-aligned and padded with 1 (strides 0) like the input. The innermost kept axis has stride
+ * 1 in y and 0 or 1 in a and b, which the kernel relies on. */
+static void merge_axes(const size_t po[5], size_t as[5], size_t bs[5], size_t ys[5], size_t d[5]) {
+    size_t md[5], ma[5], mb[5], my[5];
+    int k = 5; /* merged axes fill md[k..4] from the right */
+    for (int i = 4; i >= 0; i--) {
+        if (po[i] == 1) continue;
+        if (k < 5 && as[i] == ma[k] * md[k] && bs[i] == mb[k] * md[k] && ys[i] == my[k] * md[k]) {
+            md[k] *= po[i];
+            continue;
+        }
+        k--;
+        md[k] = po[i];
+        ma[k] = as[i];
+        mb[k] = bs[i];
+        my[k] = ys[i];
+    }
+    for (int i = 0; i < 5; i++) {
+        int kept = i >= k;
+        d[i] = kept ? md[i] : 1;
+        as[i] = kept ? ma[i] : 0;
+        bs[i] = kept ? mb[i] : 0;
+        ys[i] = kept ? my[i] : 0;
+    }
 }
 
 /* Binds tensors (already checked) for the plan: offsets in elements, the output's channel slice. */
@@ -378,27 +376,14 @@ static oclnn_status core_bind(bin_core *c, cl_mem a, size_t a_off, cl_mem b, siz
     size_t y_bs = o->ndim >= 2 ? c_total * inner : e;
     y_off += c_offset * inner;
     elt_args g = {NULL, 0, CL_SUCCESS};
-    if (c->path == PATH_SAME || c->path == PATH_ROWS) {
+    if (c->path == PATH_SAME) {
         oclnn_elt_flat_range(e, n, c->global, c->local);
         c->work_dim = 2;
-        if (c->path == PATH_SAME) {
-            g.k = c->active = c->k_same;
-            oclnn_elt_arg_mem(&g, a);
-            oclnn_elt_arg_int(&g, a_off);
-            oclnn_elt_arg_mem(&g, b);
-            oclnn_elt_arg_int(&g, b_off);
-        } else {
-            g.k = c->active = c->k_rows;
-            /* A scalar operand repeats over all of an item: L = e keeps every run inside one item. */
-            size_t l = c->M == 1 ? e : c->L;
-            oclnn_elt_arg_mem(&g, c->swap ? b : a);
-            oclnn_elt_arg_int(&g, c->swap ? b_off : a_off);
-            oclnn_elt_arg_mem(&g, c->swap ? a : b);
-            oclnn_elt_arg_int(&g, c->swap ? a_off : b_off);
-            oclnn_elt_arg_int(&g, l);
-            oclnn_elt_arg_int(&g, c->M);
-            oclnn_elt_arg_int(&g, (size_t)c->swap);
-        }
+        g.k = c->active = c->k_same;
+        oclnn_elt_arg_mem(&g, a);
+        oclnn_elt_arg_int(&g, a_off);
+        oclnn_elt_arg_mem(&g, b);
+        oclnn_elt_arg_int(&g, b_off);
         oclnn_elt_arg_mem(&g, y);
         oclnn_elt_arg_int(&g, y_off);
         oclnn_elt_arg_int(&g, y_bs);
@@ -417,17 +402,23 @@ static oclnn_status core_bind(bin_core *c, cl_mem a, size_t a_off, cl_mem b, siz
             sb *= c->pb[i];
             sy *= (size_t)i == chan ? c_total : po[i];
         }
-        c->work_dim = 3;
-        c->global[0] = (po[4] + ELT_BCAST_XT - 1) / ELT_BCAST_XT;
-        c->global[1] = po[3];
-        c->global[2] = po[0] * po[1] * po[2];
+        size_t d[5];
+        merge_axes(po, as, bs, ys, d);
+        /* Work-groups of ELT_LOCAL chunks of ELT_BCAST_XT elements, whatever the rows' length: POCL's cost per
+         * work-item and per work-group dominated with 32-element chunks and with work-groups along one row. */
+        c->work_dim = 2;
+        c->global[0] = (d[4] + ELT_BCAST_XT - 1) / ELT_BCAST_XT * d[3];
+        c->global[0] = (c->global[0] + ELT_LOCAL - 1) / ELT_LOCAL * ELT_LOCAL;
+        c->global[1] = d[0] * d[1] * d[2];
+        c->local[0] = ELT_LOCAL;
+        c->local[1] = 1;
         oclnn_elt_arg_mem(&g, a);
         oclnn_elt_arg_int(&g, a_off);
         oclnn_elt_arg_mem(&g, b);
         oclnn_elt_arg_int(&g, b_off);
         oclnn_elt_arg_mem(&g, y);
         oclnn_elt_arg_int(&g, y_off);
-        for (int i = 1; i < 5; i++) oclnn_elt_arg_int(&g, po[i]);
+        for (int i = 1; i < 5; i++) oclnn_elt_arg_int(&g, d[i]);
         for (int i = 0; i < 5; i++) oclnn_elt_arg_int(&g, as[i]);
         for (int i = 0; i < 5; i++) oclnn_elt_arg_int(&g, bs[i]);
         for (int i = 0; i < 4; i++) oclnn_elt_arg_int(&g, ys[i]);
@@ -438,8 +429,7 @@ static oclnn_status core_bind(bin_core *c, cl_mem a, size_t a_off, cl_mem b, siz
 }
 
 static oclnn_status core_enqueue(bin_core *c, uint32_t queue, oclnn_event **event) {
-    return oclnn_elt_launch(c->ctx, queue, c->active, c->work_dim, c->global, c->work_dim == 2 ? c->local : NULL,
-                            event, c->who);
+    return oclnn_elt_launch(c->ctx, queue, c->active, c->work_dim, c->global, c->local, event, c->who);
 }
 
 /* The output of a binary op: the output shape, except a wider axis 1 when the result goes to a channel slice. */

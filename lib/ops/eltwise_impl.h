@@ -13,8 +13,9 @@ enum { ELT_CREATED, ELT_RESHAPED, ELT_READY };
 /* Work-items per group of the contiguous kernels, and what each handles (VEC * UNROLL at the file defaults). */
 #define ELT_LOCAL 64
 #define ELT_ELEMS_PER_ITEM 32
-/* Elements per work-item of eltwise_binary_bcast along the innermost axis (XT in the .cl file). */
-#define ELT_BCAST_XT 8
+/* Elements per work-item of eltwise_binary_bcast along the innermost axis (XT = VEC * BCAST_UNROLL in the .cl
+ * file, at its defaults). */
+#define ELT_BCAST_XT 128
 
 typedef struct elt_shape {
     size_t ndim;

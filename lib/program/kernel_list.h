@@ -13,7 +13,7 @@
     X(POOL2D, "pool2d.cl", OCLNN_POOL2D_VARIANTS)                                                         \
     X(CONV2D_WINOGRAD, "conv2d_winograd.cl", OCLNN_CONV2D_WINOGRAD_VARIANTS)                               \
     X(GEMM, "gemm.cl", OCLNN_GEMM_VARIANTS)                                                                \
-    X(SOFTMAX, "softmax.cl", ";-DLOG=1;-DCACHE_LEN=0;-DCACHE_LEN=0 -DLOG=1")                               \
+    X(SOFTMAX, "softmax.cl", "-DVEC=16;-DLOG=1 -DVEC=16;-DCACHE_LEN=0;-DCACHE_LEN=0 -DLOG=1")                  \
     X(ARGMAX, "argmax.cl", ";-DSELECT_LAST=1")                                                             \
     X(LRN, "lrn.cl", ";-DBETA_MODE=1;-DBETA_MODE=1 -DSIZE=3")                                          \
     X(ELTWISE, "eltwise.cl", OCLNN_ELTWISE_VARIANTS)                                                   \
