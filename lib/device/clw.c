@@ -247,6 +247,8 @@ cl_int clw_Finish(cl_command_queue q) {
     ENQUEUE_FAULT
     return clFinish(q);
 }
+/* Not a fault-injection point: a flush only hands queued work to the device and never fails on a valid queue. */
+cl_int clw_Flush(cl_command_queue q) { return clFlush(q); }
 cl_int clw_WaitForEvents(cl_uint n, const cl_event *evs) {
     ENQUEUE_FAULT
     return clWaitForEvents(n, evs);

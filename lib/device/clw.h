@@ -72,6 +72,7 @@ cl_int clw_EnqueueMarker(cl_command_queue q, cl_uint nwait, const cl_event *wait
 /* Later commands of the (in-order) queue wait for @p wait: the graph runtime joins branches run on other queues. */
 cl_int clw_EnqueueBarrier(cl_command_queue q, cl_uint nwait, const cl_event *wait, cl_event *ev);
 cl_int clw_Finish(cl_command_queue q);
+cl_int clw_Flush(cl_command_queue q);
 cl_int clw_WaitForEvents(cl_uint n, const cl_event *evs);
 cl_int clw_RetainEvent(cl_event e);
 cl_int clw_ReleaseEvent(cl_event e);

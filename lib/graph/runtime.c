@@ -1173,7 +1173,12 @@ oclnn_status oclnn_runtime_invoke(oclnn_runtime *rt) {
             break;
         if (rt->signal[i] && (s = cl_check(rt, clw_EnqueueMarker(q, 0, NULL, &done[i]), "runtime: event of a step")))
             break;
+        /* Another queue will wait for this event: OpenCL only promises progress across queues for commands that
+         * were flushed (rusticl deadlocks otherwise; POCL happens to submit eagerly). */
+        if (rt->signal[i] && (s = cl_check(rt, clw_Flush(q), "runtime: flush"))) break;
     }
+    for (uint32_t q = 0; q < rt->num_queues; q++) /* every queue submitted before any is waited for */
+        clw_Flush(rt->ctx->queues[q]);
     for (uint32_t q = 0; q < rt->num_queues; q++) {
         oclnn_status f = cl_check(rt, clw_Finish(rt->ctx->queues[q]), "runtime: finish");
         if (!s) s = f;
