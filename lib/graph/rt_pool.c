@@ -35,8 +35,11 @@ static oclnn_status pool_params(const oclnn_graph *g, const oclnn_ir_node *n, oc
     p->pad_right = (uint32_t)w->pr;
     p->auto_pad = w->auto_pad;
     p->ceil_mode = w->ceil_mode;
-    p->count_include_pad = (int)oclnn_ir_attr_int(n, "count_include_pad", 0);
-    p->p = (uint32_t)oclnn_ir_attr_int(n, "p", 2);
+    int64_t cip, pn;
+    if ((s = rt_attr_int_in(g, n, "count_include_pad", 0, 0, 1, &cip))) return s;
+    if ((s = rt_attr_int_in(g, n, "p", 2, 1, INT32_MAX, &pn))) return s;
+    p->count_include_pad = (int)cip;
+    p->p = (uint32_t)pn;
     return OCLNN_STATUS_OK;
 }
 
