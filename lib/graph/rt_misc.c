@@ -50,7 +50,7 @@ static oclnn_status gemm_infer(oclnn_graph *g, const oclnn_ir_node *n) {
     if (!rt_known(g, n, 0) || !rt_known(g, n, 1)) return OCLNN_STATUS_OK;
     const oclnn_ir_value *a = rt_in(g, n, 0), *b = rt_in(g, n, 1);
     if (a->ndim != 2 || b->ndim != 2) return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "A and B must be 2-D");
-    int64_t ta, tb;
+    int64_t ta = 0, tb = 0;
     oclnn_status s = rt_attr_int_in(g, n, "transA", 0, 0, 1, &ta);
     if (!s) s = rt_attr_int_in(g, n, "transB", 0, 0, 1, &tb);
     if (s) return s;

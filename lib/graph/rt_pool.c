@@ -35,7 +35,7 @@ static oclnn_status pool_params(const oclnn_graph *g, const oclnn_ir_node *n, oc
     p->pad_right = (uint32_t)w->pr;
     p->auto_pad = w->auto_pad;
     p->ceil_mode = w->ceil_mode;
-    int64_t cip, pn;
+    int64_t cip = 0, pn = 2;
     if ((s = rt_attr_int_in(g, n, "count_include_pad", 0, 0, 1, &cip))) return s;
     if ((s = rt_attr_int_in(g, n, "p", 2, 1, INT32_MAX, &pn))) return s;
     p->count_include_pad = (int)cip;

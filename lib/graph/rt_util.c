@@ -195,7 +195,7 @@ oclnn_status rt_window_read(const oclnn_graph *g, const oclnn_ir_node *n, int64_
         if (all[i] > INT32_MAX)
             return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT,
                            "kernel_shape/strides/dilations/pads value %lld is above 2^31-1", (long long)all[i]);
-    int64_t cm;
+    int64_t cm = 0;
     oclnn_status s = rt_attr_int_in(g, n, "ceil_mode", 0, 0, 1, &cm);
     if (s) return s;
     w->ceil_mode = (int)cm;
