@@ -138,6 +138,15 @@ OCLNN_API oclnn_status oclnn_device_select(const char *spec, oclnn_device_info *
 
 /* ------------------------------------------------------------------------------------------------------
  * Context: one device, its cl_context, in-order queues, the program cache and the last-error message.
+ *
+ * Threads. A context may be shared by any number of threads: its program cache (in memory and on disk, where
+ * concurrent writers, even in other processes, never expose a torn entry) is locked, and graphs, runtimes, operators
+ * and tensors may be created and destroyed on it concurrently. Everything made from a context (a graph, a runtime,
+ * an operator, a tensor, an event) is used by one thread at a time: two threads may each run their own runtime at
+ * once, never the same one. oclnn_context_set_limits() must be called before the context is shared. The context's
+ * last error (oclnn_last_error(ctx)) is shared too: with several threads, copy it right after the failing call, or
+ * treat it as a hint; the status itself is always exact. Calls without a context report to a per-thread message.
+ * The log callback may be called from any thread that uses the context.
  * ---------------------------------------------------------------------------------------------------- */
 typedef struct oclnn_context oclnn_context;
 
