@@ -53,8 +53,11 @@ static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t
  * the way stb reads a DHT segment, so no table stb could ever build escapes the check; a valid JPEG never has more
  * than 256 codes in a table, and FF C4 cannot occur in its entropy-coded data. */
 static int jpeg_huffman_tables_ok(const uint8_t *b, size_t n) {
-    if (n < 4 || b[0] != 0xFF || b[1] != 0xD8) return 1; /* not a JPEG */
-    for (size_t i = 2; i + 3 < n; i++) {
+    /* stb takes any run of FF fill bytes before the D8 of the start-of-image marker */
+    size_t soi = 0;
+    while (soi < n && b[soi] == 0xFF) soi++;
+    if (soi == 0 || soi >= n || b[soi] != 0xD8) return 1; /* not a JPEG */
+    for (size_t i = soi + 1; i + 3 < n; i++) {
         if (b[i] != 0xFF || b[i + 1] != 0xC4) continue;
         long left = (long)(((unsigned)b[i + 2] << 8) | b[i + 3]) - 2;
         size_t p = i + 4;
