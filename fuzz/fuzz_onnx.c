@@ -102,8 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         int fixed = 0;
         for (size_t k = 0; k < nd && k < OCLNN_MAX_DIMS; k++)
             if (d[k] <= 0) d[k] = 2, fixed = 1;
-        if (fixed && nd <= OCLNN_MAX_DIMS)
-            check_message(oclnn_graph_fix_input(g, oclnn_graph_input_name(g, i), nd, d));
+        if (fixed && nd <= OCLNN_MAX_DIMS) check_message(oclnn_graph_fix_input(g, oclnn_graph_input_name(g, i), nd, d));
     }
     if (ok && !no_run) run(g);
     oclnn_graph_destroy(g);

@@ -191,7 +191,8 @@ static void test_cache_kill(void **state) {
            tmps);
     for (size_t i = 0; i < m; i++) {
         size_t k = 0;
-        while (k < n && strcmp(t[k].key, got[i].key)) k++;
+        while (k < n && strcmp(t[k].key, got[i].key))
+            k++;
         if (k == n) fail_msg("entry %zu has a key no writer wrote", i);
         if (got[i].len != t[k].len || memcmp(got[i].bin, t[k].bin, t[k].len))
             fail_msg("entry %zu verifies but holds another binary", i);

@@ -97,63 +97,118 @@ static void test_attribute_rules(void **state) {
         oclnn_status want;
         const char *needle;
     } cases[] = {
-        {"Conv group 0", {"Conv", {1, 4, 5, 5}, {2, 4, 3, 3}, 1, {attr_int("group", 0)}}, OCLNN_STATUS_INVALID_SHAPE,
+        {"Conv group 0",
+         {"Conv", {1, 4, 5, 5}, {2, 4, 3, 3}, 1, {attr_int("group", 0)}},
+         OCLNN_STATUS_INVALID_SHAPE,
          "group 0"},
-        {"Conv group not dividing channels", {"Conv", {1, 6, 5, 5}, {4, 2, 3, 3}, 1, {attr_int("group", 4)}},
-         OCLNN_STATUS_INVALID_SHAPE, "with group 4"},
+        {"Conv group not dividing channels",
+         {"Conv", {1, 6, 5, 5}, {4, 2, 3, 3}, 1, {attr_int("group", 4)}},
+         OCLNN_STATUS_INVALID_SHAPE,
+         "with group 4"},
         {"Conv group 2^62 (product overflows)",
-         {"Conv", {1, 6, 5, 5}, {4, 2, 3, 3}, 1, {attr_int("group", 1ll << 62)}}, OCLNN_STATUS_INVALID_SHAPE,
+         {"Conv", {1, 6, 5, 5}, {4, 2, 3, 3}, 1, {attr_int("group", 1ll << 62)}},
+         OCLNN_STATUS_INVALID_SHAPE,
          "with group"},
-        {"Conv zero stride", {"Conv", {1, 3, 5, 5}, {2, 3, 3, 3}, 1, {attr_ints("strides", 2, s0)}},
-         OCLNN_STATUS_INVALID_ARGUMENT, "strides/dilations must be >= 1"},
-        {"Conv stride 2^40", {"Conv", {1, 3, 5, 5}, {2, 3, 3, 3}, 1, {attr_ints("strides", 2, sbig)}},
-         OCLNN_STATUS_INVALID_ARGUMENT, "above 2^31-1"},
-        {"Conv dilation 2^33", {"Conv", {1, 3, 5, 5}, {2, 3, 3, 3}, 1, {attr_ints("dilations", 2, dbig)}},
-         OCLNN_STATUS_INVALID_ARGUMENT, "above 2^31-1"},
-        {"Conv negative pad", {"Conv", {1, 3, 5, 5}, {2, 3, 3, 3}, 1, {attr_ints("pads", 4, pneg)}},
-         OCLNN_STATUS_INVALID_ARGUMENT, "pads >= 0"},
-        {"Conv pad 2^40", {"Conv", {1, 3, 5, 5}, {2, 3, 3, 3}, 1, {attr_ints("pads", 4, pbig)}},
-         OCLNN_STATUS_INVALID_ARGUMENT, "above 2^31-1"},
-        {"Conv kernel_shape disagrees", {"Conv", {1, 3, 5, 5}, {2, 3, 3, 3}, 1, {attr_ints("kernel_shape", 2, k0)}},
-         OCLNN_STATUS_INVALID_SHAPE, "kernel_shape disagrees"},
-        {"MaxPool zero kernel", {"MaxPool", {1, 3, 5, 5}, {0}, 1, {attr_ints("kernel_shape", 2, k0)}},
-         OCLNN_STATUS_INVALID_ARGUMENT, "kernel_shape is missing or < 1"},
-        {"MaxPool no kernel_shape", {"MaxPool", {1, 3, 5, 5}, {0}, 0, {{0}}}, OCLNN_STATUS_INVALID_ARGUMENT,
+        {"Conv zero stride",
+         {"Conv", {1, 3, 5, 5}, {2, 3, 3, 3}, 1, {attr_ints("strides", 2, s0)}},
+         OCLNN_STATUS_INVALID_ARGUMENT,
+         "strides/dilations must be >= 1"},
+        {"Conv stride 2^40",
+         {"Conv", {1, 3, 5, 5}, {2, 3, 3, 3}, 1, {attr_ints("strides", 2, sbig)}},
+         OCLNN_STATUS_INVALID_ARGUMENT,
+         "above 2^31-1"},
+        {"Conv dilation 2^33",
+         {"Conv", {1, 3, 5, 5}, {2, 3, 3, 3}, 1, {attr_ints("dilations", 2, dbig)}},
+         OCLNN_STATUS_INVALID_ARGUMENT,
+         "above 2^31-1"},
+        {"Conv negative pad",
+         {"Conv", {1, 3, 5, 5}, {2, 3, 3, 3}, 1, {attr_ints("pads", 4, pneg)}},
+         OCLNN_STATUS_INVALID_ARGUMENT,
+         "pads >= 0"},
+        {"Conv pad 2^40",
+         {"Conv", {1, 3, 5, 5}, {2, 3, 3, 3}, 1, {attr_ints("pads", 4, pbig)}},
+         OCLNN_STATUS_INVALID_ARGUMENT,
+         "above 2^31-1"},
+        {"Conv kernel_shape disagrees",
+         {"Conv", {1, 3, 5, 5}, {2, 3, 3, 3}, 1, {attr_ints("kernel_shape", 2, k0)}},
+         OCLNN_STATUS_INVALID_SHAPE,
+         "kernel_shape disagrees"},
+        {"MaxPool zero kernel",
+         {"MaxPool", {1, 3, 5, 5}, {0}, 1, {attr_ints("kernel_shape", 2, k0)}},
+         OCLNN_STATUS_INVALID_ARGUMENT,
+         "kernel_shape is missing or < 1"},
+        {"MaxPool no kernel_shape",
+         {"MaxPool", {1, 3, 5, 5}, {0}, 0, {{0}}},
+         OCLNN_STATUS_INVALID_ARGUMENT,
          "kernel_shape is missing"},
-        {"MaxPool window larger than input", {"MaxPool", {1, 3, 2, 2}, {0}, 1, {attr_ints("kernel_shape", 2, k3)}},
-         OCLNN_STATUS_INVALID_SHAPE, "leaves no output"},
+        {"MaxPool window larger than input",
+         {"MaxPool", {1, 3, 2, 2}, {0}, 1, {attr_ints("kernel_shape", 2, k3)}},
+         OCLNN_STATUS_INVALID_SHAPE,
+         "leaves no output"},
         {"MaxPool ceil_mode 2",
          {"MaxPool", {1, 3, 5, 5}, {0}, 2, {attr_ints("kernel_shape", 2, k3), attr_int("ceil_mode", 2)}},
-         OCLNN_STATUS_INVALID_ARGUMENT, "ceil_mode = 2"},
-        {"LpPool p 0", {"LpPool", {1, 3, 5, 5}, {0}, 2, {attr_ints("kernel_shape", 2, k3), attr_int("p", 0)}},
-         OCLNN_STATUS_INVALID_ARGUMENT, "p = 0"},
+         OCLNN_STATUS_INVALID_ARGUMENT,
+         "ceil_mode = 2"},
+        {"LpPool p 0",
+         {"LpPool", {1, 3, 5, 5}, {0}, 2, {attr_ints("kernel_shape", 2, k3), attr_int("p", 0)}},
+         OCLNN_STATUS_INVALID_ARGUMENT,
+         "p = 0"},
         {"AveragePool count_include_pad 2^32",
-         {"AveragePool", {1, 3, 5, 5}, {0}, 2, {attr_ints("kernel_shape", 2, k3), attr_int("count_include_pad", 1ll << 32)}},
-         OCLNN_STATUS_INVALID_ARGUMENT, "count_include_pad"},
+         {"AveragePool",
+          {1, 3, 5, 5},
+          {0},
+          2,
+          {attr_ints("kernel_shape", 2, k3), attr_int("count_include_pad", 1ll << 32)}},
+         OCLNN_STATUS_INVALID_ARGUMENT,
+         "count_include_pad"},
         {"MaxPool auto_pad unknown",
-         {"MaxPool", {1, 3, 5, 5}, {0}, 2, {attr_ints("kernel_shape", 2, k3), {.name = "auto_pad", .type = OCLNN_ATTR_STRING, .s = "SAME"}}},
-         OCLNN_STATUS_INVALID_ARGUMENT, "auto_pad 'SAME'"},
-        {"Softmax axis out of range", {"Softmax", {1, 3, 5, 5}, {0}, 1, {attr_int("axis", 4)}},
-         OCLNN_STATUS_INVALID_ARGUMENT, "axis = 4"},
-        {"Softmax axis 2^32 (wraps to 0)", {"Softmax", {1, 3, 5, 5}, {0}, 1, {attr_int("axis", 1ll << 32)}},
-         OCLNN_STATUS_INVALID_ARGUMENT, "axis = 4294967296"},
-        {"ArgMax axis -5", {"ArgMax", {1, 3, 5, 5}, {0}, 1, {attr_int("axis", -5)}}, OCLNN_STATUS_INVALID_ARGUMENT,
+         {"MaxPool",
+          {1, 3, 5, 5},
+          {0},
+          2,
+          {attr_ints("kernel_shape", 2, k3), {.name = "auto_pad", .type = OCLNN_ATTR_STRING, .s = "SAME"}}},
+         OCLNN_STATUS_INVALID_ARGUMENT,
+         "auto_pad 'SAME'"},
+        {"Softmax axis out of range",
+         {"Softmax", {1, 3, 5, 5}, {0}, 1, {attr_int("axis", 4)}},
+         OCLNN_STATUS_INVALID_ARGUMENT,
+         "axis = 4"},
+        {"Softmax axis 2^32 (wraps to 0)",
+         {"Softmax", {1, 3, 5, 5}, {0}, 1, {attr_int("axis", 1ll << 32)}},
+         OCLNN_STATUS_INVALID_ARGUMENT,
+         "axis = 4294967296"},
+        {"ArgMax axis -5",
+         {"ArgMax", {1, 3, 5, 5}, {0}, 1, {attr_int("axis", -5)}},
+         OCLNN_STATUS_INVALID_ARGUMENT,
          "axis = -5"},
-        {"ArgMax keepdims 7", {"ArgMax", {1, 3, 5, 5}, {0}, 1, {attr_int("keepdims", 7)}},
-         OCLNN_STATUS_INVALID_ARGUMENT, "keepdims = 7"},
-        {"LRN size 0", {"LRN", {1, 3, 5, 5}, {0}, 1, {attr_int("size", 0)}}, OCLNN_STATUS_INVALID_ARGUMENT,
-         "size = 0"},
-        {"Concat axis 9", {"Concat", {1, 3, 5, 5}, {0}, 1, {attr_int("axis", 9)}}, OCLNN_STATUS_INVALID_ARGUMENT,
+        {"ArgMax keepdims 7",
+         {"ArgMax", {1, 3, 5, 5}, {0}, 1, {attr_int("keepdims", 7)}},
+         OCLNN_STATUS_INVALID_ARGUMENT,
+         "keepdims = 7"},
+        {"LRN size 0", {"LRN", {1, 3, 5, 5}, {0}, 1, {attr_int("size", 0)}}, OCLNN_STATUS_INVALID_ARGUMENT, "size = 0"},
+        {"Concat axis 9",
+         {"Concat", {1, 3, 5, 5}, {0}, 1, {attr_int("axis", 9)}},
+         OCLNN_STATUS_INVALID_ARGUMENT,
          "axis"},
-        {"Flatten axis 7", {"Flatten", {1, 3, 5, 5}, {0}, 1, {attr_int("axis", 7)}}, OCLNN_STATUS_INVALID_ARGUMENT,
+        {"Flatten axis 7",
+         {"Flatten", {1, 3, 5, 5}, {0}, 1, {attr_int("axis", 7)}},
+         OCLNN_STATUS_INVALID_ARGUMENT,
          "axis"},
         {"ConvTranspose output_padding >= stride",
-         {"ConvTranspose", {1, 3, 5, 5}, {3, 2, 3, 3}, 2, {attr_ints("output_padding", 2, op2), attr_ints("strides", 2, s1)}},
-         OCLNN_STATUS_INVALID_ARGUMENT, "output_padding"},
+         {"ConvTranspose",
+          {1, 3, 5, 5},
+          {3, 2, 3, 3},
+          2,
+          {attr_ints("output_padding", 2, op2), attr_ints("strides", 2, s1)}},
+         OCLNN_STATUS_INVALID_ARGUMENT,
+         "output_padding"},
         {"ConvTranspose stride 2^31-1 (extent overflows)",
          {"ConvTranspose", {1, 3, 5, 5}, {3, 2, 3, 3}, 1, {attr_ints("strides", 2, (const int64_t[]){INT32_MAX, 1})}},
-         OCLNN_STATUS_LIMIT_EXCEEDED, "above 2^31-1"},
-        {"Unknown op type", {"FrobnicateV2", {1, 3, 5, 5}, {0}, 0, {{0}}}, OCLNN_STATUS_UNSUPPORTED,
+         OCLNN_STATUS_LIMIT_EXCEEDED,
+         "above 2^31-1"},
+        {"Unknown op type",
+         {"FrobnicateV2", {1, 3, 5, 5}, {0}, 0, {{0}}},
+         OCLNN_STATUS_UNSUPPORTED,
          "operator not supported"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
@@ -194,7 +249,8 @@ static void test_shape_limits(void **state) {
         for (int k = 0; k < 4; k++) {
             char nn[8];
             snprintf(nn, sizeof nn, "n%d", k);
-            assert_ok(ctx, oclnn_graph_add_node(g, k % 2 ? "Tanh" : "Sigmoid", nn, 1, &names[k], 1, &names[k + 1], 0, NULL));
+            assert_ok(ctx,
+                      oclnn_graph_add_node(g, k % 2 ? "Tanh" : "Sigmoid", nn, 1, &names[k], 1, &names[k + 1], 0, NULL));
         }
         assert_ok(ctx, oclnn_graph_add_output(g, "y"));
         if (pass == 0)
@@ -287,7 +343,8 @@ static void test_graph_rules(void **state) {
         char nn[8];
         snprintf(nn, sizeof nn, "n%d", k + 1);
         oclnn_status s = oclnn_graph_add_node(g, "Relu", nn, 1, &names[k], 1, &names[k + 1], 0, NULL);
-        if (k < 5) assert_ok(ctx, s);
+        if (k < 5)
+            assert_ok(ctx, s);
         else {
             assert_int_equal(s, OCLNN_STATUS_LIMIT_EXCEEDED);
             assert_non_null(strstr(oclnn_last_error(ctx), "node 'n6' (Relu) would be node 6"));
@@ -368,8 +425,8 @@ static void test_limits_env(void **state) {
     }
 }
 
-/* 100,000 nodes in a chain (Mul by -1, one Relu): built, planned and run without recursion or quadratic work; the same chain
- * under a node limit of 50,000 is refused when the 50,001st node is added. */
+/* 100,000 nodes in a chain (Mul by -1, one Relu): built, planned and run without recursion or quadratic work; the same
+ * chain under a node limit of 50,000 is refused when the 50,001st node is added. */
 static void test_long_chain(void **state) {
     (void)state;
     enum { N = 100000 };
@@ -408,12 +465,13 @@ static void test_long_chain(void **state) {
     double t3 = (double)clock() / CLOCKS_PER_SEC;
     oclnn_runtime_stats stats;
     assert_ok(ctx, oclnn_runtime_stats_get(rt, &stats));
-    printf("  %d-node chain: build %.2f s, runtime_create %.2f s, invoke %.2f s (CPU), %u steps, arena %llu bytes\n",
-           N, t1 - t0, t2 - t1, t3 - t2, stats.steps, (unsigned long long)stats.arena_bytes);
+    printf("  %d-node chain: build %.2f s, runtime_create %.2f s, invoke %.2f s (CPU), %u steps, arena %llu bytes\n", N,
+           t1 - t0, t2 - t1, t3 - t2, stats.steps, (unsigned long long)stats.arena_bytes);
     assert_int_equal(stats.steps, N - 1); /* the Relu is fused into the Mul before it */
     /* 50,000 negations (even: x), the Relu, 49,999 negations (odd): exactly -relu(x) */
     for (int i = 0; i < 7; i++)
-        if (y[i] != -(x[i] > 0 ? x[i] : 0.0f)) fail_msg("chain output %d is %g, not %g", i, (double)y[i], (double)-x[i]);
+        if (y[i] != -(x[i] > 0 ? x[i] : 0.0f))
+            fail_msg("chain output %d is %g, not %g", i, (double)y[i], (double)-x[i]);
     oclnn_runtime_destroy(rt);
     /* two live buffers at a time: the plan is two aligned 28-byte slots, not 100,000 */
     assert_true(stats.arena_bytes <= 2 * 1024);
@@ -444,9 +502,8 @@ int main(void) {
     test_print_seed(__FILE__, TEST_SEED);
     cache_dir = test_tmpdir("hostile-cache");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_attribute_rules), cmocka_unit_test(test_shape_limits),
-        cmocka_unit_test(test_graph_rules),     cmocka_unit_test(test_limits_env),
-        cmocka_unit_test(test_long_chain),
+        cmocka_unit_test(test_attribute_rules), cmocka_unit_test(test_shape_limits), cmocka_unit_test(test_graph_rules),
+        cmocka_unit_test(test_limits_env),      cmocka_unit_test(test_long_chain),
     };
     if (getenv("TEST_HOSTILE_FILTER")) cmocka_set_test_filter(getenv("TEST_HOSTILE_FILTER"));
     int r = cmocka_run_group_tests(tests, NULL, NULL);

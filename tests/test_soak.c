@@ -123,7 +123,8 @@ static void soak(uint32_t queues) {
         if (i > WARMUP && i % (INVOKES / CHECKS) == 0) {
             long r = rss_kib();
             if (r > rss_max) rss_max = r;
-            printf("    invoke %5d: RSS %ld KiB, device buffers %lld bytes\n", i, r, (long long)clw_live_buffer_bytes());
+            printf("    invoke %5d: RSS %ld KiB, device buffers %lld bytes\n", i, r,
+                   (long long)clw_live_buffer_bytes());
         }
     }
     long rss1 = rss_kib();

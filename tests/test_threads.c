@@ -40,9 +40,9 @@ static float *weights(uint64_t seed, size_t n) {
     return w;
 }
 
-#define TRY(expr)                                                                                            \
-    do {                                                                                                     \
-        if ((st = (expr))) goto done;                                                                        \
+#define TRY(expr)                                                                                                      \
+    do {                                                                                                               \
+        if ((st = (expr))) goto done;                                                                                  \
     } while (0)
 
 /* Four different small graphs, 1x3x13x11 in, built on @p ctx. Returns the status; *out the graph. */
@@ -110,7 +110,7 @@ done:
 
 typedef struct job {
     int which;
-    float *out;    /* RUNS outputs of `len` floats */
+    float *out; /* RUNS outputs of `len` floats */
     size_t len;
     oclnn_status status;
     char msg[512];
@@ -188,8 +188,8 @@ static void test_four_threads(void **state) {
             diff += memcmp(jobs[t].out + (size_t)r * jobs[t].len, ref[t].out, jobs[t].len * sizeof(float)) != 0;
         for (int r = 1; r < RUNS; r++)
             diff += memcmp(ref[t].out + (size_t)r * ref[t].len, ref[t].out, ref[t].len * sizeof(float)) != 0;
-        printf("  graph %d: %zu outputs of %zu floats, %zu runs differ from the single-threaded run\n", t,
-               (size_t)RUNS, jobs[t].len, diff);
+        printf("  graph %d: %zu outputs of %zu floats, %zu runs differ from the single-threaded run\n", t, (size_t)RUNS,
+               jobs[t].len, diff);
         if (diff) fail_msg("graph %d: %zu runs differ", t, diff);
         free(jobs[t].out);
     }

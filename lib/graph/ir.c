@@ -168,8 +168,8 @@ static oclnn_status set_data(oclnn_graph *g, oclnn_ir_value *v, oclnn_dtype dtyp
         return oclnn_fail(E(g), OCLNN_STATUS_LIMIT_EXCEEDED, "graph: constant '%s' is too large", v->name);
     if (bytes > g->ctx->limits.max_tensor_bytes)
         return oclnn_fail(E(g), OCLNN_STATUS_LIMIT_EXCEEDED,
-                          "graph: constant '%s' has %zu bytes; the tensor limit (max_tensor_bytes, OCLNN_MAX_TENSOR_MB) "
-                          "is %llu",
+                          "graph: constant '%s' has %zu bytes; the tensor limit (max_tensor_bytes, "
+                          "OCLNN_MAX_TENSOR_MB) is %llu",
                           v->name, bytes, (unsigned long long)g->ctx->limits.max_tensor_bytes);
     void *copy = oclnn_malloc(A(g), bytes ? bytes : 1);
     if (!copy) return oom(g);
@@ -283,7 +283,8 @@ oclnn_status oclnn_ir_add_node(oclnn_graph *g, const char *op_type, const char *
     if (!op_type || !*op_type) return oclnn_fail(E(g), OCLNN_STATUS_INVALID_MODEL, "graph: a node has no op_type");
     if (g->num_nodes >= INT32_MAX - 1 || g->num_nodes >= g->ctx->limits.max_nodes)
         return oclnn_fail(E(g), OCLNN_STATUS_LIMIT_EXCEEDED,
-                          "graph: node '%s' (%s) would be node %zu; the node limit (max_nodes, OCLNN_MAX_NODES) is %llu",
+                          "graph: node '%s' (%s) would be node %zu; the node limit (max_nodes, OCLNN_MAX_NODES) "
+                          "is %llu",
                           name ? name : "", op_type, g->num_nodes + 1, (unsigned long long)g->ctx->limits.max_nodes);
     for (size_t o = 0; o < num_outputs; o++) {
         if (outputs[o] < 0) continue;

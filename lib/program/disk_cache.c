@@ -131,7 +131,8 @@ oclnn_disk_result oclnn_disk_cache_read_file(const oclnn_allocator *a, const cha
 static _Atomic unsigned tmp_counter;
 
 /* Removes the temporary files of writers that died before their rename (killed, crashed): "<entry>.tmp.PID.N" whose
- * process no longer exists. Run at each store, which only follows a program build, so the scan is cheap by comparison. */
+ * process no longer exists. Run at each store, which only follows a program build, so the scan is cheap by
+ * comparison. */
 static void remove_stale_tmp(const char *dir) {
     DIR *d = opendir(dir);
     if (!d) return;
