@@ -138,6 +138,15 @@ OCLNN_API oclnn_status oclnn_device_select(const char *spec, oclnn_device_info *
 
 /* ------------------------------------------------------------------------------------------------------
  * Context: one device, its cl_context, in-order queues, the program cache and the last-error message.
+ *
+ * Threads. A context may be shared by any number of threads: its program cache (in memory and on disk, where
+ * concurrent writers, even in other processes, never expose a torn entry) is locked, and graphs, runtimes, operators
+ * and tensors may be created and destroyed on it concurrently. Everything made from a context (a graph, a runtime,
+ * an operator, a tensor, an event) is used by one thread at a time: two threads may each run their own runtime at
+ * once, never the same one. oclnn_context_set_limits() must be called before the context is shared. The context's
+ * last error (oclnn_last_error(ctx)) is shared too: with several threads, copy it right after the failing call, or
+ * treat it as a hint; the status itself is always exact. Calls without a context report to a per-thread message.
+ * The log callback may be called from any thread that uses the context.
  * ---------------------------------------------------------------------------------------------------- */
 typedef struct oclnn_context oclnn_context;
 
@@ -201,6 +210,31 @@ OCLNN_API const char *oclnn_context_cache_dir(const oclnn_context *ctx);
  * @param built receives the number of programs obtained (may be NULL)
  */
 OCLNN_API oclnn_status oclnn_context_prebuild_all(oclnn_context *ctx, size_t *built);
+
+/* ------------------------------------------------------------------------------------------------------
+ * Limits: hard caps on what a model may make the library do, checked before anything is allocated. A model that
+ * goes over one is refused with OCLNN_STATUS_LIMIT_EXCEEDED and a message naming the limit and the node or tensor.
+ * The defaults are far above any real CNN; lower them when the models come from untrusted sources.
+ * ---------------------------------------------------------------------------------------------------- */
+typedef struct oclnn_limits {
+    uint64_t max_tensor_bytes; /**< one activation, input or constant (default 16 GiB; $OCLNN_MAX_TENSOR_MB) */
+    uint64_t max_arena_bytes;  /**< a runtime's planned activation arena (default 64 GiB; $OCLNN_MAX_ARENA_MB) */
+    uint64_t max_nodes;        /**< nodes of one graph, imported or built (default 1,000,000; $OCLNN_MAX_NODES) */
+    uint64_t max_depth;        /**< longest input-to-output chain of nodes (default 1,000,000; $OCLNN_MAX_DEPTH) */
+} oclnn_limits;
+
+/** Fills @p limits with the built-in defaults (the environment is not read). */
+OCLNN_API void oclnn_limits_default(oclnn_limits *limits);
+
+/** The context's limits: the defaults, overridden by the environment variables above at context creation. */
+OCLNN_API oclnn_status oclnn_context_get_limits(const oclnn_context *ctx, oclnn_limits *limits);
+
+/**
+ * Replaces the context's limits for graphs and runtimes made afterwards. Every field must be >= 1. Set them before
+ * the context is shared between threads. (OCLNN_MAX_ALLOC_MB is separate: it caps every device buffer as a device
+ * with less memory would, and a buffer over it fails with OCLNN_STATUS_OUT_OF_DEVICE_MEMORY.)
+ */
+OCLNN_API oclnn_status oclnn_context_set_limits(oclnn_context *ctx, const oclnn_limits *limits);
 
 /* ------------------------------------------------------------------------------------------------------
  * Tensors: device memory with a data type and an NCHW shape of 1 to 5 dimensions.

@@ -3,6 +3,10 @@
  * A graph is a host-side description: values (graph inputs, constants, intermediates) and nodes with ONNX op
  * types and attributes. A runtime is compiled from a graph (passes, algorithm choice, memory plan) and is
  * independent of it afterwards: the graph may be destroyed while the runtime lives.
+ *
+ * Threads (see oclnn.h): a graph or a runtime is used by one thread at a time; different graphs and runtimes on one
+ * shared context may be used by different threads at once (each thread its own runtime). A runtime's launch counts
+ * (oclnn_runtime_stats, oclnn_node_info) count only its own kernels, whatever other threads enqueue meanwhile.
  */
 #ifndef OCLNN_GRAPH_H
 #define OCLNN_GRAPH_H

@@ -6,11 +6,14 @@
 # $OCLNN_MODELS_DIR) and runs them (suite 'networks') and ONNX's backend tests (suite 'conformance').
 # Prints one line per run and, last, "N passed, N failed" over every test case; exits non-zero on any failure.
 #   OCLNN_TEST_SKIP_INSTALL=1  do not call scripts/install-deps.sh
-#   OCLNN_TEST_RUNS="pocl rusticl asan oclgrind"  the runs to make (default: all four)
+# Then the reliability runs: 'fuzz' (a clang libFuzzer build: the crash regressions of fuzz/regressions/ replayed,
+# then each target fuzzed for $OCLNN_FUZZ_SECONDS (60) from its seed corpus, one pass/fail each) and 'tsan' (a
+# ThreadSanitizer build running tests/test_threads.c only).
+#   OCLNN_TEST_RUNS="pocl rusticl asan oclgrind fuzz tsan"  the runs to make (default: all six)
 set -u
 cd "$(dirname "$0")/.."
 [ "${OCLNN_TEST_SKIP_INSTALL:-0}" = 1 ] || bash scripts/install-deps.sh || { echo "dependency install failed"; exit 1; }
-runs=${OCLNN_TEST_RUNS:-"pocl rusticl asan oclgrind"}
+runs=${OCLNN_TEST_RUNS:-"pocl rusticl asan oclgrind fuzz tsan"}
 # Tests that launch kernels; Oclgrind runs these with their slow-device tables.
 oclgrind_tests="test_conv2d test_deconv test_pool2d test_gemm test_softmax test_argmax test_lrn test_eltwise test_datamove test_resize test_graph"
 werror=-Dwerror=true
@@ -95,6 +98,40 @@ for r in $runs; do
         total_pass=$((total_pass + p))
         total_fail=$((total_fail + f))
       done ;;
+    fuzz)
+      CC=clang setup build-fuzz --buildtype=debugoptimized -Dfuzz=true -Dtests=false \
+        -Db_sanitize=address,undefined -Db_lundef=false || { total_fail=$((total_fail + 1)); continue; }
+      fenv=(OCLNN_DEVICE=pocl OCLNN_CACHE_DIR=$PWD/build-fuzz/oclnn-cache
+        ASAN_OPTIONS=detect_leaks=1:detect_odr_violation=0:fast_unwind_on_malloc=0
+        LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0:leak_check_at_exit=0
+        UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1)
+      run fuzz-regressions build-fuzz "--suite fuzz" "${fenv[@]}"
+      for t in onnx npy image; do
+        # fuzz a scratch copy: the repository's corpus stays as committed; a crash leaves its input in build-fuzz/
+        rm -rf "build-fuzz/corpus-$t" && cp -r "fuzz/corpus/$t" "build-fuzz/corpus-$t"
+        out=build-fuzz.fuzz-$t.log
+        env "${fenv[@]}" "build-fuzz/fuzz/fuzz_$t" -max_total_time="${OCLNN_FUZZ_SECONDS:-60}" -rss_limit_mb=4096 \
+          -timeout=120 -print_final_stats=1 -artifact_prefix="build-fuzz/crash-$t-" "build-fuzz/corpus-$t" >"$out" 2>&1
+        rc=$?
+        stats=$(grep -aE '^stat::number_of_executed_units|^#[0-9]+.*(DONE|cov:)' "$out" | tail -2 | tr '\n' ' ')
+        if [ $rc -eq 0 ]; then
+          echo "fuzz_$t: 1 passed, 0 failed ($stats)"; total_pass=$((total_pass + 1))
+        else
+          grep -aE -A30 '^==[0-9]+==ERROR|runtime error|deadly signal' "$out" | head -50
+          echo "fuzz_$t: 0 passed, 1 failed (crash input: build-fuzz/crash-$t-*; add it to fuzz/regressions/$t/)"
+          total_fail=$((total_fail + 1))
+        fi
+      done ;;
+    tsan)
+      # only the thread test is built and run here
+      if [ ! -f build-tsan/build.ninja ]; then
+        meson setup build-tsan $werror --buildtype=debugoptimized -Db_sanitize=thread -Db_lundef=false \
+          >build-tsan.setup.log 2>&1 || { cat build-tsan.setup.log; total_fail=$((total_fail + 1)); continue; }
+      fi
+      ninja -C build-tsan tests/test_threads >build-tsan.build.log 2>&1 \
+        || { tail -50 build-tsan.build.log; total_fail=$((total_fail + 1)); continue; }
+      run tsan build-tsan "test_threads" OCLNN_DEVICE=pocl \
+        TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp ;;
     *) echo "unknown run '$r'"; total_fail=$((total_fail + 1)) ;;
   esac
 done

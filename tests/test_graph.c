@@ -3,7 +3,8 @@
  * node, exact kernel counts), a residual block, a DenseNet block and an Inception module (exact arena bytes,
  * zero-copy concats, 1 vs 4 queues bitwise), reshape without program builds, a classifier head, Resize+Concat (FPN),
  * weights fed as graph inputs (compiled at the first invoke, recompiled when they change), 1-D Conv, ConvTranspose
- * and pools, 3-D max and average pooling, and a negative table of exact statuses and messages.
+ * and pools, 3-D max and average pooling, a negative table of exact statuses and messages, and failure sweeps (every
+ * OpenCL call and host allocation of creating and of running a DenseNet block and an Inception module fails in turn).
  *
  * Accuracy: the reference carries, next to every value, a magnitude M (the same chain run on |x| with |weights|:
  * Conv M = sum |w| M_in + |b|, BN |a| M_in + |a mean| + |B|, Add M_a + M_b, pools and activations pass M through).
@@ -1432,6 +1433,201 @@ static void test_fault_sweeps(void **state) {
     test_op_fault_sweeps("graph runtime", fault_scenario, cache_dir);
 }
 
+/* ---- failures during creation and during a run, on a DenseNet block and an Inception module: each OpenCL
+ * allocation, each enqueue and each host allocation made by runtime_create fails in turn (a status, nothing leaked);
+ * then, on a good runtime, each one made by set_input + invoke + get_output fails in turn: a status, nothing leaked,
+ * and the same runtime's next run gives the exact reference output (it stays usable). ---- */
+
+/* The DenseNet block of test_densenet_block (3 BN-Relu-Conv layers, growing concats, a transition conv). */
+static oclnn_graph *densenet_graph(oclnn_context *ctx, const char **in, const char **out, int64_t *xd) {
+    uint64_t seed = TEST_SEED ^ 3;
+    oclnn_graph *g;
+    assert_ok(ctx, oclnn_graph_create(ctx, &g));
+    const int64_t d[4] = {1, 3, 16, 16};
+    memcpy(xd, d, sizeof d);
+    assert_ok(ctx, oclnn_graph_add_input(g, "x", OCLNN_DTYPE_F32, 4, xd));
+    float *w, *b;
+    conv_node(g, &seed, "conv0", "x", "x0", 3, 8, 3, 1, 1, &w, &b);
+    free(w), free(b);
+    const char *cat_in[4] = {"x0", "y1", "y2", "y3"}, *bn_in[3] = {"x0", "c1", "c2"}, *cat_out[3] = {"c1", "c2", "c3"};
+    for (int l = 0; l < 3; l++) {
+        char nb[16], nbo[16], nr[16], nro[16], nc[16], cn[16];
+        snprintf(nb, sizeof nb, "bn%d", l + 1), snprintf(nbo, sizeof nbo, "b%d", l + 1);
+        snprintf(nr, sizeof nr, "relu%d", l + 1), snprintf(nro, sizeof nro, "r%d", l + 1);
+        snprintf(nc, sizeof nc, "conv%d", l + 1), snprintf(cn, sizeof cn, "cat%d", l + 1);
+        bn_w bw = bn_node(g, &seed, nb, bn_in[l], nbo, 8 + 4 * l);
+        bn_free(&bw);
+        relu_node(g, nr, nbo, nro);
+        conv_node(g, &seed, nc, nro, cat_in[l + 1], 8 + 4 * l, 4, 3, 1, 1, &w, &b);
+        free(w), free(b);
+        oclnn_attr ax = attr_int("axis", 1);
+        add_node(g, "Concat", cn, (size_t)l + 2, cat_in, cat_out[l], 1, &ax);
+    }
+    conv_node(g, &seed, "trans", "c3", "y", 20, 8, 1, 1, 0, &w, &b);
+    free(w), free(b);
+    assert_ok(ctx, oclnn_graph_add_output(g, "y"));
+    *in = "x", *out = "y";
+    return g;
+}
+
+/* The Inception module of test_inception (four branches, a 4-way zero-copy concat). */
+static oclnn_graph *inception_graph(oclnn_context *ctx, const char **in, const char **out, int64_t *xd) {
+    uint64_t seed = TEST_SEED ^ 4;
+    oclnn_graph *g;
+    assert_ok(ctx, oclnn_graph_create(ctx, &g));
+    const int64_t d[4] = {1, 5, 16, 16};
+    memcpy(xd, d, sizeof d);
+    assert_ok(ctx, oclnn_graph_add_input(g, "x", OCLNN_DTYPE_F32, 4, xd));
+    float *w[7], *b[7];
+    conv_node(g, &seed, "stem", "x", "s", 5, 8, 3, 1, 1, &w[0], &b[0]);
+    conv_node(g, &seed, "b1", "s", "o1", 8, 4, 1, 1, 0, &w[1], &b[1]);
+    conv_node(g, &seed, "b2a", "s", "t2", 8, 4, 1, 1, 0, &w[2], &b[2]);
+    conv_node(g, &seed, "b2b", "t2", "o2", 4, 6, 3, 1, 1, &w[3], &b[3]);
+    conv_node(g, &seed, "b3a", "s", "t3", 8, 2, 1, 1, 0, &w[4], &b[4]);
+    conv_node(g, &seed, "b3b", "t3", "o3", 2, 3, 5, 1, 2, &w[5], &b[5]);
+    int64_t k3[2] = {3, 3}, p1[4] = {1, 1, 1, 1};
+    oclnn_attr pa[2] = {attr_ints("kernel_shape", 2, k3), attr_ints("pads", 4, p1)};
+    const char *pin = "s";
+    add_node(g, "MaxPool", "pool", 1, &pin, "t4", 2, pa);
+    conv_node(g, &seed, "b4", "t4", "o4", 8, 3, 1, 1, 0, &w[6], &b[6]);
+    const char *ci[4] = {"o1", "o2", "o3", "o4"};
+    oclnn_attr ax = attr_int("axis", 1);
+    add_node(g, "Concat", "cat", 4, ci, "y", 1, &ax);
+    assert_ok(ctx, oclnn_graph_add_output(g, "y"));
+    for (int i = 0; i < 7; i++)
+        free(w[i]), free(b[i]);
+    *in = "x", *out = "y";
+    return g;
+}
+
+typedef oclnn_graph *(*graph_fn)(oclnn_context *ctx, const char **in, const char **out, int64_t *xd);
+
+static int fault_status_ok(oclnn_status st) {
+    return st == OCLNN_STATUS_OUT_OF_DEVICE_MEMORY || st == OCLNN_STATUS_OUT_OF_HOST_MEMORY ||
+           st == OCLNN_STATUS_OPENCL_ERROR;
+}
+
+/* set_input + invoke + get_output; *y must hold the output */
+static oclnn_status run_once(oclnn_runtime *rt, const char *in, const float *x, size_t xn, const char *out, float *y,
+                             size_t yn) {
+    oclnn_status st = oclnn_runtime_set_input(rt, in, x, xn * sizeof *x);
+    if (!st) st = oclnn_runtime_invoke(rt);
+    if (!st) st = oclnn_runtime_get_output(rt, out, y, yn * sizeof *y);
+    return st;
+}
+
+/* kind: 0..CLW_FAULT_KIND_COUNT-1 an OpenCL fault kind, CLW_FAULT_KIND_COUNT host allocations */
+static void run_fault_sweep(const char *what, graph_fn make, uint32_t queues, int kind) {
+    test_alloc ta;
+    test_alloc_init(&ta);
+    oclnn_context_options co;
+    test_options(&co, cache_dir);
+    co.num_queues = queues;
+    co.log_level = OCLNN_LOG_NONE;
+    if (kind == CLW_FAULT_KIND_COUNT) co.allocator = &ta.hooks;
+    oclnn_context *ctx = NULL;
+    assert_ok(NULL, oclnn_context_create(&co, &ctx));
+    const char *in, *out;
+    int64_t xd[4];
+    oclnn_graph *g = make(ctx, &in, &out, xd);
+    oclnn_runtime_options ro;
+    oclnn_runtime_options_init(&ro);
+    ro.num_queues = queues;
+    size_t xn = (size_t)(xd[0] * xd[1] * xd[2] * xd[3]);
+    float *x = malloc(xn * sizeof *x);
+    assert_non_null(x);
+    uint64_t seed = TEST_SEED ^ 7;
+    for (size_t i = 0; i < xn; i++)
+        x[i] = test_rand_float(&seed, -1, 1);
+    /* the reference: a clean create and run (programs warm in the context afterwards) */
+    oclnn_runtime *rt = NULL;
+    assert_ok(ctx, oclnn_runtime_create(ctx, g, &ro, &rt));
+    oclnn_tensor *yt;
+    assert_ok(ctx, oclnn_runtime_tensor(rt, out, &yt));
+    size_t yn = oclnn_tensor_nbytes(yt) / sizeof(float);
+    float *ref = malloc(yn * sizeof *ref), *y = malloc(yn * sizeof *y);
+    assert_non_null(ref);
+    assert_non_null(y);
+    assert_ok(ctx, run_once(rt, in, x, xn, out, ref, yn));
+    oclnn_runtime_destroy(rt);
+    const char *kinds[] = {"alloc", "build", "enqueue", "host alloc"};
+    for (int phase = 0; phase < 2; phase++) {
+        /* count the calls of this kind that the phase makes */
+        int64_t live0 = clw_live_objects();
+        long hlive0 = ta.live;
+        oclnn_runtime *keep = NULL;
+        if (phase == 1) assert_ok(ctx, oclnn_runtime_create(ctx, g, &ro, &keep));
+        long h0 = ta.calls;
+        clw_fault_reset();
+        if (phase == 0) {
+            assert_ok(ctx, oclnn_runtime_create(ctx, g, &ro, &rt));
+            oclnn_runtime_destroy(rt);
+        } else
+            assert_ok(ctx, run_once(keep, in, x, xn, out, y, yn));
+        uint64_t total = kind == CLW_FAULT_KIND_COUNT ? (uint64_t)(ta.calls - h0) : clw_calls((clw_fault_kind)kind);
+        uint64_t failures = 0;
+        for (uint64_t k = 1; k <= total; k++) {
+            clw_fault_reset();
+            if (kind == CLW_FAULT_KIND_COUNT)
+                ta.fail_at = ta.calls + (long)k;
+            else
+                clw_fault_set((clw_fault_kind)kind, k);
+            oclnn_status st;
+            if (phase == 0) {
+                rt = (oclnn_runtime *)0x1;
+                st = oclnn_runtime_create(ctx, g, &ro, &rt);
+                if (st) assert_null(rt);
+                oclnn_runtime_destroy(st ? NULL : rt);
+            } else
+                st = run_once(keep, in, x, xn, out, y, yn);
+            ta.fail_at = 0;
+            clw_fault_reset();
+            if (st && !fault_status_ok(st))
+                fail_msg("%s, %s %s call %llu: unexpected %s: %s", what, phase ? "run" : "create", kinds[kind],
+                         (unsigned long long)k, oclnn_status_name(st), oclnn_last_error(ctx));
+            if (st && !oclnn_last_error(ctx)[0]) fail_msg("%s: a status without a message", what);
+            failures += st != OCLNN_STATUS_OK;
+            if (phase == 1) {
+                /* the runtime stays usable: the next run is exact */
+                assert_ok(ctx, run_once(keep, in, x, xn, out, y, yn));
+                if (memcmp(y, ref, yn * sizeof *y))
+                    fail_msg("%s: the run after a failed %s call %llu differs", what, kinds[kind],
+                             (unsigned long long)k);
+            }
+            if (phase == 0 && (clw_live_objects() != live0 || ta.live != hlive0))
+                fail_msg("%s: create, %s call %llu: %lld OpenCL objects and %ld host allocations leaked", what,
+                         kinds[kind], (unsigned long long)k, (long long)(clw_live_objects() - live0),
+                         ta.live - hlive0);
+        }
+        oclnn_runtime_destroy(keep);
+        if (clw_live_objects() != live0 || ta.live != hlive0)
+            fail_msg("%s: %s sweep leaked %lld OpenCL objects, %ld host allocations", what, phase ? "run" : "create",
+                     (long long)(clw_live_objects() - live0), ta.live - hlive0);
+        printf("# %s, %s: %llu %s calls, %llu failures reported%s\n", what, phase ? "run" : "create",
+               (unsigned long long)total, kinds[kind], (unsigned long long)failures,
+               phase ? ", every next run exact" : "");
+        /* a run creates no OpenCL object (the arena and the kernels exist already) and creation enqueues nothing
+         * (weights go in with their buffers): those sweeps have no call to fail; every other one has */
+        if ((phase == 1 && kind == CLW_FAULT_ALLOC) || (phase == 0 && kind == CLW_FAULT_ENQUEUE))
+            assert_int_equal(total, 0);
+        else
+            assert_true(total >= 1 && failures >= 1);
+    }
+    free(x), free(y), free(ref);
+    oclnn_graph_destroy(g);
+    oclnn_context_destroy(ctx);
+    if (kind == CLW_FAULT_KIND_COUNT) assert_int_equal(ta.live, 0);
+}
+
+static void test_run_fault_sweeps(void **state) {
+    (void)state;
+    const int kinds[3] = {CLW_FAULT_ALLOC, CLW_FAULT_ENQUEUE, CLW_FAULT_KIND_COUNT};
+    for (int k = 0; k < 3; k++) {
+        run_fault_sweep("DenseNet block", densenet_graph, 1, kinds[k]);
+        run_fault_sweep("Inception module, 4 queues", inception_graph, 4, kinds[k]);
+    }
+}
+
 /* ---- negative cases ---- */
 
 static void expect_fail(oclnn_context *ctx, oclnn_graph *g, oclnn_status want, const char *const *needles) {
@@ -1797,6 +1993,7 @@ int main(void) {
         cmocka_unit_test(test_negative),          cmocka_unit_test(test_fault_sweeps),
         cmocka_unit_test(test_weight_inputs),     cmocka_unit_test(test_one_d),
         cmocka_unit_test(test_three_d_pool),
+        cmocka_unit_test(test_run_fault_sweeps),
     };
     /* slow devices (rusticl, Oclgrind) run the small table: the fused chain, the four-queue Inception module (for
      * Oclgrind's race detector), the fusion flags and the negative cases */

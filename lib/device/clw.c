@@ -9,6 +9,8 @@
 static _Atomic uint64_t calls[CLW_FAULT_KIND_COUNT];
 static _Atomic uint64_t fault_at[CLW_FAULT_KIND_COUNT];
 static _Atomic int64_t live;
+static _Atomic int64_t live_bytes;
+static _Thread_local uint64_t thread_calls[CLW_FAULT_KIND_COUNT];
 
 void clw_fault_set(clw_fault_kind kind, uint64_t k) {
     atomic_store(&calls[kind], 0);
@@ -24,9 +26,12 @@ void clw_fault_reset(void) {
 
 uint64_t clw_calls(clw_fault_kind kind) { return atomic_load(&calls[kind]); }
 int64_t clw_live_objects(void) { return atomic_load(&live); }
+int64_t clw_live_buffer_bytes(void) { return atomic_load(&live_bytes); }
+uint64_t clw_thread_calls(clw_fault_kind kind) { return thread_calls[kind]; }
 
 /* True when this call is the one armed to fail; the fault fires once. */
 static int fault(clw_fault_kind kind) {
+    thread_calls[kind]++;
     uint64_t n = atomic_fetch_add(&calls[kind], 1) + 1;
     uint64_t at = atomic_load(&fault_at[kind]);
     if (at && n == at) {
@@ -137,6 +142,7 @@ cl_mem clw_CreateBuffer(cl_context c, cl_mem_flags f, size_t size, void *host, c
     CREATE_FAULT(CLW_FAULT_ALLOC, CL_MEM_OBJECT_ALLOCATION_FAILURE)
     cl_mem m = clCreateBuffer(c, f, size, host, err);
     track(m, 1);
+    if (m) atomic_fetch_add(&live_bytes, (int64_t)size);
     return m;
 }
 cl_int clw_RetainMemObject(cl_mem m) {
@@ -146,6 +152,12 @@ cl_int clw_RetainMemObject(cl_mem m) {
 }
 cl_int clw_ReleaseMemObject(cl_mem m) {
     track(m, -1);
+    /* the last reference frees the buffer's memory */
+    cl_uint refs = 0;
+    size_t size = 0;
+    if (m && clGetMemObjectInfo(m, CL_MEM_REFERENCE_COUNT, sizeof refs, &refs, NULL) == CL_SUCCESS && refs == 1 &&
+        clGetMemObjectInfo(m, CL_MEM_SIZE, sizeof size, &size, NULL) == CL_SUCCESS)
+        atomic_fetch_sub(&live_bytes, (int64_t)size);
     return clReleaseMemObject(m);
 }
 

@@ -33,8 +33,13 @@ typedef enum clw_fault_kind {
 void clw_fault_set(clw_fault_kind kind, uint64_t k);
 void clw_fault_reset(void);
 uint64_t clw_calls(clw_fault_kind kind);
+/* Calls of @p kind made by the calling thread (never reset): a runtime counts its own launches with it, unaffected by
+ * other threads on the same context. */
+uint64_t clw_thread_calls(clw_fault_kind kind);
 /* OpenCL objects created (or retained) by the library and not yet released. */
 int64_t clw_live_objects(void);
+/* Bytes of the buffers clw_CreateBuffer made that are still allocated (the soak test's device memory figure). */
+int64_t clw_live_buffer_bytes(void);
 
 const char *clw_error_name(cl_int err);
 /* Maps an OpenCL error to a status and writes "what: CL_ERROR_NAME (code)" into @p eb. */

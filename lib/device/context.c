@@ -37,6 +37,50 @@ static int disk_cache_wanted(int opt) {
     return !(e && (strcmp(e, "0") == 0 || strcmp(e, "off") == 0));
 }
 
+void oclnn_limits_default(oclnn_limits *l) {
+    if (!l) return;
+    l->max_tensor_bytes = 16ull << 30;
+    l->max_arena_bytes = 64ull << 30;
+    l->max_nodes = 1000000;
+    l->max_depth = 1000000;
+}
+
+/* One limit from the environment: a whole number from 1 to @p max, times @p unit. */
+static oclnn_status limit_env(const char *name, uint64_t unit, uint64_t max, uint64_t *value) {
+    const char *e = getenv(name);
+    if (!e || !*e) return OCLNN_STATUS_OK;
+    char *end;
+    unsigned long long v = strtoull(e, &end, 10);
+    if (*end || !v || v > max || e[0] == '-')
+        return oclnn_fail(NULL, OCLNN_STATUS_INVALID_ARGUMENT, "%s='%s' is not a whole number from 1 to %llu", name,
+                          e, (unsigned long long)max);
+    *value = (uint64_t)v * unit;
+    return OCLNN_STATUS_OK;
+}
+
+static oclnn_status limits_from_env(oclnn_limits *l) {
+    oclnn_status s = limit_env("OCLNN_MAX_TENSOR_MB", 1ull << 20, 1ull << 40, &l->max_tensor_bytes);
+    if (!s) s = limit_env("OCLNN_MAX_ARENA_MB", 1ull << 20, 1ull << 40, &l->max_arena_bytes);
+    if (!s) s = limit_env("OCLNN_MAX_NODES", 1, INT32_MAX - 2, &l->max_nodes);
+    if (!s) s = limit_env("OCLNN_MAX_DEPTH", 1, INT32_MAX - 2, &l->max_depth);
+    return s;
+}
+
+oclnn_status oclnn_context_get_limits(const oclnn_context *ctx, oclnn_limits *limits) {
+    if (!ctx || !limits) return oclnn_fail(NULL, OCLNN_STATUS_INVALID_ARGUMENT, "context_get_limits: NULL argument");
+    *limits = ctx->limits;
+    return OCLNN_STATUS_OK;
+}
+
+oclnn_status oclnn_context_set_limits(oclnn_context *ctx, const oclnn_limits *limits) {
+    if (!ctx || !limits)
+        return oclnn_fail(ctx ? &ctx->err : NULL, OCLNN_STATUS_INVALID_ARGUMENT, "context_set_limits: NULL argument");
+    if (!limits->max_tensor_bytes || !limits->max_arena_bytes || !limits->max_nodes || !limits->max_depth)
+        return oclnn_fail(&ctx->err, OCLNN_STATUS_INVALID_ARGUMENT, "context_set_limits: every limit must be >= 1");
+    ctx->limits = *limits;
+    return OCLNN_STATUS_OK;
+}
+
 /* Allocates the context shell and resolves everything that does not need OpenCL. */
 static oclnn_status context_alloc(const oclnn_context_options *opt, oclnn_context **out) {
     const oclnn_allocator *a = opt->allocator;
@@ -61,6 +105,12 @@ static oclnn_status context_alloc(const oclnn_context_options *opt, oclnn_contex
     ctx->profiling = opt->profiling != 0;
     ctx->num_queues = opt->num_queues;
     ctx->disk_cache = disk_cache_wanted(opt->disk_cache);
+    oclnn_limits_default(&ctx->limits);
+    oclnn_status lst = limits_from_env(&ctx->limits);
+    if (lst) {
+        oclnn_context_destroy(ctx);
+        return lst;
+    }
     const char *cap = getenv("OCLNN_MAX_ALLOC_MB");
     if (cap && *cap) {
         char *end;

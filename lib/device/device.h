@@ -22,6 +22,7 @@ struct oclnn_context {
     uint32_t num_queues;
     int profiling;
     uint64_t alloc_cap; /* $OCLNN_MAX_ALLOC_MB in bytes (0: none): the largest device buffer we create */
+    oclnn_limits limits; /* checked by the graph layer before it allocates */
     int wrapped; /* the cl_context and queue 0 are the caller's (retained) */
     /* Settings of the program layer, resolved at creation (options, else environment). */
     int disk_cache;

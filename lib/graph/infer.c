@@ -35,6 +35,9 @@ oclnn_status oclnn_ir_infer_shapes_ex(oclnn_graph *g, int strict) {
             break;
         }
         s = vt->infer(g, n);
+        /* before anything is allocated for them: sizes within the limits, dims the operators can index */
+        for (size_t k = 0; k < n->num_outputs && !s; k++)
+            s = rt_check_tensor(g, n, rt_out(g, n, k));
     }
     oclnn_free(OCLNN_IR_ALLOC(g), order);
     return s;

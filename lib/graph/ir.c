@@ -157,12 +157,20 @@ static oclnn_status set_data(oclnn_graph *g, oclnn_ir_value *v, oclnn_dtype dtyp
     for (size_t d = 0; d < ndim; d++) {
         if (dims[d] < 0)
             return oclnn_fail(E(g), OCLNN_STATUS_INVALID_MODEL, "graph: constant '%s' has a negative dim", v->name);
+        if (dims[d] > INT32_MAX)
+            return oclnn_fail(E(g), OCLNN_STATUS_LIMIT_EXCEEDED, "graph: constant '%s' has dim %zu = %lld (at most "
+                              "2^31-1)", v->name, d, (long long)dims[d]);
         if (!oclnn_mul_size(n, (size_t)dims[d], &n))
             return oclnn_fail(E(g), OCLNN_STATUS_LIMIT_EXCEEDED, "graph: constant '%s' is too large", v->name);
     }
     size_t bytes;
     if (!oclnn_mul_size(n, es, &bytes))
         return oclnn_fail(E(g), OCLNN_STATUS_LIMIT_EXCEEDED, "graph: constant '%s' is too large", v->name);
+    if (bytes > g->ctx->limits.max_tensor_bytes)
+        return oclnn_fail(E(g), OCLNN_STATUS_LIMIT_EXCEEDED,
+                          "graph: constant '%s' has %zu bytes; the tensor limit (max_tensor_bytes, "
+                          "OCLNN_MAX_TENSOR_MB) is %llu",
+                          v->name, bytes, (unsigned long long)g->ctx->limits.max_tensor_bytes);
     void *copy = oclnn_malloc(A(g), bytes ? bytes : 1);
     if (!copy) return oom(g);
     if (bytes) memcpy(copy, data, bytes);
@@ -273,7 +281,11 @@ oclnn_status oclnn_ir_add_node(oclnn_graph *g, const char *op_type, const char *
                                int64_t opset, size_t num_inputs, const int *inputs, size_t num_outputs,
                                const int *outputs, size_t num_attrs, const oclnn_ir_attr *attrs, int *index) {
     if (!op_type || !*op_type) return oclnn_fail(E(g), OCLNN_STATUS_INVALID_MODEL, "graph: a node has no op_type");
-    if (g->num_nodes >= INT32_MAX - 1) return oclnn_fail(E(g), OCLNN_STATUS_LIMIT_EXCEEDED, "graph: too many nodes");
+    if (g->num_nodes >= INT32_MAX - 1 || g->num_nodes >= g->ctx->limits.max_nodes)
+        return oclnn_fail(E(g), OCLNN_STATUS_LIMIT_EXCEEDED,
+                          "graph: node '%s' (%s) would be node %zu; the node limit (max_nodes, OCLNN_MAX_NODES) "
+                          "is %llu",
+                          name ? name : "", op_type, g->num_nodes + 1, (unsigned long long)g->ctx->limits.max_nodes);
     for (size_t o = 0; o < num_outputs; o++) {
         if (outputs[o] < 0) continue;
         const oclnn_ir_value *v = &g->values[outputs[o]];

@@ -42,7 +42,7 @@ static oclnn_status conv_infer(oclnn_graph *g, const oclnn_ir_node *n) {
     oclnn_status s = conv_shapes(g, n, &x, &w);
     if (s) return s;
     int64_t groups = oclnn_ir_attr_int(n, "group", 1);
-    if (groups < 1 || x->dims[1] != w->dims[1] * groups || w->dims[0] % groups)
+    if (groups < 1 || groups > x->dims[1] || x->dims[1] != w->dims[1] * groups || w->dims[0] % groups)
         return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "X has %lld channels but W is [%lld,%lld,..] with group %lld",
                        (long long)x->dims[1], (long long)w->dims[0], (long long)w->dims[1], (long long)groups);
     int64_t x4[4], w4[4];
@@ -67,9 +67,10 @@ static oclnn_status deconv_geometry(const oclnn_graph *g, const oclnn_ir_node *n
     oclnn_status s = rt_window_read(g, n, rank, w4[2], w4[3], &win);
     if (s) return s;
     int64_t groups = oclnn_ir_attr_int(n, "group", 1);
-    if (groups < 1 || x->dims[1] != w->dims[0])
-        return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "X has %lld channels but W has %lld input channels",
-                       (long long)x->dims[1], (long long)w->dims[0]);
+    if (groups < 1 || groups > x->dims[1] || x->dims[1] != w->dims[0] || x->dims[1] % groups)
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE,
+                       "X has %lld channels but W has %lld input channels, with group %lld",
+                       (long long)x->dims[1], (long long)w->dims[0], (long long)groups);
     int64_t op[2] = {0, 0}, os[8];
     size_t nop = rt_attr_ints(n, "output_padding", op, 2);
     if (rank == 1 && nop) op[1] = op[0], op[0] = 0;
@@ -78,6 +79,15 @@ static oclnn_status deconv_geometry(const oclnn_graph *g, const oclnn_ir_node *n
         os[0] = 1, os[1] = os[nos - 1];
         nos = 2;
     }
+    /* ONNX: output_padding must be smaller than the stride or the dilation of its axis */
+    if (op[0] < 0 || op[1] < 0 || (op[0] >= win.sh && op[0] >= win.dh) || (op[1] >= win.sw && op[1] >= win.dw))
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT,
+                       "output_padding (%lld, %lld) must be >= 0 and below the stride or dilation", (long long)op[0],
+                       (long long)op[1]);
+    for (size_t i = 0; i < nos; i++)
+        if (os[i] < 1 || os[i] > INT32_MAX)
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "output_shape value %lld is outside 1..2^31-1",
+                           (long long)os[i]);
     oclnn_deconv2d_params_init(p);
     p->in_channels = (uint32_t)x->dims[1];
     p->out_channels = (uint32_t)(w->dims[1] * groups);
@@ -96,6 +106,9 @@ static oclnn_status deconv_geometry(const oclnn_graph *g, const oclnn_ir_node *n
     int64_t in[2] = {x4[2], x4[3]}, k[2] = {win.kh, win.kw}, st[2] = {win.sh, win.sw};
     int64_t dl[2] = {win.dh, win.dw}, pa[2] = {win.pt, win.pl}, pb[2] = {win.pb, win.pr};
     for (int a = 0; a < 2; a++) {
+        /* every term is below 2^62 (32-bit geometry), their sum may not be: bound it before computing */
+        if ((double)st[a] * (double)(in[a] - 1) + (double)dl[a] * (double)(k[a] - 1) > (double)INT32_MAX)
+            return rt_fail(g, n, OCLNN_STATUS_LIMIT_EXCEEDED, "the output extent of axis %d is above 2^31-1", a);
         int64_t full = st[a] * (in[a] - 1) + op[a] + dl[a] * (k[a] - 1) + 1;
         if (nos >= 2)
             out[a] = os[nos - 2 + a];

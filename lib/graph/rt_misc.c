@@ -50,7 +50,10 @@ static oclnn_status gemm_infer(oclnn_graph *g, const oclnn_ir_node *n) {
     if (!rt_known(g, n, 0) || !rt_known(g, n, 1)) return OCLNN_STATUS_OK;
     const oclnn_ir_value *a = rt_in(g, n, 0), *b = rt_in(g, n, 1);
     if (a->ndim != 2 || b->ndim != 2) return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "A and B must be 2-D");
-    int ta = (int)oclnn_ir_attr_int(n, "transA", 0), tb = (int)oclnn_ir_attr_int(n, "transB", 0);
+    int64_t ta = 0, tb = 0;
+    oclnn_status s = rt_attr_int_in(g, n, "transA", 0, 0, 1, &ta);
+    if (!s) s = rt_attr_int_in(g, n, "transB", 0, 0, 1, &tb);
+    if (s) return s;
     int64_t ka = ta ? a->dims[0] : a->dims[1], kb = tb ? b->dims[1] : b->dims[0];
     if (ka != kb)
         return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "A has K = %lld but B has K = %lld", (long long)ka,
@@ -187,6 +190,11 @@ static oclnn_status matmul_setup(oclnn_rt_step *st, const oclnn_graph *g, const 
 static oclnn_status same_infer(oclnn_graph *g, const oclnn_ir_node *n) {
     if (!rt_known(g, n, 0)) return OCLNN_STATUS_OK;
     const oclnn_ir_value *x = rt_in(g, n, 0);
+    int64_t r = (int64_t)x->ndim;
+    oclnn_status s = !strcmp(n->op_type, "LRN")
+                         ? rt_attr_int_in(g, n, "size", 0, 1, INT32_MAX, NULL)
+                         : rt_attr_int_in(g, n, "axis", n->opset < 13 ? 1 : -1, -r, r - 1, NULL);
+    if (s) return s;
     rt_set_out(g, n, 0, OCLNN_DTYPE_F32, x->ndim, x->dims);
     return OCLNN_STATUS_OK;
 }
@@ -227,6 +235,10 @@ static oclnn_status argmax_infer(oclnn_graph *g, const oclnn_ir_node *n) {
     const oclnn_ir_value *x = rt_in(g, n, 0);
     oclnn_argmax_params p;
     argmax_params(n, &p);
+    oclnn_status s = rt_attr_int_in(g, n, "axis", 0, -(int64_t)x->ndim, (int64_t)x->ndim - 1, NULL);
+    if (!s) s = rt_attr_int_in(g, n, "keepdims", 1, 0, 1, NULL);
+    if (!s) s = rt_attr_int_in(g, n, "select_last_index", 0, 0, 1, NULL);
+    if (s) return s;
     int64_t ax = p.axis < 0 ? p.axis + (int64_t)x->ndim : p.axis;
     if (ax < 0 || ax >= (int64_t)x->ndim)
         return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "axis %d is outside the input's %zu dims", p.axis, x->ndim);

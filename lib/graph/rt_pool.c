@@ -85,6 +85,12 @@ static oclnn_status pool_params(const oclnn_graph *g, const oclnn_ir_node *n, oc
     if (is_global(p->type)) return OCLNN_STATUS_OK;
     if (oclnn_ir_attr_int(n, "storage_order", 0) != 0)
         return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "storage_order 1 is not supported");
+    {
+        int64_t cip = 0, pn = 2; /* checked here; win_to_params reads them */
+        oclnn_status sc;
+        if ((sc = rt_attr_int_in(g, n, "count_include_pad", 0, 0, 1, &cip))) return sc;
+        if ((sc = rt_attr_int_in(g, n, "p", 2, 1, INT32_MAX, &pn))) return sc;
+    }
     if (three) {
         rt_window dwin;
         oclnn_status s = windows3d(g, n, w, &dwin);

@@ -98,6 +98,50 @@ size_t rt_attr_ints(const oclnn_ir_node *n, const char *name, int64_t *buf, size
     return c;
 }
 
+oclnn_status rt_check_tensor(const oclnn_graph *g, const oclnn_ir_node *n, const oclnn_ir_value *v) {
+    if (!v || !v->has_shape) return OCLNN_STATUS_OK;
+    const oclnn_limits *l = &g->ctx->limits;
+    size_t bytes = oclnn_dtype_size(v->dtype);
+    int overflow = 0;
+    for (size_t d = 0; d < v->ndim && d < OCLNN_IR_MAX_DIMS; d++) {
+        if (v->dims[d] < 0) return OCLNN_STATUS_OK; /* not known yet */
+        if (v->dims[d] > INT32_MAX) {
+            if (n)
+                return rt_fail(g, n, OCLNN_STATUS_LIMIT_EXCEEDED, "output '%s' has dim %zu = %lld (at most 2^31-1)",
+                               v->name, d, (long long)v->dims[d]);
+            return oclnn_fail(&g->ctx->err, OCLNN_STATUS_LIMIT_EXCEEDED,
+                              "graph: input '%s' has dim %zu = %lld (at most 2^31-1)", v->name, d,
+                              (long long)v->dims[d]);
+        }
+        overflow |= !oclnn_mul_size(bytes, (size_t)v->dims[d], &bytes);
+    }
+    if (!overflow && bytes <= l->max_tensor_bytes) return OCLNN_STATUS_OK;
+    char size[48];
+    if (overflow)
+        snprintf(size, sizeof size, "more than 2^64");
+    else
+        snprintf(size, sizeof size, "%zu", bytes);
+    if (n)
+        return rt_fail(g, n, OCLNN_STATUS_LIMIT_EXCEEDED,
+                       "output '%s' would take %s bytes; the tensor limit (max_tensor_bytes, OCLNN_MAX_TENSOR_MB) is "
+                       "%llu",
+                       v->name, size, (unsigned long long)l->max_tensor_bytes);
+    return oclnn_fail(&g->ctx->err, OCLNN_STATUS_LIMIT_EXCEEDED,
+                      "graph: input '%s' would take %s bytes; the tensor limit (max_tensor_bytes, OCLNN_MAX_TENSOR_MB) "
+                      "is %llu",
+                      v->name, size, (unsigned long long)l->max_tensor_bytes);
+}
+
+oclnn_status rt_attr_int_in(const oclnn_graph *g, const oclnn_ir_node *n, const char *name, int64_t def, int64_t lo,
+                            int64_t hi, int64_t *out) {
+    int64_t v = oclnn_ir_attr_int(n, name, def);
+    if (v < lo || v > hi)
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "attribute %s = %lld is outside [%lld, %lld]", name,
+                       (long long)v, (long long)lo, (long long)hi);
+    if (out) *out = v;
+    return OCLNN_STATUS_OK;
+}
+
 oclnn_status rt_auto_pad(const oclnn_graph *g, const oclnn_ir_node *n, oclnn_auto_pad *ap) {
     const char *s = oclnn_ir_attr_string(n, "auto_pad", "NOTSET");
     if (!strcmp(s, "NOTSET"))
@@ -152,7 +196,16 @@ oclnn_status rt_window_read(const oclnn_graph *g, const oclnn_ir_node *n, int ra
         return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "pads needs %zu values, has %zu", 2 * r, c);
     if (w->sh < 1 || w->sw < 1 || w->dh < 1 || w->dw < 1 || w->pt < 0 || w->pl < 0 || w->pb < 0 || w->pr < 0)
         return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "strides/dilations must be >= 1 and pads >= 0");
-    w->ceil_mode = (int)oclnn_ir_attr_int(n, "ceil_mode", 0);
+    /* the operators take 32-bit geometry, and the window arithmetic below must not overflow */
+    const int64_t all[] = {w->kh, w->kw, w->sh, w->sw, w->dh, w->dw, w->pt, w->pl, w->pb, w->pr};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        if (all[i] > INT32_MAX)
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT,
+                           "kernel_shape/strides/dilations/pads value %lld is above 2^31-1", (long long)all[i]);
+    int64_t cm = 0;
+    oclnn_status s = rt_attr_int_in(g, n, "ceil_mode", 0, 0, 1, &cm);
+    if (s) return s;
+    w->ceil_mode = (int)cm;
     return rt_auto_pad(g, n, &w->auto_pad);
 }
 

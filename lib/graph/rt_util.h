@@ -10,6 +10,10 @@
 oclnn_status rt_fail(const oclnn_graph *g, const oclnn_ir_node *n, oclnn_status s, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* The limits every tensor the graph describes must respect (context limits, dims the operators can index):
+ * LIMIT_EXCEEDED naming the node (NULL: a graph input) and the tensor. Values without a known shape pass. */
+oclnn_status rt_check_tensor(const oclnn_graph *g, const oclnn_ir_node *n, const oclnn_ir_value *v);
+
 /* Input / output value k of node n, NULL when absent or omitted. */
 oclnn_ir_value *rt_in(const oclnn_graph *g, const oclnn_ir_node *n, size_t k);
 oclnn_ir_value *rt_out(const oclnn_graph *g, const oclnn_ir_node *n, size_t k);
@@ -25,6 +29,10 @@ oclnn_status rt_const_ints(const oclnn_graph *g, const oclnn_ir_node *n, size_t 
 oclnn_status rt_const_floats(const oclnn_graph *g, const oclnn_ir_node *n, size_t k, const float **data, size_t *count);
 /* ints attribute copied into buf (up to cap); returns its length, or 0 when absent. */
 size_t rt_attr_ints(const oclnn_ir_node *n, const char *name, int64_t *buf, size_t cap);
+/* Integer attribute @p name (default @p def) that must lie in [lo, hi]: INVALID_ARGUMENT naming the node and the
+ * attribute otherwise, before any cast to a narrower type can wrap it into range. */
+oclnn_status rt_attr_int_in(const oclnn_graph *g, const oclnn_ir_node *n, const char *name, int64_t def, int64_t lo,
+                            int64_t hi, int64_t *out);
 /* auto_pad attribute. INVALID_ARGUMENT for an unknown spelling. */
 oclnn_status rt_auto_pad(const oclnn_graph *g, const oclnn_ir_node *n, oclnn_auto_pad *ap);
 

@@ -88,7 +88,9 @@ void oclnn_runtime_destroy(oclnn_runtime *rt) {
     oclnn_free(A(rt), rt->host_bytes);
     oclnn_free(A(rt), rt->is_weight);
     unbind(rt);
-    for (size_t i = 0; i < rt->num_steps; i++) {
+    /* newest first: POCL keeps a program's kernels in a list with the newest at its head, so releasing them in
+     * creation order costs O(kernels) each, quadratic for a 100,000-node chain */
+    for (size_t i = rt->num_steps; i-- > 0;) {
         if (rt->steps[i].vt && rt->steps[i].vt->destroy) rt->steps[i].vt->destroy(&rt->steps[i]);
         if (rt->waits) oclnn_free(A(rt), rt->waits[i]);
     }
@@ -154,6 +156,8 @@ static oclnn_status check_graph(oclnn_runtime *rt) {
                                   val->name, d, (long long)val->dims[d]);
         if (val->dtype != OCLNN_DTYPE_F32)
             return oclnn_fail(E(rt), OCLNN_STATUS_UNSUPPORTED, "runtime: input '%s' is not float32", val->name);
+        oclnn_status s = rt_check_tensor(g, NULL, val);
+        if (s) return s;
     }
     return OCLNN_STATUS_OK;
 }
@@ -184,6 +188,10 @@ static oclnn_status run_passes(oclnn_runtime *rt, oclnn_graph *g, int *folded) {
 /* Every value a live node reads or writes has a known shape, within device tensor limits. */
 static oclnn_status check_shapes(oclnn_runtime *rt) {
     const oclnn_graph *g = rt->g;
+    for (size_t i = 0; i < g->num_inputs; i++) {
+        oclnn_status s = rt_check_tensor(g, NULL, &g->values[g->inputs[i]]);
+        if (s) return s;
+    }
     for (size_t i = 0; i < g->num_nodes; i++) {
         const oclnn_ir_node *n = &g->nodes[i];
         if (n->dead) continue;
@@ -226,10 +234,18 @@ static size_t step_preds(const oclnn_runtime *rt, size_t s, int *preds) {
  * transitively what they waited for): the memory plan keeps buffers apart unless hb orders their uses. */
 static oclnn_status schedule(oclnn_runtime *rt) {
     size_t ns = rt->num_steps;
+    /* hb takes ns^2 bits: beyond 32768 steps (128 MiB) the graph runs on one queue, which needs no hb at all (a
+     * 100,000-node chain must not cost gigabytes) */
+    if (ns > 32768) rt->num_queues = 1;
     rt->hb_words = (ns + 63) / 64 ? (ns + 63) / 64 : 1;
     rt->queue = oclnn_calloc(A(rt), ns ? ns : 1, sizeof *rt->queue);
     rt->waits = oclnn_calloc(A(rt), ns ? ns : 1, sizeof *rt->waits);
     rt->signal = oclnn_calloc(A(rt), ns ? ns : 1, 1);
+    if (rt->num_queues == 1) {
+        /* one in-order queue orders everything: no events, no waits */
+        if (!rt->queue || !rt->waits || !rt->signal) return oom(rt);
+        return OCLNN_STATUS_OK;
+    }
     rt->hb = oclnn_calloc(A(rt), (ns ? ns : 1) * rt->hb_words, sizeof *rt->hb);
     uint8_t *continued = oclnn_calloc(A(rt), ns ? ns : 1, 1);
     int *last_on = oclnn_malloc(A(rt), rt->num_queues * sizeof *last_on);
@@ -337,6 +353,28 @@ static oclnn_status build_steps(oclnn_runtime *rt) {
         if ((s = vt->create(st, g, n))) break;
     }
     oclnn_free(A(rt), order);
+    return s;
+}
+
+/* The longest chain of steps (steps are in topological order, so one forward sweep), against max_depth. */
+static oclnn_status check_depth(oclnn_runtime *rt) {
+    size_t ns = rt->num_steps;
+    uint32_t *depth = oclnn_malloc(A(rt), (ns ? ns : 1) * sizeof *depth);
+    if (!depth) return oom(rt);
+    int preds[OCLNN_RT_MAX_IO];
+    oclnn_status s = OCLNN_STATUS_OK;
+    for (size_t i = 0; i < ns && !s; i++) {
+        size_t np = step_preds(rt, i, preds);
+        uint32_t d = 0;
+        for (size_t j = 0; j < np; j++)
+            if (depth[preds[j]] > d) d = depth[preds[j]];
+        depth[i] = d + 1;
+        if (depth[i] > rt->ctx->limits.max_depth)
+            s = rt_fail(rt->g, &rt->g->nodes[rt->steps[i].node], OCLNN_STATUS_LIMIT_EXCEEDED,
+                        "it is %u nodes deep; the depth limit (max_depth, OCLNN_MAX_DEPTH) is %llu", depth[i],
+                        (unsigned long long)rt->ctx->limits.max_depth);
+    }
+    oclnn_free(A(rt), depth);
     return s;
 }
 
@@ -599,6 +637,13 @@ static oclnn_status plan_memory(oclnn_runtime *rt) {
     }
     uint64_t arena;
     if ((s = oclnn_plan_arena(A(rt), E(rt), bufs, nb, rt->align, &arena, &lb))) goto out;
+    if (arena > rt->ctx->limits.max_arena_bytes) {
+        s = oclnn_fail(E(rt), OCLNN_STATUS_LIMIT_EXCEEDED,
+                       "runtime: the activation arena needs %llu bytes; the arena limit (max_arena_bytes, "
+                       "OCLNN_MAX_ARENA_MB) is %llu",
+                       (unsigned long long)arena, (unsigned long long)rt->ctx->limits.max_arena_bytes);
+        goto out;
+    }
     for (size_t r = 0; r < nv; r++)
         rt->arena_off[r] = slot[r] >= 0 ? bufs[slot[r]].offset : 0;
     if (!rt->arena || oclnn_tensor_nbytes(rt->arena) != arena) {
@@ -967,6 +1012,7 @@ oclnn_status oclnn_runtime_create(oclnn_context *ctx, const oclnn_graph *graph, 
     if (!s && folded) s = oclnn_ir_clone(graph, &rt->src);
     if (!s) s = check_shapes(rt);
     if (!s) s = build_steps(rt);
+    if (!s) s = check_depth(rt);
     if (!s) s = value_arrays(rt);
     if (!s) {
         size_t ns = rt->num_steps ? rt->num_steps : 1;
@@ -1151,7 +1197,7 @@ oclnn_status oclnn_runtime_invoke(oclnn_runtime *rt) {
             if ((s = cl_check(rt, clw_EnqueueBarrier(q, nw, w, NULL), "runtime: join of queues"))) break;
         }
         if (prof && (s = cl_check(rt, clw_EnqueueMarker(q, 0, NULL, &prof[2 * i]), "runtime: profiling marker"))) break;
-        uint64_t before = clw_calls(CLW_FAULT_ENQUEUE);
+        uint64_t before = clw_thread_calls(CLW_FAULT_ENQUEUE);
         if (rt->alias_copy[i]) {
             const oclnn_tensor *x = st->in[0];
             oclnn_tensor *y = st->out[0];
@@ -1167,7 +1213,7 @@ oclnn_status oclnn_runtime_invoke(oclnn_runtime *rt) {
             break;
         }
         /* kernels as enqueued (the operators' launches): what kernels_per_invoke reports */
-        st->kernels = (uint32_t)(clw_calls(CLW_FAULT_ENQUEUE) - before);
+        st->kernels = (uint32_t)(clw_thread_calls(CLW_FAULT_ENQUEUE) - before);
         kernels += st->kernels;
         if (prof && (s = cl_check(rt, clw_EnqueueMarker(q, 0, NULL, &prof[2 * i + 1]), "runtime: profiling marker")))
             break;

@@ -461,6 +461,10 @@ static oclnn_status import_model(importer *im) {
     oclnn_status s = read_opset(im);
     if (s) return s;
     if (!gp->n_node) return oclnn_fail(ERR(im), OCLNN_STATUS_INVALID_MODEL, "onnx: the graph has no nodes");
+    if (gp->n_node > im->ctx->limits.max_nodes)
+        return oclnn_fail(ERR(im), OCLNN_STATUS_LIMIT_EXCEEDED,
+                          "onnx: the graph has %zu nodes; the node limit (max_nodes, OCLNN_MAX_NODES) is %llu",
+                          gp->n_node, (unsigned long long)im->ctx->limits.max_nodes);
     if (!gp->n_output) return oclnn_fail(ERR(im), OCLNN_STATUS_INVALID_MODEL, "onnx: the graph has no outputs");
     name_set used = {0}, skipped = {0};
     s = collect_used(im, &used);

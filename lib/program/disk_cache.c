@@ -5,7 +5,9 @@
  * Anything that does not verify (truncated, corrupt, another key under the same name) is reported as rejected
  * and the caller rebuilds from source and overwrites it.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -52,6 +54,16 @@ static int make_dirs(const char *dir) {
     return 0;
 }
 
+/* The folder part of @p path (a static buffer: tests only). */
+static const char *dirname_of(const char *path) {
+    static _Thread_local char dir[4200];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = 0;
+    else snprintf(dir, sizeof dir, ".");
+    return dir;
+}
+
 oclnn_disk_result oclnn_disk_cache_load(const oclnn_allocator *a, const char *dir, const char *key,
                                         unsigned char **bin, size_t *bin_len) {
     *bin = NULL;
@@ -91,10 +103,56 @@ done:
     return r;
 }
 
+oclnn_disk_result oclnn_disk_cache_read_file(const oclnn_allocator *a, const char *path, char **key,
+                                             unsigned char **bin, size_t *bin_len) {
+    *key = NULL;
+    *bin = NULL;
+    *bin_len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return OCLNN_DISK_MISS;
+    header h;
+    oclnn_disk_result r = OCLNN_DISK_REJECTED;
+    if (fread(&h, sizeof h, 1, f) == 1 && memcmp(h.magic, magic, sizeof magic) == 0 && h.key_len < 65536) {
+        char *k = oclnn_malloc(a, (size_t)h.key_len + 1);
+        if (k && fread(k, 1, h.key_len, f) == h.key_len) {
+            k[h.key_len] = 0;
+            fclose(f);
+            f = NULL;
+            r = oclnn_disk_cache_load(a, dirname_of(path), k, bin, bin_len);
+            /* the entry must also live under its key's name (load looked there) */
+            if (r == OCLNN_DISK_HIT) *key = k, k = NULL;
+        }
+        oclnn_free(a, k);
+    }
+    if (f) fclose(f);
+    return r;
+}
+
 static _Atomic unsigned tmp_counter;
+
+/* Removes the temporary files of writers that died before their rename (killed, crashed): "<entry>.tmp.PID.N" whose
+ * process no longer exists. Run at each store, which only follows a program build, so the scan is cheap by
+ * comparison. */
+static void remove_stale_tmp(const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        const char *t = strstr(de->d_name, ".tmp.");
+        if (!t) continue;
+        char *end;
+        long pid = strtol(t + 5, &end, 10);
+        if (pid <= 0 || *end != '.' || pid == (long)getpid()) continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* alive, or not ours to judge */
+        char path[4200];
+        if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) < (int)sizeof path) unlink(path);
+    }
+    closedir(d);
+}
 
 int oclnn_disk_cache_store(const char *dir, const char *key, const unsigned char *bin, size_t bin_len) {
     if (make_dirs(dir) != 0) return -1;
+    remove_stale_tmp(dir);
     char path[4200], tmp[4300];
     oclnn_disk_cache_path(dir, key, path, sizeof path);
     /* pid + counter: unique among the processes and threads writing the same entry at once. */
