@@ -74,7 +74,7 @@ for r in $runs; do
     asan)
       setup build-asan --buildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false \
         || { total_fail=$((total_fail + 1)); continue; }
-      run asan build-asan "$unit" OCLNN_DEVICE=pocl \
+      run asan build-asan "$unit" OCLNN_DEVICE=pocl OCLNN_TEST_REDUCED=1 \
         ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_odr_violation=0:fast_unwind_on_malloc=0 \
         LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
         UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ;;
