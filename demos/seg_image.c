@@ -14,8 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <stb_image.h>
 #include <stb_image_write.h>
+
+#include "seg_stb.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...) {
     if (err && errlen) {
@@ -41,7 +42,7 @@ int seg_image_alloc(int w, int h, seg_image *out, char *err, size_t errlen) {
 
 void seg_image_free(seg_image *img) {
     if (!img) return;
-    free(img->rgb); /* stb_image allocates with malloc (its default STBI_MALLOC, as Debian builds it) */
+    free(img->rgb); /* malloc'd: seg_stb_load hands over a plain copy of stb's pixels */
     img->rgb = NULL;
     img->w = img->h = 0;
 }
@@ -102,17 +103,18 @@ int seg_image_load_memory(const void *data, size_t size, const char *name, seg_i
     if (!jpeg_huffman_tables_ok(b, size))
         return fail(err, errlen, "%s: corrupt JPEG (a Huffman table declares more than 256 codes)", name);
     int w = 0, h = 0, comp = 0;
-    if (!stbi_info_from_memory(b, (int)size, &w, &h, &comp))
-        return fail(err, errlen, "%s: not a readable PNG/JPEG image (%s)", name, stbi_failure_reason());
+    if (!seg_stb_info(b, (int)size, &w, &h, &comp))
+        return fail(err, errlen, "%s: not a readable PNG/JPEG image (%s)", name, seg_stb_failure_reason());
     if (w < 1 || h < 1) return fail(err, errlen, "%s: image is empty (%dx%d pixels)", name, w, h);
     if (w > SEG_IMAGE_MAX_SIDE || h > SEG_IMAGE_MAX_SIDE)
         return fail(err, errlen, "%s: image of %dx%d pixels exceeds the %dx%d cap", name, w, h, SEG_IMAGE_MAX_SIDE,
                     SEG_IMAGE_MAX_SIDE);
-    int w2 = 0, h2 = 0, c2 = 0;
-    uint8_t *px = stbi_load_from_memory(b, (int)size, &w2, &h2, &c2, 3);
-    if (!px) return fail(err, errlen, "%s: corrupt or truncated image (%s)", name, stbi_failure_reason());
+    int w2 = 0, h2 = 0;
+    const char *why;
+    uint8_t *px = seg_stb_load(b, (int)size, &w2, &h2, &why);
+    if (!px) return fail(err, errlen, "%s: corrupt or truncated image (%s)", name, why);
     if (w2 != w || h2 != h) {
-        stbi_image_free(px);
+        free(px);
         return fail(err, errlen, "%s: decoded size %dx%d differs from the header's %dx%d", name, w2, h2, w, h);
     }
     out->w = w;
