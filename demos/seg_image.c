@@ -53,6 +53,15 @@ static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t
  * overrun its tables (found by fuzz/fuzz_image; fuzz/regressions/image/). Every FF C4 sequence of the file is read
  * the way stb reads a DHT segment, so no table stb could ever build escapes the check; a valid JPEG never has more
  * than 256 codes in a table, and FF C4 cannot occur in its entropy-coded data. */
+/* A progressive JPEG (an SOF2 frame, FF C2): stb_image 2.27's progressive decoder computes Huffman table indices
+ * that can be negative on crafted files and reads out of bounds (fuzz/regressions/image/jpeg-progressive-*), so the
+ * demo takes baseline JPEGs only. */
+static int jpeg_is_progressive(const uint8_t *b, size_t n) {
+    for (size_t i = 0; i + 1 < n; i++)
+        if (b[i] == 0xFF && b[i + 1] == 0xC2) return 1;
+    return 0;
+}
+
 static int jpeg_huffman_tables_ok(const uint8_t *b, size_t n) {
     /* stb takes any run of FF fill bytes before the D8 of the start-of-image marker */
     size_t soi = 0;
@@ -100,6 +109,8 @@ int seg_image_load_memory(const void *data, size_t size, const char *name, seg_i
     while (ff < size && b[ff] == 0xFF) ff++;
     int is_png = size >= 8 && memcmp(b, png_sig, 8) == 0, is_jpeg = ff > 0 && ff < size && b[ff] == 0xD8;
     if (!is_png && !is_jpeg) return fail(err, errlen, "%s: not a readable PNG/JPEG image (unknown signature)", name);
+    if (is_jpeg && jpeg_is_progressive(b, size))
+        return fail(err, errlen, "%s: progressive JPEG is not supported (save it as baseline JPEG or PNG)", name);
     if (!jpeg_huffman_tables_ok(b, size))
         return fail(err, errlen, "%s: corrupt JPEG (a Huffman table declares more than 256 codes)", name);
     int w = 0, h = 0, comp = 0;
