@@ -14,8 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <stb_image.h>
 #include <stb_image_write.h>
+
+#include "seg_stb.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...) {
     if (err && errlen) {
@@ -41,7 +42,7 @@ int seg_image_alloc(int w, int h, seg_image *out, char *err, size_t errlen) {
 
 void seg_image_free(seg_image *img) {
     if (!img) return;
-    free(img->rgb); /* stb_image allocates with malloc (its default STBI_MALLOC, as Debian builds it) */
+    free(img->rgb); /* malloc'd: seg_stb_load hands over a plain copy of stb's pixels */
     img->rgb = NULL;
     img->w = img->h = 0;
 }
@@ -52,6 +53,15 @@ static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t
  * overrun its tables (found by fuzz/fuzz_image; fuzz/regressions/image/). Every FF C4 sequence of the file is read
  * the way stb reads a DHT segment, so no table stb could ever build escapes the check; a valid JPEG never has more
  * than 256 codes in a table, and FF C4 cannot occur in its entropy-coded data. */
+/* A progressive JPEG (an SOF2 frame, FF C2): stb_image 2.27's progressive decoder computes Huffman table indices
+ * that can be negative on crafted files and reads out of bounds (fuzz/regressions/image/jpeg-progressive-*), so the
+ * demo takes baseline JPEGs only. */
+static int jpeg_is_progressive(const uint8_t *b, size_t n) {
+    for (size_t i = 0; i + 1 < n; i++)
+        if (b[i] == 0xFF && b[i + 1] == 0xC2) return 1;
+    return 0;
+}
+
 static int jpeg_huffman_tables_ok(const uint8_t *b, size_t n) {
     /* stb takes any run of FF fill bytes before the D8 of the start-of-image marker */
     size_t soi = 0;
@@ -99,20 +109,23 @@ int seg_image_load_memory(const void *data, size_t size, const char *name, seg_i
     while (ff < size && b[ff] == 0xFF) ff++;
     int is_png = size >= 8 && memcmp(b, png_sig, 8) == 0, is_jpeg = ff > 0 && ff < size && b[ff] == 0xD8;
     if (!is_png && !is_jpeg) return fail(err, errlen, "%s: not a readable PNG/JPEG image (unknown signature)", name);
+    if (is_jpeg && jpeg_is_progressive(b, size))
+        return fail(err, errlen, "%s: progressive JPEG is not supported (save it as baseline JPEG or PNG)", name);
     if (!jpeg_huffman_tables_ok(b, size))
         return fail(err, errlen, "%s: corrupt JPEG (a Huffman table declares more than 256 codes)", name);
     int w = 0, h = 0, comp = 0;
-    if (!stbi_info_from_memory(b, (int)size, &w, &h, &comp))
-        return fail(err, errlen, "%s: not a readable PNG/JPEG image (%s)", name, stbi_failure_reason());
+    if (!seg_stb_info(b, (int)size, &w, &h, &comp))
+        return fail(err, errlen, "%s: not a readable PNG/JPEG image (%s)", name, seg_stb_failure_reason());
     if (w < 1 || h < 1) return fail(err, errlen, "%s: image is empty (%dx%d pixels)", name, w, h);
     if (w > SEG_IMAGE_MAX_SIDE || h > SEG_IMAGE_MAX_SIDE)
         return fail(err, errlen, "%s: image of %dx%d pixels exceeds the %dx%d cap", name, w, h, SEG_IMAGE_MAX_SIDE,
                     SEG_IMAGE_MAX_SIDE);
-    int w2 = 0, h2 = 0, c2 = 0;
-    uint8_t *px = stbi_load_from_memory(b, (int)size, &w2, &h2, &c2, 3);
-    if (!px) return fail(err, errlen, "%s: corrupt or truncated image (%s)", name, stbi_failure_reason());
+    int w2 = 0, h2 = 0;
+    const char *why;
+    uint8_t *px = seg_stb_load(b, (int)size, &w2, &h2, &why);
+    if (!px) return fail(err, errlen, "%s: corrupt or truncated image (%s)", name, why);
     if (w2 != w || h2 != h) {
-        stbi_image_free(px);
+        free(px);
         return fail(err, errlen, "%s: decoded size %dx%d differs from the header's %dx%d", name, w2, h2, w, h);
     }
     out->w = w;
