@@ -5,7 +5,8 @@ set -eu
 demo_pkgs=(python3-pip)  # scripts/get-model.sh downloads the segmentation demo's model with pip
 # The network tests: tools/export_networks.py exports torchvision nets (Debian's torch) and makes ONNX Runtime
 # references (PyPI, in .venv: scripts/setup-python.sh); the conformance runner reads ONNX's backend tests.
-test_pkgs=(python3-torch python3-torchvision python3-onnx python3-numpy python3-pil python3-venv libonnx-testdata)
+# The fuzz run builds libFuzzer targets with clang (Debian 12: clang 14 and its runtime libraries).
+test_pkgs=(clang libclang-rt-14-dev python3-torch python3-torchvision python3-onnx python3-numpy python3-pil python3-venv libonnx-testdata)
 pkgs=(build-essential meson ninja-build pkg-config python3
       ocl-icd-opencl-dev opencl-headers ocl-icd-libopencl1 pocl-opencl-icd mesa-opencl-icd clinfo
       libclblast-dev libcmocka-dev libprotobuf-c-dev protobuf-c-compiler libstb-dev oclgrind
