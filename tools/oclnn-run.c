@@ -135,23 +135,14 @@ int main(int argc, char **argv) {
             goto out;
         }
     }
-    /* First pass: open the model to learn input names, then fix shapes from the files. The graph is loaded
-     * once: shapes are given as fix_input specs resolved against the graph's input order. */
+    /* Parse the model once: its inputs name the files' shapes, which then fix its dynamic dims. */
+    tool_model_options mo = {device, queues, profile, fuse, shapes, nin};
+    if (tool_model_load(model, &mo, &m, msg, sizeof msg)) {
+        fprintf(stderr, "oclnn-run: %s\n", msg);
+        goto out;
+    }
     {
-        oclnn_context *probe_ctx = NULL;
-        oclnn_graph *g = NULL;
-        oclnn_context_options co;
-        oclnn_context_options_init(&co);
-        co.device = device;
-        if (oclnn_context_create(&co, &probe_ctx)) {
-            fprintf(stderr, "oclnn-run: %s\n", tool_one_line(oclnn_last_error(NULL)));
-            goto out;
-        }
-        if (oclnn_onnx_load_file(probe_ctx, model, &g)) {
-            fprintf(stderr, "oclnn-run: %s\n", tool_one_line(oclnn_last_error(probe_ctx)));
-            oclnn_context_destroy(probe_ctx);
-            goto out;
-        }
+        const oclnn_graph *g = m.graph;
         size_t gi = oclnn_graph_num_inputs(g);
         int used[MAX_IO] = {0};
         size_t next = 0;
@@ -208,7 +199,6 @@ int main(int argc, char **argv) {
                 break;
             }
             snprintf(shapes[k].name, sizeof shapes[k].name, "%s", name);
-            ins[k].name = oclnn_graph_input_name(g, idx); /* valid only while g lives: copied below */
             shapes[k].ndim = nd;
             memcpy(shapes[k].dims, arrays[k].dims, nd * sizeof(int64_t));
         }
@@ -217,12 +207,9 @@ int main(int argc, char **argv) {
             fprintf(stderr, "oclnn-run: the model has %zu inputs, %zu given\n", gi, nin);
             bad = 1;
         }
-        oclnn_graph_destroy(g);
-        oclnn_context_destroy(probe_ctx);
         if (bad) goto out;
     }
-    tool_model_options mo = {device, queues, profile, fuse, shapes, nin};
-    if (tool_model_open(model, &mo, &m, msg, sizeof msg)) {
+    if (tool_model_prepare(&mo, &m, msg, sizeof msg)) {
         fprintf(stderr, "oclnn-run: %s\n", msg);
         goto out;
     }

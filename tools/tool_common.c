@@ -92,7 +92,7 @@ void tool_model_close(tool_model *m) {
     memset(m, 0, sizeof *m);
 }
 
-oclnn_status tool_model_open(const char *path, const tool_model_options *opt, tool_model *m, char *msg,
+oclnn_status tool_model_load(const char *path, const tool_model_options *opt, tool_model *m, char *msg,
                              size_t msg_size) {
     memset(m, 0, sizeof *m);
     oclnn_context_options co;
@@ -108,7 +108,15 @@ oclnn_status tool_model_open(const char *path, const tool_model_options *opt, to
     double t0 = tool_now_ms();
     s = oclnn_onnx_load_file(m->ctx, path, &m->graph);
     m->load_ms = tool_now_ms() - t0;
-    if (s) goto fail;
+    if (s) {
+        snprintf(msg, msg_size, "%s", tool_one_line(oclnn_last_error(m->ctx)));
+        tool_model_close(m);
+    }
+    return s;
+}
+
+oclnn_status tool_model_prepare(const tool_model_options *opt, tool_model *m, char *msg, size_t msg_size) {
+    oclnn_status s = OCLNN_STATUS_OK;
     size_t ni = oclnn_graph_num_inputs(m->graph);
     for (size_t k = 0; k < opt->num_shapes; k++) {
         const tool_shape *sh = &opt->shapes[k];
@@ -138,10 +146,10 @@ oclnn_status tool_model_open(const char *path, const tool_model_options *opt, to
     }
     oclnn_runtime_options ro;
     oclnn_runtime_options_init(&ro);
-    ro.num_queues = co.num_queues;
+    ro.num_queues = opt->num_queues ? opt->num_queues : 1;
     ro.profile = opt->profile;
     ro.fuse = opt->fuse;
-    t0 = tool_now_ms();
+    double t0 = tool_now_ms();
     s = oclnn_runtime_create(m->ctx, m->graph, &ro, &m->rt);
     m->create_ms = tool_now_ms() - t0;
     if (s) goto fail;
@@ -150,6 +158,12 @@ fail:
     snprintf(msg, msg_size, "%s", tool_one_line(oclnn_last_error(m->ctx)));
     tool_model_close(m);
     return s;
+}
+
+oclnn_status tool_model_open(const char *path, const tool_model_options *opt, tool_model *m, char *msg,
+                             size_t msg_size) {
+    oclnn_status s = tool_model_load(path, opt, m, msg, msg_size);
+    return s ? s : tool_model_prepare(opt, m, msg, msg_size);
 }
 
 const char *tool_one_line(const char *msg) {

@@ -48,6 +48,13 @@ oclnn_status tool_model_open(const char *path, const tool_model_options *opt, to
                              size_t msg_size);
 void tool_model_close(tool_model *m);
 
+/* The two halves of tool_model_open, for a tool that reads the graph's inputs before fixing their shapes:
+ * load creates the context and parses the model; prepare fixes the shapes and creates the runtime. Each frees
+ * everything on failure. */
+oclnn_status tool_model_load(const char *path, const tool_model_options *opt, tool_model *m, char *msg,
+                             size_t msg_size);
+oclnn_status tool_model_prepare(const tool_model_options *opt, tool_model *m, char *msg, size_t msg_size);
+
 /* "1x3x224x224" */
 void tool_format_dims(char *buf, size_t size, size_t ndim, const int64_t *dims);
 
