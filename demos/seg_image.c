@@ -1,5 +1,6 @@
-/* seg_image.c - see seg_image.h. stb_image and stb_image_write come from Debian's libstb (compiled there); we only
- * include their declarations. Every error becomes one line naming the file and the rule that failed.
+/* seg_image.c - see seg_image.h. Decoding is in seg_decode.c (libpng, libjpeg-turbo); PNG writing uses
+ * stb_image_write from Debian's libstb (compiled there; we only include its declarations). Every error becomes one
+ * line naming the file and the rule that failed.
  */
 #include "seg_image.h"
 
@@ -16,7 +17,7 @@
 
 #include <stb_image_write.h>
 
-#include "seg_stb.h"
+#include "seg_decode.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...) {
     if (err && errlen) {
@@ -42,48 +43,12 @@ int seg_image_alloc(int w, int h, seg_image *out, char *err, size_t errlen) {
 
 void seg_image_free(seg_image *img) {
     if (!img) return;
-    free(img->rgb); /* malloc'd: seg_stb_load hands over a plain copy of stb's pixels */
+    free(img->rgb); /* malloc'd by the decoders or seg_image_alloc */
     img->rgb = NULL;
     img->w = img->h = 0;
 }
 
 static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
-
-/* stb_image 2.27 (Debian 12's libstb) trusts the code counts of a JPEG Huffman table (DHT): more than 256 codes
- * overrun its tables (found by fuzz/fuzz_image; fuzz/regressions/image/). Every FF C4 sequence of the file is read
- * the way stb reads a DHT segment, so no table stb could ever build escapes the check; a valid JPEG never has more
- * than 256 codes in a table, and FF C4 cannot occur in its entropy-coded data. */
-/* A progressive JPEG (an SOF2 frame, FF C2): stb_image 2.27's progressive decoder computes Huffman table indices
- * that can be negative on crafted files and reads out of bounds (fuzz/regressions/image/jpeg-progressive-*), so the
- * demo takes baseline JPEGs only. */
-static int jpeg_is_progressive(const uint8_t *b, size_t n) {
-    for (size_t i = 0; i + 1 < n; i++)
-        if (b[i] == 0xFF && b[i + 1] == 0xC2) return 1;
-    return 0;
-}
-
-static int jpeg_huffman_tables_ok(const uint8_t *b, size_t n) {
-    /* stb takes any run of FF fill bytes before the D8 of the start-of-image marker */
-    size_t soi = 0;
-    while (soi < n && b[soi] == 0xFF) soi++;
-    if (soi == 0 || soi >= n || b[soi] != 0xD8) return 1; /* not a JPEG */
-    for (size_t i = soi + 1; i + 3 < n; i++) {
-        if (b[i] != 0xFF || b[i + 1] != 0xC4) continue;
-        long left = (long)(((unsigned)b[i + 2] << 8) | b[i + 3]) - 2;
-        size_t p = i + 4;
-        while (left > 0) {
-            unsigned q = p < n ? b[p] : 0; /* stb reads zeros past the end */
-            if ((q >> 4) > 1 || (q & 15) > 3) break; /* stb refuses this table itself */
-            unsigned codes = 0;
-            for (size_t k = 1; k <= 16; k++)
-                codes += p + k < n ? b[p + k] : 0;
-            if (codes > 256) return 0;
-            p += 17 + codes;
-            left -= 17 + (long)codes;
-        }
-    }
-    return 1;
-}
 
 int seg_image_load_memory(const void *data, size_t size, const char *name, seg_image *out, char *err,
                           size_t errlen) {
@@ -91,47 +56,42 @@ int seg_image_load_memory(const void *data, size_t size, const char *name, seg_i
     out->rgb = NULL;
     const uint8_t *b = data;
     if (size == 0) return fail(err, errlen, "%s: empty file, not an image", name);
-    if (size > SEG_IMAGE_MAX_FILE || size > INT_MAX)
+    if (size > SEG_IMAGE_MAX_FILE)
         return fail(err, errlen, "%s: file of %zu bytes exceeds the %zu-byte cap", name, size, SEG_IMAGE_MAX_FILE);
-    /* A PNG's IHDR gives the size even where stb_image refuses the header (0 pixels, over its own limit), so the
-     * message can say what is wrong with it. */
+    /* PNG and JPEG only, told apart by their signatures: the demo needs no other format, and every other decoder is
+     * more code facing untrusted bytes. */
     static const uint8_t png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    if (size >= 24 && memcmp(b, png_sig, 8) == 0 && memcmp(b + 12, "IHDR", 4) == 0) {
+    int is_png = size >= 8 && memcmp(b, png_sig, 8) == 0;
+    int is_jpeg = size >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF;
+    if (!is_png && !is_jpeg) return fail(err, errlen, "%s: not a readable PNG/JPEG image (unknown signature)", name);
+    /* A PNG's IHDR gives the size even where the decoder refuses the header, so the message can say what is wrong */
+    if (is_png && size >= 24 && memcmp(b + 12, "IHDR", 4) == 0) {
         uint32_t w = be32(b + 16), h = be32(b + 20);
         if (w == 0 || h == 0) return fail(err, errlen, "%s: image is empty (%ux%u pixels)", name, w, h);
         if (w > SEG_IMAGE_MAX_SIDE || h > SEG_IMAGE_MAX_SIDE)
             return fail(err, errlen, "%s: image of %ux%u pixels exceeds the %dx%d cap", name, w, h, SEG_IMAGE_MAX_SIDE,
                         SEG_IMAGE_MAX_SIDE);
     }
-    /* PNG and JPEG only: stb_image 2.27's other decoders have known memory errors (fuzz_image found PNM's: a
-     * 16-bit P5 file is converted as 8-bit and then read as 16-bit, past its buffer), and the demo needs no other */
-    size_t ff = 0;
-    while (ff < size && b[ff] == 0xFF) ff++;
-    int is_png = size >= 8 && memcmp(b, png_sig, 8) == 0, is_jpeg = ff > 0 && ff < size && b[ff] == 0xD8;
-    if (!is_png && !is_jpeg) return fail(err, errlen, "%s: not a readable PNG/JPEG image (unknown signature)", name);
-    if (is_jpeg && jpeg_is_progressive(b, size))
-        return fail(err, errlen, "%s: progressive JPEG is not supported (save it as baseline JPEG or PNG)", name);
-    if (!jpeg_huffman_tables_ok(b, size))
-        return fail(err, errlen, "%s: corrupt JPEG (a Huffman table declares more than 256 codes)", name);
-    int w = 0, h = 0, comp = 0;
-    if (!seg_stb_info(b, (int)size, &w, &h, &comp))
-        return fail(err, errlen, "%s: not a readable PNG/JPEG image (%s)", name, seg_stb_failure_reason());
-    if (w < 1 || h < 1) return fail(err, errlen, "%s: image is empty (%dx%d pixels)", name, w, h);
-    if (w > SEG_IMAGE_MAX_SIDE || h > SEG_IMAGE_MAX_SIDE)
+    int w = 0, h = 0;
+    uint8_t *px = NULL;
+    char why[256] = "";
+    int r = is_png ? seg_png_decode(b, size, SEG_IMAGE_MAX_SIDE, &w, &h, &px, why, sizeof why)
+                   : seg_jpeg_decode(b, size, SEG_IMAGE_MAX_SIDE, &w, &h, &px, why, sizeof why);
+    switch (r) {
+    case SEG_DECODE_OK:
+        out->w = w;
+        out->h = h;
+        out->rgb = px;
+        return 0;
+    case SEG_DECODE_SIZE:
+        if (w < 1 || h < 1) return fail(err, errlen, "%s: image is empty (%dx%d pixels)", name, w, h);
         return fail(err, errlen, "%s: image of %dx%d pixels exceeds the %dx%d cap", name, w, h, SEG_IMAGE_MAX_SIDE,
                     SEG_IMAGE_MAX_SIDE);
-    int w2 = 0, h2 = 0;
-    const char *why;
-    uint8_t *px = seg_stb_load(b, (int)size, &w2, &h2, &why);
-    if (!px) return fail(err, errlen, "%s: corrupt or truncated image (%s)", name, why);
-    if (w2 != w || h2 != h) {
-        free(px);
-        return fail(err, errlen, "%s: decoded size %dx%d differs from the header's %dx%d", name, w2, h2, w, h);
+    case SEG_DECODE_NOMEM:
+        return fail(err, errlen, "%s: out of host memory decoding the image", name);
+    default:
+        return fail(err, errlen, "%s: corrupt or truncated image (%s)", name, why);
     }
-    out->w = w;
-    out->h = h;
-    out->rgb = px;
-    return 0;
 }
 
 int seg_image_load(const char *path, seg_image *out, char *err, size_t errlen) {

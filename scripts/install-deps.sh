@@ -9,7 +9,7 @@ demo_pkgs=(python3-pip)  # scripts/get-model.sh downloads the segmentation demo'
 test_pkgs=(clang libclang-rt-14-dev python3-torch python3-torchvision python3-onnx python3-numpy python3-pil python3-venv libonnx-testdata)
 pkgs=(build-essential meson ninja-build pkg-config python3
       ocl-icd-opencl-dev opencl-headers ocl-icd-libopencl1 pocl-opencl-icd mesa-opencl-icd clinfo
-      libclblast-dev libcmocka-dev libprotobuf-c-dev protobuf-c-compiler libstb-dev oclgrind
+      libclblast-dev libcmocka-dev libprotobuf-c-dev protobuf-c-compiler libstb-dev libpng-dev libjpeg-dev oclgrind
       fonts-dejavu-core)
 missing=()
 for p in "${pkgs[@]}" "${demo_pkgs[@]}" "${test_pkgs[@]}"; do

@@ -1,7 +1,8 @@
 /* test_seg_post.c - the segmentation demo's host code (demos/seg_*.c), no device: connected components against a
  * naive flood fill (exact labels), DB filters, score, unclip and scaling against the formulas, rotated rectangles
  * against a brute-force angle sweep, JSON read back, PNG/JPEG round trips, preprocessing against a double
- * reference, the image decoder's refusals (missing, not an image, truncated, 0x0, over the cap), staged outputs
+ * reference, the image decoder's refusals (missing, not an image, truncated, 0x0, over the cap), progressive,
+ * greyscale, CMYK and crafted JPEGs (written with libjpeg), staged outputs
  * that leave nothing behind, the command line and the default model's lookup.
  *
  * Bounds: components, palette, nearest mapping, PNG round trip: exact. Preprocessing: |x - ref| <= 1e-5 (float
@@ -17,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jpeglib.h>
 #include <stb_image_write.h>
 
 #include "seg_cli.h"
@@ -555,9 +557,9 @@ static void test_bad_images(void **state) {
     expect_refusal(path_in(dir, "huge.png"), "9000x9000 pixels exceeds the 8192x8192 cap");
     write_bytes(path_in(dir, "tall.png"), hdr, png_header_only(hdr, 1, 8193));
     expect_refusal(path_in(dir, "tall.png"), "1x8193 pixels exceeds");
-    write_bytes(path_in(dir, "vast.png"), hdr, png_header_only(hdr, 1u << 30, 1u << 30)); /* beyond stb's own limit */
+    write_bytes(path_in(dir, "vast.png"), hdr, png_header_only(hdr, 1u << 30, 1u << 30)); /* beyond libpng's own limit */
     expect_refusal(path_in(dir, "vast.png"), "exceeds the 8192x8192 cap");
-    /* A real JPEG just over the cap (8193 x 2) goes through stbi_info's path. */
+    /* A real JPEG just over the cap (8193 x 2): libjpeg reads its header, nothing is decoded. */
     uint8_t *row = calloc(8193 * 2 * 3, 1);
     assert_true(stbi_write_jpg(path_in(dir, "wide.jpg"), 8193, 2, 3, row, 50));
     expect_refusal(path_in(dir, "wide.jpg"), "8193x2 pixels exceeds the 8192x8192 cap");
@@ -567,6 +569,137 @@ static void test_bad_images(void **state) {
     assert_int_equal(b.w, 8192);
     seg_image_free(&b);
     free(row);
+}
+
+/* ---- JPEG variants, written with libjpeg itself ------------------------------------------------------------- */
+
+typedef enum { JPG_BASELINE, JPG_PROGRESSIVE, JPG_MANY_SCANS } jpg_kind;
+
+/* Encodes px (w x h, comps 1 = grey, 3 = RGB, 4 = CMYK) at quality 95. JPG_MANY_SCANS writes a valid progressive
+ * file with one scan per component and AC coefficient: 1 + 63 x comps scans. Returns a malloc'd buffer. */
+static uint8_t *jpeg_encode(const uint8_t *px, int w, int h, int comps, jpg_kind kind, unsigned long *size) {
+    struct jpeg_compress_struct c;
+    struct jpeg_error_mgr e;
+    c.err = jpeg_std_error(&e);
+    jpeg_create_compress(&c);
+    unsigned char *buf = NULL;
+    *size = 0;
+    jpeg_mem_dest(&c, &buf, size);
+    c.image_width = (JDIMENSION)w;
+    c.image_height = (JDIMENSION)h;
+    c.input_components = comps;
+    c.in_color_space = comps == 1 ? JCS_GRAYSCALE : comps == 3 ? JCS_RGB : JCS_CMYK;
+    jpeg_set_defaults(&c);
+    jpeg_set_quality(&c, 95, TRUE);
+    static jpeg_scan_info scans[1 + 63 * 4];
+    if (kind == JPG_PROGRESSIVE) jpeg_simple_progression(&c);
+    if (kind == JPG_MANY_SCANS) {
+        int n = 0;
+        scans[n].comps_in_scan = comps;
+        for (int k = 0; k < comps; k++)
+            scans[n].component_index[k] = k;
+        scans[n].Ss = scans[n].Se = scans[n].Ah = scans[n].Al = 0;
+        n++;
+        for (int k = 0; k < comps; k++)
+            for (int coef = 1; coef < 64; coef++, n++) {
+                scans[n].comps_in_scan = 1;
+                scans[n].component_index[0] = k;
+                scans[n].Ss = scans[n].Se = coef;
+                scans[n].Ah = scans[n].Al = 0;
+            }
+        c.scan_info = scans;
+        c.num_scans = n;
+    }
+    jpeg_start_compress(&c, TRUE);
+    while (c.next_scanline < c.image_height) {
+        JSAMPROW row = (JSAMPROW)(px + (size_t)c.next_scanline * w * comps);
+        jpeg_write_scanlines(&c, &row, 1);
+    }
+    jpeg_finish_compress(&c);
+    jpeg_destroy_compress(&c);
+    return buf;
+}
+
+static int max_diff(const uint8_t *a, const uint8_t *b, size_t n) {
+    int worst = 0;
+    for (size_t i = 0; i < n; i++)
+        worst = abs(a[i] - b[i]) > worst ? abs(a[i] - b[i]) : worst;
+    return worst;
+}
+
+/* Progressive and greyscale JPEGs decode like baseline ones (max 12 levels at q95 on a smooth picture, the bound of
+ * the round trip above); truncated, CMYK, undefined-table and 190-scan files are refused with the reason. */
+static void test_jpeg_variants(void **state) {
+    (void)state;
+    const char *dir = test_tmpdir("seg-jpeg");
+    char err[SEG_ERR_LEN];
+    int w = 53, h = 29;
+    uint8_t *px = malloc((size_t)w * h * 4), *grey = malloc((size_t)w * h);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint8_t *p = px + ((size_t)y * w + x) * 3;
+            p[0] = (uint8_t)(x * 4), p[1] = (uint8_t)(y * 8), p[2] = (uint8_t)(90 + x + y);
+            grey[y * w + x] = (uint8_t)(30 + 2 * x + 3 * y);
+        }
+    unsigned long n;
+    seg_image g;
+    /* progressive RGB */
+    uint8_t *j = jpeg_encode(px, w, h, 3, JPG_PROGRESSIVE, &n);
+    write_bytes(path_in(dir, "progressive.jpg"), j, n);
+    assert_int_equal(seg_image_load(path_in(dir, "progressive.jpg"), &g, err, sizeof err), 0);
+    assert_int_equal(g.w, w);
+    assert_int_equal(g.h, h);
+    int worst = max_diff(g.rgb, px, (size_t)w * h * 3);
+    printf("progressive JPEG q95: max difference %d levels\n", worst);
+    assert_true(worst <= 12);
+    seg_image_free(&g);
+    /* truncated: the same file cut before its last scans */
+    write_bytes(path_in(dir, "progressive_cut.jpg"), j, n * 2 / 3);
+    expect_refusal(path_in(dir, "progressive_cut.jpg"), "corrupt or truncated image");
+    free(j);
+    /* baseline, truncated in the entropy-coded data */
+    j = jpeg_encode(px, w, h, 3, JPG_BASELINE, &n);
+    size_t sos = 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (j[i] == 0xFF && j[i + 1] == 0xDA) {
+            sos = i;
+            break;
+        }
+    assert_true(sos > 0 && j[sos + 4] == 3);
+    write_bytes(path_in(dir, "baseline_cut.jpg"), j, sos + (n - sos) / 2);
+    expect_refusal(path_in(dir, "baseline_cut.jpg"), "corrupt or truncated image (Premature end of JPEG file)");
+    /* a scan that selects Huffman tables no DHT segment defined: libjpeg refuses, stb 2.27 read garbage tables */
+    j[sos + 6] = 0x23; /* component 1: DC table 2, AC table 3 */
+    write_bytes(path_in(dir, "undefined_table.jpg"), j, n);
+    expect_refusal(path_in(dir, "undefined_table.jpg"), "Huffman table");
+    free(j);
+    /* greyscale: three equal channels */
+    j = jpeg_encode(grey, w, h, 1, JPG_BASELINE, &n);
+    write_bytes(path_in(dir, "grey.jpg"), j, n);
+    free(j);
+    assert_int_equal(seg_image_load(path_in(dir, "grey.jpg"), &g, err, sizeof err), 0);
+    worst = 0;
+    for (int i = 0; i < w * h; i++) {
+        assert_int_equal(g.rgb[i * 3], g.rgb[i * 3 + 1]);
+        assert_int_equal(g.rgb[i * 3], g.rgb[i * 3 + 2]);
+        worst = abs(g.rgb[i * 3] - grey[i]) > worst ? abs(g.rgb[i * 3] - grey[i]) : worst;
+    }
+    printf("greyscale JPEG q95: max difference %d levels\n", worst);
+    assert_true(worst <= 12);
+    seg_image_free(&g);
+    /* CMYK has no RGB conversion in libjpeg: refused, not mis-coloured */
+    memset(px, 128, (size_t)w * h * 4);
+    j = jpeg_encode(px, w, h, 4, JPG_BASELINE, &n);
+    write_bytes(path_in(dir, "cmyk.jpg"), j, n);
+    free(j);
+    expect_refusal(path_in(dir, "cmyk.jpg"), "Unsupported color conversion");
+    /* 190 scans: a valid file, but past the demo's cap of 100 */
+    j = jpeg_encode(px, w, h, 3, JPG_MANY_SCANS, &n);
+    write_bytes(path_in(dir, "many_scans.jpg"), j, n);
+    free(j);
+    expect_refusal(path_in(dir, "many_scans.jpg"), "more than 100 progressive scans");
+    free(px);
+    free(grey);
 }
 
 static void test_outputs_atomic(void **state) {
@@ -892,6 +1025,7 @@ int main(void) {
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_png_round_trip),
         cmocka_unit_test(test_bad_images),
+        cmocka_unit_test(test_jpeg_variants),
         cmocka_unit_test(test_outputs_atomic),
         cmocka_unit_test(test_preprocess),
         cmocka_unit_test(test_target_size),
