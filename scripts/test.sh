@@ -59,6 +59,7 @@ run() { # label dir meson-test-args env...
 }
 
 for r in $runs; do
+  t_run=$SECONDS
   case $r in
     pocl)
       setup build-release --buildtype=release || { total_fail=$((total_fail + 1)); continue; }
@@ -134,6 +135,7 @@ for r in $runs; do
         TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp ;;
     *) echo "unknown run '$r'"; total_fail=$((total_fail + 1)) ;;
   esac
+  echo "time $r: $((SECONDS - t_run)) s (build included)"
 done
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
