@@ -527,12 +527,112 @@ static void test_fault_sweep(void **state) {
     oclnn_context_destroy(ctx);
 }
 
+/* The graph runs a 5-D Conv with every attribute, and fuses BatchNormalization, a residual Add and Relu into it as
+ * for 2-D: X -> Conv(group 2, strides 1x2x1, dilations 1x1x2, 6 asymmetric pads) -> BN -> Add(R) -> Relu, with
+ * fusion (one step) and without (four), against the reference with BN applied in double. The bound adds the
+ * magnitudes BN's scale multiplies and its shift, |bias|, |mean| and |R|. */
+static void run_graph(oclnn_context *ctx, int fuse) {
+    enum { N = 2, C = 6, K = 8, G = 2, D = 5, H = 9, W = 11 };
+    const int kd = 3, kh = 3, kw = 2;
+    const int64_t xd[5] = {N, C, D, H, W}, wd[5] = {K, C / G, kd, kh, kw}, kdim[1] = {K};
+    const int64_t pads[6] = {1, 0, 2, 0, 1, 1}, strides[3] = {1, 2, 1}, dils[3] = {1, 1, 2}, group = G;
+    conv3d_ref_params rp = {N, C, K, G, {D, H, W}, {kd, kh, kw}, {1, 2, 1}, {1, 1, 2}, {1, 0, 2}, ONE3, 0, 0, 0, 0};
+    for (int a = 0; a < 3; a++)
+        rp.out[a] = (rp.in[a] + (int)pads[a] + (int)pads[a + 3] - rp.dilation[a] * (rp.kernel[a] - 1) - 1) /
+                        rp.stride[a] + 1;
+    size_t sout = (size_t)rp.out[0] * rp.out[1] * rp.out[2], nx = (size_t)N * C * D * H * W, ny = (size_t)N * K * sout;
+    size_t nw = (size_t)K * (C / G) * kd * kh * kw;
+    uint64_t seed = TEST_SEED + 7;
+    float *x = malloc(nx * 4), *w = malloc(nw * 4), *r = malloc(ny * 4), *y = malloc(ny * 4);
+    float b[K], gamma[K], beta[K], mean[K], var[K];
+    double *yr = malloc(ny * 8), *mag = malloc(ny * 8);
+    fill(x, nx, &seed);
+    fill(w, nw, &seed);
+    fill(r, ny, &seed);
+    fill(b, K, &seed);
+    fill(gamma, K, &seed);
+    fill(beta, K, &seed);
+    fill(mean, K, &seed);
+    for (int k = 0; k < K; k++) var[k] = test_rand_float(&seed, 0.25f, 2.0f);
+    conv3d_ref(&rp, x, w, NULL, NULL, yr, mag);
+    oclnn_graph *g;
+    assert_ok(ctx, oclnn_graph_create(ctx, &g));
+    assert_ok(ctx, oclnn_graph_add_input(g, "x", OCLNN_DTYPE_F32, 5, xd));
+    int64_t yd[5] = {N, K, rp.out[0], rp.out[1], rp.out[2]};
+    assert_ok(ctx, oclnn_graph_add_input(g, "r", OCLNN_DTYPE_F32, 5, yd));
+    assert_ok(ctx, oclnn_graph_add_constant(g, "w", OCLNN_DTYPE_F32, 5, wd, w));
+    assert_ok(ctx, oclnn_graph_add_constant(g, "b", OCLNN_DTYPE_F32, 1, kdim, b));
+    assert_ok(ctx, oclnn_graph_add_constant(g, "gamma", OCLNN_DTYPE_F32, 1, kdim, gamma));
+    assert_ok(ctx, oclnn_graph_add_constant(g, "beta", OCLNN_DTYPE_F32, 1, kdim, beta));
+    assert_ok(ctx, oclnn_graph_add_constant(g, "mean", OCLNN_DTYPE_F32, 1, kdim, mean));
+    assert_ok(ctx, oclnn_graph_add_constant(g, "var", OCLNN_DTYPE_F32, 1, kdim, var));
+    const oclnn_attr conv_attrs[4] = {{.name = "pads", .type = OCLNN_ATTR_INTS, .count = 6, .ints = pads},
+                                      {.name = "strides", .type = OCLNN_ATTR_INTS, .count = 3, .ints = strides},
+                                      {.name = "dilations", .type = OCLNN_ATTR_INTS, .count = 3, .ints = dils},
+                                      {.name = "group", .type = OCLNN_ATTR_INT, .i = group}};
+    const char *conv_in[3] = {"x", "w", "b"}, *conv_out[1] = {"c"};
+    const char *bn_in[5] = {"c", "gamma", "beta", "mean", "var"}, *bn_out[1] = {"bn"};
+    const char *add_in[2] = {"bn", "r"}, *add_out[1] = {"s"}, *relu_in[1] = {"s"}, *relu_out[1] = {"y"};
+    assert_ok(ctx, oclnn_graph_add_node(g, "Conv", "conv", 3, conv_in, 1, conv_out, 4, conv_attrs));
+    assert_ok(ctx, oclnn_graph_add_node(g, "BatchNormalization", "bn", 5, bn_in, 1, bn_out, 0, NULL));
+    assert_ok(ctx, oclnn_graph_add_node(g, "Add", "add", 2, add_in, 1, add_out, 0, NULL));
+    assert_ok(ctx, oclnn_graph_add_node(g, "Relu", "relu", 1, relu_in, 1, relu_out, 0, NULL));
+    assert_ok(ctx, oclnn_graph_add_output(g, "y"));
+    oclnn_runtime_options o;
+    oclnn_runtime_options_init(&o);
+    o.fuse = fuse;
+    oclnn_runtime *rt;
+    assert_ok(ctx, oclnn_runtime_create(ctx, g, &o, &rt));
+    oclnn_graph_destroy(g);
+    assert_ok(ctx, oclnn_runtime_set_input(rt, "x", x, nx * 4));
+    assert_ok(ctx, oclnn_runtime_set_input(rt, "r", r, ny * 4));
+    assert_ok(ctx, oclnn_runtime_invoke(rt));
+    assert_ok(ctx, oclnn_runtime_get_output(rt, "y", y, ny * 4));
+    assert_int_equal(oclnn_runtime_num_steps(rt), fuse ? 1 : 4);
+    oclnn_node_info info;
+    assert_ok(ctx, oclnn_runtime_step_info(rt, 0, &info));
+    if (fuse) assert_string_equal(info.op_type, "Conv+BatchNormalization+Add+Relu");
+    assert_string_equal(info.algo, "direct");
+    assert_int_equal(info.ndim, 5);
+    assert_int_equal(info.macs, (uint64_t)ny * (C / G) * kd * kh * kw);
+    for (int n = 0; n < N; n++)
+        for (int k = 0; k < K; k++) {
+            double f = gamma[k] / sqrt((double)var[k] + 1e-5);
+            for (size_t i = 0; i < sout; i++) {
+                size_t o = ((size_t)n * K + k) * sout + i;
+                double v = (yr[o] + b[k] - mean[k]) * f + beta[k] + r[o];
+                double want = v > 0 ? v : 0;
+                double m = (mag[o] + fabs(b[k]) + fabs(mean[k])) * fabs(f) + fabs(beta[k]) + fabs(r[o]);
+                double err = fabs(y[o] - want), bound = TOL * m + ABS_TOL;
+                if (!(err <= bound))
+                    fail_msg("graph (fuse %d): n %d k %d element %zu: got %.9g want %.9g, err %.3g > %.3g", fuse, n, k,
+                             i, (double)y[o], want, err, bound);
+            }
+        }
+    oclnn_runtime_destroy(rt);
+    free(x);
+    free(w);
+    free(r);
+    free(y);
+    free(yr);
+    free(mag);
+}
+
+static void test_graph_fusion(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(NULL);
+    run_graph(ctx, 1);
+    run_graph(ctx, 0);
+    oclnn_context_destroy(ctx);
+}
+
 int main(void) {
     test_print_seed(__FILE__, TEST_SEED);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_case_table),         cmocka_unit_test(test_bound_is_tight_enough),
         cmocka_unit_test(test_registry_variants),  cmocka_unit_test(test_reshape_never_recompiles),
         cmocka_unit_test(test_negative_table),     cmocka_unit_test(test_fault_sweep),
+        cmocka_unit_test(test_graph_fusion),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     return r || clw_live_objects() != 0;
