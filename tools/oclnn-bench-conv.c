@@ -126,7 +126,8 @@ static oclnn_status run_3d(oclnn_context *ctx, const layer *l, oclnn_conv_algo a
     oclnn_status st = oclnn_conv_create(ctx, &p, w, nw, b, l->k, &op);
     if (!st) *chosen = oclnn_conv_get_algo(op);
     if (!st) st = oclnn_conv_reshape(op, l->n, in, out);
-    int64_t dx[5] = {l->n, l->c, l->d, l->h, l->w}, dy[5] = {l->n, l->k, (int64_t)out[0], (int64_t)out[1], (int64_t)out[2]};
+    int64_t dx[5] = {l->n, l->c, l->d, l->h, l->w};
+    int64_t dy[5] = {l->n, l->k, (int64_t)out[0], (int64_t)out[1], (int64_t)out[2]};
     if (!st) st = oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 5, dx, &x);
     if (!st) st = oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 5, dy, &y);
     if (!st) st = oclnn_tensor_zero(x);

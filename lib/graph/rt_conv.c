@@ -56,8 +56,8 @@ static oclnn_status conv3d_params(const oclnn_graph *g, const oclnn_ir_node *n, 
     const oclnn_ir_value *x = rt_in(g, n, 0), *w = rt_in(g, n, 1);
     if (!x || !w) return rt_fail(g, n, OCLNN_STATUS_INVALID_MODEL, "needs inputs X and W");
     if (x->ndim != 5 || w->ndim != 5)
-        return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "a 3-D convolution needs 5-D X and W, X has %zu dims and W %zu",
-                       x->ndim, w->ndim);
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE,
+                       "a 3-D convolution needs 5-D X and W, X has %zu dims and W %zu", x->ndim, w->ndim);
     int64_t k[8], st[8] = {1, 1, 1}, dl[8] = {1, 1, 1}, pd[8] = {0, 0, 0, 0, 0, 0}, ks[8];
     for (int a = 0; a < 3; a++)
         k[a] = w->dims[2 + a];
@@ -72,7 +72,8 @@ static oclnn_status conv3d_params(const oclnn_graph *g, const oclnn_ir_node *n, 
         return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "pads needs 6 values, has %zu", c);
     for (int a = 0; a < 3; a++) {
         if (k[a] < 1 || st[a] < 1 || dl[a] < 1 || pd[a] < 0 || pd[a + 3] < 0)
-            return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "kernel, strides and dilations must be >= 1 and pads >= 0");
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT,
+                           "kernel, strides and dilations must be >= 1 and pads >= 0");
         /* the operator takes 32-bit geometry, and the window arithmetic must not overflow */
         if (k[a] > INT32_MAX || st[a] > INT32_MAX || dl[a] > INT32_MAX || pd[a] > INT32_MAX || pd[a + 3] > INT32_MAX)
             return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "kernel/strides/dilations/pads value above 2^31-1");
@@ -94,8 +95,9 @@ static oclnn_status conv3d_params(const oclnn_graph *g, const oclnn_ir_node *n, 
         p->pad_begin[a] = (uint32_t)pd[a], p->pad_end[a] = (uint32_t)pd[a + 3];
         out[a] = conv3d_axis_out(x->dims[2 + a], k[a], st[a], dl[a], pd[a], pd[a + 3], p->auto_pad);
         if (out[a] < 1)
-            return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "axis %d: an input of %lld leaves no output for a kernel of %lld",
-                           a, (long long)x->dims[2 + a], (long long)k[a]);
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE,
+                           "axis %d: an input of %lld leaves no output for a kernel of %lld", a,
+                           (long long)x->dims[2 + a], (long long)k[a]);
     }
     p->activation = n->fuse.activation;
     p->activation_alpha = n->fuse.alpha;

@@ -57,8 +57,8 @@ static oclnn_status validate(oclnn_errbuf *eb, const oclnn_conv_params *p) {
     for (uint32_t a = 0; a < p->rank; a++) {
         if (!p->kernel[a] || !p->stride[a] || !p->dilation[a])
             return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT,
-                              "conv: axis %u: kernel (%u), stride (%u) and dilation (%u) must be >= 1", a,
-                              p->kernel[a], p->stride[a], p->dilation[a]);
+                              "conv: axis %u: kernel (%u), stride (%u) and dilation (%u) must be >= 1", a, p->kernel[a],
+                              p->stride[a], p->dilation[a]);
         if (p->kernel[a] > CONV_MAX_KERNEL || p->stride[a] > CONV_MAX_KERNEL || p->dilation[a] > CONV_MAX_KERNEL ||
             p->pad_begin[a] > CONV_MAX_EXTENT || p->pad_end[a] > CONV_MAX_EXTENT)
             return oclnn_fail(eb, OCLNN_STATUS_UNSUPPORTED,
@@ -68,7 +68,8 @@ static oclnn_status validate(oclnn_errbuf *eb, const oclnn_conv_params *p) {
     if ((unsigned)p->activation > OCLNN_ACTIVATION_HARD_SWISH ||
         (unsigned)p->residual > OCLNN_RESIDUAL_AFTER_ACTIVATION || (unsigned)p->auto_pad > OCLNN_AUTO_PAD_VALID ||
         (unsigned)p->algo >= OCLNN_CONV_ALGO_COUNT_)
-        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv: activation, residual, auto_pad or algo out of range");
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT,
+                          "conv: activation, residual, auto_pad or algo out of range");
     if ((p->activation == OCLNN_ACTIVATION_LEAKY_RELU || p->activation == OCLNN_ACTIVATION_HARD_SIGMOID) &&
         (isnan(p->activation_alpha) || isnan(p->activation_beta)))
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv: activation parameters must not be NaN");
@@ -175,11 +176,11 @@ oclnn_status oclnn_conv_create(oclnn_context *ctx, const oclnn_conv_params *para
     int fits = 1;
     for (uint32_t a = 0; a < params->rank; a++)
         fits = fits && oclnn_mul_size(want, params->kernel[a], &want);
-    if (!fits)
-        return oclnn_fail(eb, OCLNN_STATUS_UNSUPPORTED, "conv: the weights have more than SIZE_MAX elements");
+    if (!fits) return oclnn_fail(eb, OCLNN_STATUS_UNSUPPORTED, "conv: the weights have more than SIZE_MAX elements");
     if (weights_count != want)
-        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv: weights have %zu elements, the %u-D kernel needs %zu",
-                          weights_count, params->rank, want);
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT,
+                          "conv: weights have %zu elements, the %u-D kernel needs %zu", weights_count, params->rank,
+                          want);
     if ((bias && bias_count != params->out_channels) || (!bias && bias_count))
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv: bias has %zu elements, needs %u%s", bias_count,
                           params->out_channels, bias ? "" : " (or NULL and 0)");
@@ -310,7 +311,8 @@ static oclnn_status setup_3d(oclnn_conv *op, const oclnn_tensor *input, oclnn_te
     if (has_res && (st = check_slice_3d(eb, "residual", residual, op->n, res_c_off, p->out_channels, op->out)))
         return st;
     if (!has_res && residual)
-        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "conv: a residual tensor was given but the params ask for none");
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT,
+                          "conv: a residual tensor was given but the params ask for none");
     /* The kernel reads input while other work-items write output: the two must not share memory. */
     if (input->mem == output->mem && input->offset < output->offset + output->nbytes &&
         output->offset < input->offset + input->nbytes)
@@ -319,10 +321,9 @@ static oclnn_status setup_3d(oclnn_conv *op, const oclnn_tensor *input, oclnn_te
     cl_mem bias_mem = op->bias ? op->bias : op->weights;
     int in_off = (int)(input->offset / sizeof(float)), out_off = (int)(output->offset / sizeof(float));
     int res_off = has_res ? (int)(residual->offset / sizeof(float)) : 0;
-    int args[] = {(int)op->n,      (int)p->in_channels, (int)op->in[0],  (int)op->in[1],
-                  (int)op->in[2],  (int)p->out_channels, (int)op->out[0], (int)op->out[1],
-                  (int)op->out[2], (int)op->pad[0],     (int)op->pad[1], (int)op->pad[2],
-                  (int)p->groups,  (int)out_c_off,      (int)output->dims[1],
+    int args[] = {(int)op->n, (int)p->in_channels, (int)op->in[0], (int)op->in[1], (int)op->in[2],
+                  (int)p->out_channels, (int)op->out[0], (int)op->out[1], (int)op->out[2], (int)op->pad[0],
+                  (int)op->pad[1], (int)op->pad[2], (int)p->groups, (int)out_c_off, (int)output->dims[1],
                   has_res ? (int)res_c_off : 0, has_res ? (int)residual->dims[1] : 0};
     cl_kernel k = op->kernel;
     cl_int err = CL_SUCCESS;
@@ -335,7 +336,8 @@ static oclnn_status setup_3d(oclnn_conv *op, const oclnn_tensor *input, oclnn_te
     err |= clw_SetKernelArg(k, i++, sizeof(int), &out_off);
     err |= clw_SetKernelArg(k, i++, sizeof(cl_mem), &res_mem);
     err |= clw_SetKernelArg(k, i++, sizeof(int), &res_off);
-    for (size_t a = 0; a < sizeof args / sizeof args[0]; a++) err |= clw_SetKernelArg(k, i++, sizeof(int), &args[a]);
+    for (size_t a = 0; a < sizeof args / sizeof args[0]; a++)
+        err |= clw_SetKernelArg(k, i++, sizeof(int), &args[a]);
     if (err != CL_SUCCESS) return oclnn_fail(eb, OCLNN_STATUS_OPENCL_ERROR, "conv: clSetKernelArg failed");
     return OCLNN_STATUS_OK;
 }
@@ -394,8 +396,8 @@ oclnn_status oclnn_conv_enqueue(oclnn_conv *op, uint32_t queue, oclnn_event **ev
     if (queue >= ctx->num_queues)
         return oclnn_fail(&ctx->err, OCLNN_STATUS_INVALID_ARGUMENT, "conv: queue %u of %u", queue, ctx->num_queues);
     cl_event ev = NULL;
-    cl_int err = clw_EnqueueNDRangeKernel(ctx->queues[queue], op->kernel, 3, op->global, op->local, 0, NULL,
-                                          event ? &ev : NULL);
+    cl_int err =
+        clw_EnqueueNDRangeKernel(ctx->queues[queue], op->kernel, 3, op->global, op->local, 0, NULL, event ? &ev : NULL);
     if (err != CL_SUCCESS) return clw_fail(&ctx->err, err, "clEnqueueNDRangeKernel (conv3d)");
     return event ? oclnn_event_wrap(ctx, ev, event) : OCLNN_STATUS_OK;
 }

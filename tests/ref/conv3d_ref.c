@@ -25,8 +25,8 @@ void conv3d_ref(const conv3d_ref_params *p, const float *x, const float *wt, con
                                         int ix = ox * S[2] - P[2] + kx * D[2];
                                         if (iz < 0 || iz >= I[0] || iy < 0 || iy >= I[1] || ix < 0 || ix >= I[2])
                                             continue;
-                                        double xv = x[((((size_t)n * p->c + g * cg + c) * I[0] + iz) * I[1] + iy) *
-                                                          I[2] + ix];
+                                        double xv =
+                                            x[((((size_t)n * p->c + g * cg + c) * I[0] + iz) * I[1] + iy) * I[2] + ix];
                                         double wv = wt[((((size_t)k * cg + c) * K[0] + kz) * K[1] + ky) * K[2] + kx];
                                         s += xv * wv;
                                         m += fabs(xv * wv);
