@@ -116,6 +116,7 @@ OCLNN_API void oclnn_conv2d_destroy(oclnn_conv2d *op);
 #endif
 
 /* Operator families with a header of their own. */
+#include "oclnn_conv.h"
 #include "oclnn_pool.h"
 #include "oclnn_gemm.h"
 #include "oclnn_argmax.h"

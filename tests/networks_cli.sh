@@ -8,7 +8,7 @@ dir=${OCLNN_MODELS_DIR:-$HOME/.cache/oclnn/models}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-for n in lenet5 alexnet vgg16 googlenet inception_v3 resnet50 densenet121 fcn8s_vgg16 ppocr_det; do
+for n in lenet5 alexnet vgg16 googlenet inception_v3 resnet50 densenet121 fcn8s_vgg16 ppocr_det c3d_small; do
   if [ ! -f "$dir/$n.onnx" ] && [ "$n" != ppocr_det ]; then echo "$n: missing $dir/$n.onnx"; fail=1; continue; fi
   model=$dir/$n.onnx
   [ "$n" = ppocr_det ] && model=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['model'])" \

@@ -37,6 +37,7 @@ static const net_case cases[] = {
     {"lenet5", 1, 0, 1},     {"alexnet", 1, 0, 0},      {"vgg16", 1, 0, 0},
     {"googlenet", 1, 1, 0},  {"inception_v3", 1, 0, 0}, {"resnet50", 1, 0, 1},
     {"densenet121", 1, 1, 0}, {"fcn8s_vgg16", 0, 0, 0},  {"ppocr_det", 0, 0, 0},
+    {"c3d_small", 1, 0, 1}, /* 3-D: Conv3d+BN+ReLU+MaxPool3d x3, a 3-D average pool, Gemm on a 1x3x8x56x56 clip */
 };
 
 static char models_dir[1024];

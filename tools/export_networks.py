@@ -98,6 +98,19 @@ def build_fcn8s(num_classes=21):
     return FCN8s()
 
 
+def build_c3d_small(num_classes=10):
+    """A C3D-style clip classifier (Tran et al. 2015, cut down to three blocks): 3x3x3 Conv3d (padding 1) +
+    BatchNorm3d + ReLU + MaxPool3d per block (the first pools space only, as C3D's pool1), a global average pool
+    over the last 2x7x7 volume (AvgPool3d, exported as a 3-D AveragePool) and a linear classifier, on a
+    1x3x8x56x56 clip."""
+    import torch.nn as nn
+    return nn.Sequential(
+        nn.Conv3d(3, 16, 3, padding=1), nn.BatchNorm3d(16), nn.ReLU(), nn.MaxPool3d((1, 2, 2)),   # 16x8x28x28
+        nn.Conv3d(16, 32, 3, padding=1), nn.BatchNorm3d(32), nn.ReLU(), nn.MaxPool3d(2),          # 32x4x14x14
+        nn.Conv3d(32, 64, 3, padding=1), nn.BatchNorm3d(64), nn.ReLU(), nn.MaxPool3d(2),          # 64x2x7x7
+        nn.AvgPool3d((2, 7, 7)), nn.Flatten(), nn.Linear(64, num_classes))
+
+
 def networks():
     """name -> (builder, input shape, is_classifier). Builders run right after torch.manual_seed(SEED)."""
     import torchvision.models as tvm
@@ -112,6 +125,7 @@ def networks():
         "resnet50": (lambda: tvm.resnet50(weights=None), (1, 3, 224, 224), True),
         "densenet121": (lambda: tvm.densenet121(weights=None), (1, 3, 224, 224), True),
         "fcn8s_vgg16": (build_fcn8s, (1, 3, 224, 224), False),
+        "c3d_small": (build_c3d_small, (1, 3, 8, 56, 56), True),
     }
 
 
@@ -126,7 +140,7 @@ def randomise_bn(model, shape, gen):
     bns = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     with torch.no_grad():
         for m in model.modules():
-            if isinstance(m, (nn.Conv2d, nn.Linear, nn.ConvTranspose2d)) and m.bias is not None \
+            if isinstance(m, (nn.Conv2d, nn.Conv3d, nn.Linear, nn.ConvTranspose2d)) and m.bias is not None \
                     and not m.bias.any():
                 m.bias.copy_(0.05 * torch.randn(m.bias.shape, generator=gen))
         if bns:
@@ -134,7 +148,7 @@ def randomise_bn(model, shape, gen):
                 m.reset_running_stats()
                 m.momentum = None
             model.train()
-            model(torch.from_numpy(np.concatenate([image_like_input(shape, seed=s) for s in (11, 12)])))
+            model(torch.from_numpy(np.concatenate([like_input(shape, seed=s) for s in (11, 12)])))
             model.eval()
         for m in bns:
             c = m.num_features
@@ -170,6 +184,28 @@ def image_like_input(shape, seed):
     mean = IMAGENET_MEAN if c == 3 else np.array([0.449] * c, np.float32)
     std = IMAGENET_STD if c == 3 else np.array([0.226] * c, np.float32)
     return ((img - mean[None, :, None, None]) / std[None, :, None, None]).astype(np.float32)
+
+
+def video_like_input(shape, seed):
+    """A float32 NCDHW clip of image_like_input frames whose blobs drift from frame to frame (a moving scene)."""
+    rng = np.random.default_rng(seed)
+    n, c, t, h, w = shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    clip = np.empty(shape, dtype=np.float32)
+    for b in range(n):
+        for ch in range(c):
+            fy, fx, py, px, vy, vx = rng.uniform(0.5, 3.0, 2).tolist() + rng.uniform(0, 2 * np.pi, 2).tolist() + \
+                rng.uniform(-0.4, 0.4, 2).tolist()
+            for f in range(t):
+                smooth = 0.5 + 0.25 * np.sin(2 * np.pi * fy * yy / h + py + vy * f) * \
+                    np.cos(2 * np.pi * fx * xx / w + px + vx * f)
+                clip[b, ch, f] = np.clip(smooth + 0.25 * (rng.random((h, w), dtype=np.float32) - 0.5), 0, 1)
+    return ((clip - IMAGENET_MEAN[None, :, None, None, None]) / IMAGENET_STD[None, :, None, None, None]).astype(
+        np.float32)
+
+
+def like_input(shape, seed):
+    return video_like_input(shape, seed) if len(shape) == 5 else image_like_input(shape, seed)
 
 
 def ort_run(path, feeds):
@@ -286,7 +322,7 @@ def export_network(out, name, opset):
     n_bn = randomise_bn(model, shape, torch.Generator().manual_seed(SEED + 1))
     model.eval()
     n_params = sum(p.numel() for p in model.parameters())
-    x = image_like_input(shape, seed=1000 + sum(map(ord, name)))
+    x = like_input(shape, seed=1000 + sum(map(ord, name)))
     path = os.path.join(out, f"{name}.onnx")
     raw = os.path.join(out, "raw", f"{name}.onnx")
     os.makedirs(os.path.dirname(raw), exist_ok=True)

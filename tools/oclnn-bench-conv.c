@@ -12,6 +12,7 @@
 typedef struct layer {
     char spec[256];
     int n, c, h, w, k, kh, kw, sh, sw, ph, pw, dh, dw, group, transposed, outpad;
+    int d, kd, sd, pd, dd; /* 3-D layers: depth d > 0 (0: a 2-D layer), kernel, stride, pad, dilation along it */
 } layer;
 
 static const char *const default_set[] = {
@@ -35,7 +36,7 @@ static int cmp_double(const void *a, const void *b) {
 
 /* Parses "key=value,..." over the defaults; returns 0 on success. */
 static int parse_layer(const char *s, layer *l) {
-    *l = (layer){"", 1, 256, 56, 56, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0, 0};
+    *l = (layer){"", 1, 256, 56, 56, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 3, 1, 1, 1};
     snprintf(l->spec, sizeof l->spec, "%s", s);
     char buf[256];
     snprintf(buf, sizeof buf, "%s", s);
@@ -57,7 +58,8 @@ static int parse_layer(const char *s, layer *l) {
         KEY("kh", l->kh = iv) KEY("kw", l->kw = iv) KEY("stride", l->sh = l->sw = iv) KEY("sh", l->sh = iv)
         KEY("sw", l->sw = iv) KEY("pad", l->ph = l->pw = iv) KEY("ph", l->ph = iv) KEY("pw", l->pw = iv)
         KEY("dil", l->dh = l->dw = iv) KEY("dh", l->dh = iv) KEY("dw", l->dw = iv) KEY("group", l->group = iv)
-        KEY("transposed", l->transposed = iv) KEY("outpad", l->outpad = iv)
+        KEY("transposed", l->transposed = iv) KEY("outpad", l->outpad = iv) KEY("d", l->d = iv)
+        KEY("kd", l->kd = iv) KEY("sd", l->sd = iv) KEY("pd", l->pd = iv) KEY("dd", l->dd = iv)
 #undef KEY
         return -1;
     }
@@ -83,9 +85,10 @@ static oclnn_status time_runs(oclnn_context *ctx, oclnn_status (*enqueue)(void *
         qsort(t, (size_t)iters, sizeof *t, cmp_double);
         r->median_ms = iters % 2 ? t[iters / 2] : 0.5 * (t[iters / 2 - 1] + t[iters / 2]);
         r->min_ms = t[0];
-        /* Direct-convolution FLOPs: for a transposed layer, every input pixel times every tap and channel. */
+        /* Direct-convolution FLOPs: for a transposed layer, every input pixel times every tap and channel (a 3-D
+         * layer passes its output depth times height as @p oh). */
         double pix = l->transposed ? (double)l->h * l->w : (double)oh * ow;
-        double flop = 2.0 * l->n * l->k * pix * (l->c / l->group) * l->kh * l->kw;
+        double flop = 2.0 * l->n * l->k * pix * (l->c / l->group) * l->kh * l->kw * (l->d ? l->kd : 1);
         r->gflops = flop / (r->median_ms * 1e6);
     }
     free(t);
@@ -94,6 +97,49 @@ static oclnn_status time_runs(oclnn_context *ctx, oclnn_status (*enqueue)(void *
 
 static oclnn_status enqueue_conv(void *op) { return oclnn_conv2d_enqueue(op, 0, NULL); }
 static oclnn_status enqueue_deconv(void *op) { return oclnn_deconv2d_enqueue(op, 0, NULL); }
+static oclnn_status enqueue_conv3d(void *op) { return oclnn_conv_enqueue(op, 0, NULL); }
+
+/* 3-D layers run on the rank-based operator, whose one 3-D algorithm is the direct kernel. */
+static oclnn_status run_3d(oclnn_context *ctx, const layer *l, oclnn_conv_algo algo, int iters, result *r,
+                           oclnn_conv_algo *chosen) {
+    if (algo != OCLNN_CONV_ALGO_AUTO && algo != OCLNN_CONV_ALGO_DIRECT) return OCLNN_STATUS_UNSUPPORTED;
+    oclnn_conv_params p;
+    oclnn_conv_params_init(&p);
+    p.rank = 3;
+    p.in_channels = l->c;
+    p.out_channels = l->k;
+    p.groups = l->group;
+    const int k[3] = {l->kd, l->kh, l->kw}, s[3] = {l->sd, l->sh, l->sw}, dl[3] = {l->dd, l->dh, l->dw};
+    const int pad[3] = {l->pd, l->ph, l->pw};
+    for (int a = 0; a < 3; a++) {
+        p.kernel[a] = k[a], p.stride[a] = s[a], p.dilation[a] = dl[a];
+        p.pad_begin[a] = p.pad_end[a] = pad[a];
+    }
+    p.algo = algo;
+    size_t nw = (size_t)l->k * (l->c / (l->group ? l->group : 1)) * l->kd * l->kh * l->kw;
+    float *w = malloc(nw * sizeof *w), *b = malloc(l->k * sizeof *b);
+    for (size_t i = 0; i < nw; i++) w[i] = (float)((i * 2654435761u) % 1000) * 1e-4f - 0.05f;
+    for (int i = 0; i < l->k; i++) b[i] = 0.01f;
+    oclnn_conv *op = NULL;
+    oclnn_tensor *x = NULL, *y = NULL;
+    size_t in[3] = {(size_t)l->d, (size_t)l->h, (size_t)l->w}, out[3] = {0, 0, 0};
+    oclnn_status st = oclnn_conv_create(ctx, &p, w, nw, b, l->k, &op);
+    if (!st) *chosen = oclnn_conv_get_algo(op);
+    if (!st) st = oclnn_conv_reshape(op, l->n, in, out);
+    int64_t dx[5] = {l->n, l->c, l->d, l->h, l->w};
+    int64_t dy[5] = {l->n, l->k, (int64_t)out[0], (int64_t)out[1], (int64_t)out[2]};
+    if (!st) st = oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 5, dx, &x);
+    if (!st) st = oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 5, dy, &y);
+    if (!st) st = oclnn_tensor_zero(x);
+    if (!st) st = oclnn_conv_setup(op, x, y, 0, NULL, 0);
+    if (!st) st = time_runs(ctx, enqueue_conv3d, op, iters, l, out[0] * out[1], out[2], r);
+    free(w);
+    free(b);
+    oclnn_tensor_destroy(x);
+    oclnn_tensor_destroy(y);
+    oclnn_conv_destroy(op);
+    return st;
+}
 
 /* Transposed layers have one algorithm, the direct gather, reported as "direct". */
 static oclnn_status run_transposed(oclnn_context *ctx, const layer *l, oclnn_conv_algo algo, int iters, result *r,
@@ -141,6 +187,7 @@ static oclnn_status run_transposed(oclnn_context *ctx, const layer *l, oclnn_con
 static oclnn_status run(oclnn_context *ctx, const layer *l, oclnn_conv_algo algo, int iters, result *r,
                         oclnn_conv_algo *chosen) {
     if (l->transposed) return run_transposed(ctx, l, algo, iters, r, chosen);
+    if (l->d) return run_3d(ctx, l, algo, iters, r, chosen);
     oclnn_conv2d_params p;
     oclnn_conv2d_params_init(&p);
     p.in_channels = l->c;
@@ -184,7 +231,10 @@ static void usage(void) {
     fputs("usage: oclnn-bench-conv [--device SPEC] [--iterations N] [--algo all|NAME] [--json FILE]\n"
           "                        [--layer SPEC]... [--set default]\n"
           "  SPEC keys: n,c,h,w,k,kh,kw,stride|sh,sw,pad|ph,pw,dil|dh,dw,group,transposed,outpad\n"
-          "  e.g. --layer n=1,c=256,h=56,w=56,k=256,kh=3,kw=3,stride=1,pad=1,dil=1,group=1\n",
+          "             d,kd,sd,pd,dd: a 3-D layer of depth d (kernel kd, stride sd, pad pd, dilation dd; defaults\n"
+          "             3, 1, 1, 1); stride, pad and dil then set the height and width only\n"
+          "  e.g. --layer n=1,c=256,h=56,w=56,k=256,kh=3,kw=3,stride=1,pad=1,dil=1,group=1\n"
+          "       --layer n=1,c=64,d=8,h=56,w=56,k=128,kd=3,kh=3,kw=3,pad=1\n",
           stderr);
 }
 

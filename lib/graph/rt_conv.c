@@ -1,7 +1,7 @@
-/* rt_conv.c - graph ops Conv and ConvTranspose (1-D and 2-D) on oclnn_conv2d / oclnn_deconv2d: weights and bias
- * are read from constants at create (packed once); the node's fusion (activation, residual as its last input) goes
- * into the operator's epilogue. Outputs may be channel slices of a concat (out_offset). 1-D runs as 2-D with H = 1
- * on 4-D views of the 3-D tensors.
+/* rt_conv.c - graph ops Conv and ConvTranspose (1-D and 2-D) on oclnn_conv2d / oclnn_deconv2d, and 3-D Conv on the
+ * rank-based oclnn_conv: weights and bias are read from constants at create (packed once); the node's fusion
+ * (activation, residual as its last input) goes into the operator's epilogue. Outputs may be channel slices of a
+ * concat (out_offset). 1-D runs as 2-D with H = 1 on 4-D views of the 3-D tensors.
  */
 #include "graph/rt_util.h"
 
@@ -12,6 +12,7 @@ typedef struct rt_conv {
     oclnn_deconv2d *deconv;
     int res_in; /* input index of the fused residual, -1 when none */
     oclnn_tensor *view[3]; /* 1-D: 4-D views of X, Y and the residual, made at setup */
+    oclnn_conv *conv3;     /* 3-D Conv (5-D X and W) */
 } rt_conv;
 
 static int conv_res_index(const oclnn_ir_node *n) {
@@ -36,8 +37,136 @@ static oclnn_status conv_shapes(const oclnn_graph *g, const oclnn_ir_node *n, co
     return OCLNN_STATUS_OK;
 }
 
+/* ---- 3-D Conv: 5-D X and W, attributes of rank 3, on oclnn_conv ---- */
+
+/* One axis of a 3-D Conv's output (ONNX formulas; SAME keeps ceil(in / stride)); < 1 when nothing fits. */
+static int64_t conv3d_axis_out(int64_t in, int64_t k, int64_t s, int64_t d, int64_t pa, int64_t pb,
+                               oclnn_auto_pad ap) {
+    if (ap == OCLNN_AUTO_PAD_SAME_UPPER || ap == OCLNN_AUTO_PAD_SAME_LOWER) return (in + s - 1) / s;
+    if (ap == OCLNN_AUTO_PAD_VALID) pa = pb = 0;
+    int64_t span = in + pa + pb - (d * (k - 1) + 1);
+    return span < 0 ? 0 : span / s + 1;
+}
+
+/* The operator's parameters (node fusion included) and the output's spatial sizes, from X, W and the attributes:
+ * kernel_shape (when given, as W's), strides, dilations (3 values each), pads (6: D, H, W begins then ends),
+ * auto_pad and group, with ONNX's defaults. */
+static oclnn_status conv3d_params(const oclnn_graph *g, const oclnn_ir_node *n, oclnn_conv_params *p,
+                                  int64_t out[3]) {
+    const oclnn_ir_value *x = rt_in(g, n, 0), *w = rt_in(g, n, 1);
+    if (!x || !w) return rt_fail(g, n, OCLNN_STATUS_INVALID_MODEL, "needs inputs X and W");
+    if (x->ndim != 5 || w->ndim != 5)
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE,
+                       "a 3-D convolution needs 5-D X and W, X has %zu dims and W %zu", x->ndim, w->ndim);
+    int64_t k[8], st[8] = {1, 1, 1}, dl[8] = {1, 1, 1}, pd[8] = {0, 0, 0, 0, 0, 0}, ks[8];
+    for (int a = 0; a < 3; a++)
+        k[a] = w->dims[2 + a];
+    size_t c = rt_attr_ints(n, "kernel_shape", ks, 8);
+    if (c && (c != 3 || ks[0] != k[0] || ks[1] != k[1] || ks[2] != k[2]))
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "kernel_shape disagrees with the 3-D weights");
+    if ((c = rt_attr_ints(n, "strides", st, 8)) && c != 3)
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "strides needs 3 values, has %zu", c);
+    if ((c = rt_attr_ints(n, "dilations", dl, 8)) && c != 3)
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "dilations needs 3 values, has %zu", c);
+    if ((c = rt_attr_ints(n, "pads", pd, 8)) && c != 6)
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "pads needs 6 values, has %zu", c);
+    for (int a = 0; a < 3; a++) {
+        if (k[a] < 1 || st[a] < 1 || dl[a] < 1 || pd[a] < 0 || pd[a + 3] < 0)
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT,
+                           "kernel, strides and dilations must be >= 1 and pads >= 0");
+        /* the operator takes 32-bit geometry, and the window arithmetic must not overflow */
+        if (k[a] > INT32_MAX || st[a] > INT32_MAX || dl[a] > INT32_MAX || pd[a] > INT32_MAX || pd[a + 3] > INT32_MAX)
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "kernel/strides/dilations/pads value above 2^31-1");
+    }
+    int64_t groups = oclnn_ir_attr_int(n, "group", 1);
+    if (groups < 1 || groups > x->dims[1] || x->dims[1] != w->dims[1] * groups || w->dims[0] % groups ||
+        x->dims[1] > INT32_MAX || w->dims[0] > INT32_MAX)
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "X has %lld channels but W is [%lld,%lld,..] with group %lld",
+                       (long long)x->dims[1], (long long)w->dims[0], (long long)w->dims[1], (long long)groups);
+    oclnn_conv_params_init(p);
+    oclnn_status s = rt_auto_pad(g, n, &p->auto_pad);
+    if (s) return s;
+    p->rank = 3;
+    p->in_channels = (uint32_t)x->dims[1];
+    p->out_channels = (uint32_t)w->dims[0];
+    p->groups = (uint32_t)groups;
+    for (int a = 0; a < 3; a++) {
+        p->kernel[a] = (uint32_t)k[a], p->stride[a] = (uint32_t)st[a], p->dilation[a] = (uint32_t)dl[a];
+        p->pad_begin[a] = (uint32_t)pd[a], p->pad_end[a] = (uint32_t)pd[a + 3];
+        out[a] = conv3d_axis_out(x->dims[2 + a], k[a], st[a], dl[a], pd[a], pd[a + 3], p->auto_pad);
+        if (out[a] < 1)
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE,
+                           "axis %d: an input of %lld leaves no output for a kernel of %lld", a,
+                           (long long)x->dims[2 + a], (long long)k[a]);
+    }
+    p->activation = n->fuse.activation;
+    p->activation_alpha = n->fuse.alpha;
+    p->activation_beta = n->fuse.beta;
+    p->residual = n->fuse.residual;
+    return OCLNN_STATUS_OK;
+}
+
+static oclnn_status conv3d_infer(oclnn_graph *g, const oclnn_ir_node *n) {
+    oclnn_conv_params p;
+    int64_t o[3];
+    oclnn_status s = conv3d_params(g, n, &p, o);
+    if (s) return s;
+    const oclnn_ir_value *x = rt_in(g, n, 0), *w = rt_in(g, n, 1);
+    int64_t d[5] = {x->dims[0], w->dims[0], o[0], o[1], o[2]};
+    rt_set_out(g, n, 0, OCLNN_DTYPE_F32, 5, d);
+    return OCLNN_STATUS_OK;
+}
+
+static oclnn_status conv3d_create(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
+    oclnn_conv_params p;
+    int64_t o[3];
+    oclnn_status s = conv3d_params(g, n, &p, o);
+    if (s) return s;
+    const float *wd, *bd = NULL;
+    size_t wc, bc = 0;
+    if ((s = rt_const_floats(g, n, 1, &wd, &wc))) return s;
+    if (conv_has_bias(g, n) && (s = rt_const_floats(g, n, 2, &bd, &bc))) return s;
+    rt_conv *c = oclnn_calloc(st->ctx->alloc, 1, sizeof *c);
+    if (!c) return rt_fail(g, n, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "out of host memory");
+    st->op = c;
+    c->res_in = conv_res_index(n);
+    s = oclnn_conv_create(st->ctx, &p, wd, wc, bd, bc, &c->conv3);
+    if (s) return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
+    st->algo = oclnn_conv_algo_name(oclnn_conv_get_algo(c->conv3));
+    st->params = wc + bc;
+    st->weight_bytes = (wc + bc) * sizeof(float);
+    return OCLNN_STATUS_OK;
+}
+
+static oclnn_status conv3d_reshape(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
+    rt_conv *c = st->op;
+    const oclnn_ir_value *x = rt_in(g, n, 0), *w = rt_in(g, n, 1), *y = rt_out(g, n, 0);
+    size_t in[3] = {(size_t)x->dims[2], (size_t)x->dims[3], (size_t)x->dims[4]}, out[3];
+    oclnn_status s = oclnn_conv_reshape(c->conv3, (size_t)x->dims[0], in, out);
+    if (s) return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
+    if ((int64_t)out[0] != y->dims[2] || (int64_t)out[1] != y->dims[3] || (int64_t)out[2] != y->dims[4])
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE,
+                       "operator output %zux%zux%zu differs from the inferred %lldx%lldx%lld", out[0], out[1], out[2],
+                       (long long)y->dims[2], (long long)y->dims[3], (long long)y->dims[4]);
+    /* every output element sums C/g*kd*kh*kw products */
+    st->macs = (uint64_t)oclnn_ir_numel(y) * (uint64_t)w->dims[1] * (uint64_t)w->dims[2] * (uint64_t)w->dims[3] *
+               (uint64_t)w->dims[4];
+    st->kernels = 1;
+    return OCLNN_STATUS_OK;
+}
+
+static oclnn_status conv3d_setup(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
+    rt_conv *c = st->op;
+    const oclnn_tensor *res = c->res_in >= 0 ? st->in[c->res_in] : NULL;
+    size_t roff = c->res_in >= 0 ? st->in_offset[c->res_in] : 0;
+    oclnn_status s = oclnn_conv_setup(c->conv3, st->in[0], st->out[0], st->out_offset[0], res, roff);
+    if (s) return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
+    return OCLNN_STATUS_OK;
+}
+
 static oclnn_status conv_infer(oclnn_graph *g, const oclnn_ir_node *n) {
     if (!rt_known(g, n, 0) || !rt_known(g, n, 1)) return OCLNN_STATUS_OK;
+    if (rt_in(g, n, 0)->ndim == 5) return conv3d_infer(g, n);
     const oclnn_ir_value *x, *w;
     oclnn_status s = conv_shapes(g, n, &x, &w);
     if (s) return s;
@@ -193,6 +322,8 @@ static oclnn_status conv_create_common(oclnn_rt_step *st, const oclnn_graph *g, 
 }
 
 static oclnn_status conv_create(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
+    const oclnn_ir_value *x = rt_in(g, n, 0);
+    if (x && x->ndim == 5) return conv3d_create(st, g, n);
     return conv_create_common(st, g, n, 0);
 }
 static oclnn_status deconv_create(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
@@ -255,7 +386,26 @@ static void conv_destroy(oclnn_rt_step *st) {
     st->op = NULL;
 }
 
+/* Conv's entry points: a 3-D step goes to oclnn_conv, the others to the shared 1-D/2-D functions above. */
+static oclnn_status conv_nd_reshape(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
+    rt_conv *c = st->op;
+    return c->conv3 ? conv3d_reshape(st, g, n) : conv_reshape(st, g, n);
+}
+static oclnn_status conv_nd_setup(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
+    rt_conv *c = st->op;
+    return c->conv3 ? conv3d_setup(st, g, n) : conv_setup(st, g, n);
+}
+static oclnn_status conv_nd_enqueue(oclnn_rt_step *st, uint32_t queue) {
+    rt_conv *c = st->op;
+    return c->conv3 ? oclnn_conv_enqueue(c->conv3, queue, NULL) : conv_enqueue(st, queue);
+}
+static void conv_nd_destroy(oclnn_rt_step *st) {
+    rt_conv *c = st->op;
+    if (c) oclnn_conv_destroy(c->conv3);
+    conv_destroy(st);
+}
+
 const oclnn_rt_op oclnn_rt_op_conv = {
-    "Conv", conv_infer, conv_create, conv_reshape, conv_setup, conv_enqueue, conv_destroy, 1, 0};
+    "Conv", conv_infer, conv_create, conv_nd_reshape, conv_nd_setup, conv_nd_enqueue, conv_nd_destroy, 1, 0};
 const oclnn_rt_op oclnn_rt_op_conv_transpose = {
     "ConvTranspose", deconv_infer, deconv_create, conv_reshape, conv_setup, conv_enqueue, conv_destroy, 1, 0};

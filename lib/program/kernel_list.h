@@ -20,7 +20,8 @@
     X(CONV2D_TRANSPOSED, "conv2d_transposed.cl", OCLNN_CONV2D_TRANSPOSED_VARIANTS)                     \
     X(DATAMOVE, "datamove.cl", ";-DPAD_MODE=1;-DPAD_MODE=2;-DPAD_MODE=3")                                  \
     X(RESIZE, "resize.cl", "")                                                                         \
-    X(CONV2D_DEPTHWISE, "conv2d_depthwise.cl", OCLNN_CONV2D_DEPTHWISE_VARIANTS)
+    X(CONV2D_DEPTHWISE, "conv2d_depthwise.cl", OCLNN_CONV2D_DEPTHWISE_VARIANTS)                             \
+    X(CONV3D, "conv3d.cl", OCLNN_CONV3D_VARIANTS)
 
 /* The direct convolution's common configurations, written the way lib/ops/conv2d.c names them (options at
  * the file's default are left out): 1x1, 3x3 (+ residual), 3x3 s2, 3x3 d2, 5x5, 7x7 s2 stems, 1x7/7x1,
@@ -105,6 +106,15 @@
     "-DACT=7 -DHAS_BIAS=1 -DSH=2 -DSW=2;"                                                                    \
     "-DACT=7 -DHAS_BIAS=1 -DKH=5 -DKW=5;"                                                                    \
     "-DACT=7 -DHAS_BIAS=1 -DKH=5 -DKW=5 -DSH=2 -DSW=2"
+
+/* The 3-D convolution as lib/ops/conv.c names it: C3D's 3x3x3 with bias + ReLU (and without an activation, for a
+ * BatchNorm that stays apart), and the 1x1x1 and 1x3x3 / 3x1x1 layers of I3D and (2+1)-D networks with bias + ReLU. */
+#define OCLNN_CONV3D_VARIANTS                                                                                \
+    "-DACT=1 -DHAS_BIAS=1;"                                                                                  \
+    "-DHAS_BIAS=1;"                                                                                          \
+    "-DACT=1 -DHAS_BIAS=1 -DKD=1 -DKH=1 -DKW=1;"                                                             \
+    "-DACT=1 -DHAS_BIAS=1 -DKD=1;"                                                                           \
+    "-DACT=1 -DHAS_BIAS=1 -DKH=1 -DKW=1"
 
 typedef enum oclnn_kernel_id {
 #define X(id, file, variants) OCLNN_KERNEL_##id,
