@@ -1011,6 +1011,7 @@ oclnn_status oclnn_runtime_create(oclnn_context *ctx, const oclnn_graph *graph, 
      * keep the graph as given, to fold again when an input is reshaped */
     if (!s && folded) s = oclnn_ir_clone(graph, &rt->src);
     if (!s) s = check_shapes(rt);
+    if (!s) s = rt_check_programs(g, ctx->limits.max_programs, &rt->stats.programs); /* before compiling */
     if (!s) s = build_steps(rt);
     if (!s) s = check_depth(rt);
     if (!s) s = value_arrays(rt);
