@@ -206,7 +206,12 @@ oclnn_status rt_window_read(const oclnn_graph *g, const oclnn_ir_node *n, int ra
     oclnn_status s = rt_attr_int_in(g, n, "ceil_mode", 0, 0, 1, &cm);
     if (s) return s;
     w->ceil_mode = (int)cm;
-    return rt_auto_pad(g, n, &w->auto_pad);
+    if ((s = rt_auto_pad(g, n, &w->auto_pad))) return s;
+    /* ONNX: explicit pads cannot be used together with an auto_pad that computes them */
+    if (w->auto_pad != OCLNN_AUTO_PAD_NOTSET && (w->pt || w->pl || w->pb || w->pr))
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "auto_pad '%s' cannot be combined with nonzero pads",
+                       oclnn_ir_attr_string(n, "auto_pad", "NOTSET"));
+    return OCLNN_STATUS_OK;
 }
 
 int rt_dims4(const oclnn_ir_value *v, int64_t d[4]) {

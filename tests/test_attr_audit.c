@@ -1,0 +1,357 @@
+/* test_attr_audit.c - the attribute audit of the CNN op set against the ONNX spec: a table of single-node models
+ * whose attribute or constant-input values are outside what the spec allows (or what oclnn implements), each refused
+ * by oclnn_runtime_create with its exact status and a message naming the node and the attribute; then valid edge
+ * values (clamped Slice bounds, huge and negative steps, cropping pads, Resize axes) run and checked element by
+ * element against a naive reference. Runs under ASan+UBSan in scripts/test.sh: no refusal may overflow on the way.
+ */
+#include <math.h>
+
+#include "common.h"
+#include "device/clw.h"
+
+static const char *cache_dir;
+
+/* One extra input of the node: 'f' f32 constant, 'i' i64 constant, '-' omitted, 0 none. Data NULL means zeros. */
+typedef struct cin {
+    char t;
+    int nd;
+    int64_t d[4];
+    const void *data;
+} cin;
+
+typedef struct acase {
+    const char *what;
+    const char *op;
+    int64_t opset; /* 0: 18 */
+    int xn;        /* rank of x (0: 4) */
+    int64_t xd[5];
+    cin in[4];
+    size_t na;
+    oclnn_attr a[4];
+    int nout; /* 0: 1 */
+    oclnn_status want;
+    const char *needle;
+} acase;
+
+#define AI(n, v) {.name = n, .type = OCLNN_ATTR_INT, .i = (v)}
+#define AF(n, v) {.name = n, .type = OCLNN_ATTR_FLOAT, .f = (v)}
+#define AS(n, v) {.name = n, .type = OCLNN_ATTR_STRING, .s = (v)}
+#define AIS(n, ...)                                                                                                    \
+    {.name = n,                                                                                                        \
+     .type = OCLNN_ATTR_INTS,                                                                                          \
+     .count = sizeof((const int64_t[]){__VA_ARGS__}) / sizeof(int64_t),                                                \
+     .ints = (const int64_t[]){__VA_ARGS__}}
+#define F1(...) {'f', 1, {sizeof((const float[]){__VA_ARGS__}) / sizeof(float)}, (const float[]){__VA_ARGS__}}
+#define I1(...) {'i', 1, {sizeof((const int64_t[]){__VA_ARGS__}) / sizeof(int64_t)}, (const int64_t[]){__VA_ARGS__}}
+#define OMIT {'-', 0, {0}, NULL}
+#define X4 {1, 3, 5, 5}
+
+static size_t numel(int nd, const int64_t *d) {
+    size_t n = 1;
+    for (int i = 0; i < nd; i++)
+        n *= (size_t)d[i];
+    return n;
+}
+
+/* x -> the node (x, extra inputs) -> y (and y1.. for several outputs) */
+static oclnn_graph *build(oclnn_context *ctx, const acase *c) {
+    oclnn_graph *g;
+    assert_ok(ctx, oclnn_graph_create(ctx, &g));
+    assert_ok(ctx, oclnn_graph_set_opset(g, c->opset ? c->opset : 18));
+    int xn = c->xn ? c->xn : 4;
+    assert_ok(ctx, oclnn_graph_add_input(g, "x", OCLNN_DTYPE_F32, (size_t)xn, c->xd));
+    const char *in[5] = {"x"};
+    char names[4][8];
+    size_t nin = 1;
+    for (size_t k = 0; k < 4 && c->in[k].t; k++) {
+        const cin *ci = &c->in[k];
+        if (ci->t == '-') {
+            in[nin++] = "";
+            continue;
+        }
+        snprintf(names[k], sizeof names[k], "c%zu", k);
+        size_t cnt = numel(ci->nd, ci->d);
+        void *zeros = NULL;
+        const void *data = ci->data;
+        if (!data) data = zeros = calloc(cnt ? cnt : 1, 8);
+        assert_ok(ctx, oclnn_graph_add_constant(g, names[k], ci->t == 'f' ? OCLNN_DTYPE_F32 : OCLNN_DTYPE_I64,
+                                                (size_t)ci->nd, ci->d, data));
+        free(zeros);
+        in[nin++] = names[k];
+    }
+    int nout = c->nout ? c->nout : 1;
+    const char *outs[4] = {"y", "y1", "y2", "y3"};
+    assert_ok(ctx, oclnn_graph_add_node(g, c->op, "audited", nin, in, (size_t)nout, outs, c->na, c->a));
+    for (int k = 0; k < nout; k++)
+        assert_ok(ctx, oclnn_graph_add_output(g, outs[k]));
+    return g;
+}
+
+static const float qnan = NAN, pinf = INFINITY;
+
+static const acase refusals[] = {
+    /* ---- Resize (op set 18: X, roi, scales, sizes) ---- */
+    {"Resize mode bicubic", "Resize", 0, 0, X4, {OMIT, F1(1, 1, 2, 2)}, 1, {AS("mode", "bicubic")}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "mode 'bicubic'"},
+    {"Resize coordinate mode", "Resize", 0, 0, X4, {OMIT, F1(1, 1, 2, 2)}, 1,
+     {AS("coordinate_transformation_mode", "middle")}, 0, OCLNN_STATUS_INVALID_ARGUMENT,
+     "coordinate_transformation_mode 'middle'"},
+    {"Resize nearest_mode", "Resize", 0, 0, X4, {OMIT, F1(1, 1, 2, 2)}, 1, {AS("nearest_mode", "nearest")}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "nearest_mode 'nearest'"},
+    {"Resize cubic_coeff_a NaN", "Resize", 0, 0, X4, {OMIT, F1(1, 1, 2, 2)}, 2,
+     {AS("mode", "cubic"), AF("cubic_coeff_a", NAN)}, 0, OCLNN_STATUS_INVALID_ARGUMENT, "cubic_coeff_a"},
+    {"Resize exclude_outside 2", "Resize", 0, 0, X4, {OMIT, F1(1, 1, 2, 2)}, 1, {AI("exclude_outside", 2)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "exclude_outside = 2"},
+    {"Resize scales and sizes", "Resize", 0, 0, X4, {OMIT, F1(1, 1, 2, 2), I1(1, 3, 10, 10)}, 0, {{0}}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "both scales and sizes"},
+    {"Resize neither", "Resize", 0, 0, X4, {OMIT}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_MODEL, "needs scales or sizes"},
+    {"Resize scale 0", "Resize", 0, 0, X4, {OMIT, F1(1, 1, 0, 2)}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_ARGUMENT,
+     "scales[2] = 0"},
+    {"Resize scale -2", "Resize", 0, 0, X4, {OMIT, F1(1, 1, 2, -2)}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_ARGUMENT,
+     "scales[3] = -2"},
+    {"Resize scale NaN", "Resize", 0, 0, X4, {OMIT, {'f', 1, {4}, (const float[]){1, 1, NAN, 2}}}, 0, {{0}}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "scales[2] = nan"},
+    {"Resize scale inf", "Resize", 0, 0, X4, {OMIT, {'f', 1, {4}, (const float[]){1, 1, 2, INFINITY}}}, 0, {{0}}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "scales[3] = inf"},
+    {"Resize scale 1e30", "Resize", 0, 0, X4, {OMIT, F1(1, 1, 1e30f, 1)}, 0, {{0}}, 0, OCLNN_STATUS_LIMIT_EXCEEDED,
+     "above 2^31-1"},
+    {"Resize sizes of rank 3", "Resize", 0, 0, X4, {OMIT, OMIT, I1(1, 3, 10)}, 0, {{0}}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "sizes has 3 values"},
+    {"Resize sizes 0", "Resize", 0, 0, X4, {OMIT, OMIT, I1(1, 3, 0, 10)}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_ARGUMENT,
+     "sizes[2] = 0"},
+    {"Resize sizes -4", "Resize", 0, 0, X4, {OMIT, OMIT, I1(1, 3, 8, -4)}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_ARGUMENT,
+     "sizes[3] = -4"},
+    {"Resize sizes 2^40", "Resize", 0, 0, X4, {OMIT, OMIT, I1(1, 3, 8, 1ll << 40)}, 0, {{0}}, 0,
+     OCLNN_STATUS_LIMIT_EXCEEDED, "2^31-1"},
+    {"Resize batch scale 2", "Resize", 0, 0, X4, {OMIT, F1(2, 1, 1, 1)}, 0, {{0}}, 0, OCLNN_STATUS_UNSUPPORTED,
+     "only H and W"},
+    {"Resize axes repeated", "Resize", 0, 0, X4, {OMIT, OMIT, I1(10, 10)}, 1, {AIS("axes", 3, 3)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "axes"},
+    {"Resize axes out of range", "Resize", 0, 0, X4, {OMIT, OMIT, I1(10, 10)}, 1, {AIS("axes", 2, 4)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "axes"},
+    {"Resize sizes vs axes", "Resize", 0, 0, X4, {OMIT, OMIT, I1(1, 3, 10, 10)}, 1, {AIS("axes", 2, 3)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "sizes has 4 values"},
+    {"Resize antialias 1", "Resize", 0, 0, X4, {OMIT, F1(1, 1, 0.5f, 0.5f)}, 2, {AS("mode", "linear"),
+     AI("antialias", 1)}, 0, OCLNN_STATUS_UNSUPPORTED, "antialias"},
+    {"Resize antialias 3", "Resize", 0, 0, X4, {OMIT, F1(1, 1, 2, 2)}, 1, {AI("antialias", 3)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "antialias = 3"},
+    {"Resize keep_aspect_ratio_policy", "Resize", 0, 0, X4, {OMIT, OMIT, I1(1, 3, 10, 10)}, 1,
+     {AS("keep_aspect_ratio_policy", "fit")}, 0, OCLNN_STATUS_INVALID_ARGUMENT, "keep_aspect_ratio_policy 'fit'"},
+    {"Resize tf_crop_and_resize", "Resize", 0, 0, X4, {OMIT, F1(1, 1, 2, 2)}, 1,
+     {AS("coordinate_transformation_mode", "tf_crop_and_resize")}, 0, OCLNN_STATUS_UNSUPPORTED, "tf_crop_and_resize"},
+    {"Upsample scale 0.5", "Upsample", 9, 0, X4, {F1(1, 1, 0.5f, 2)}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_ARGUMENT,
+     "scales[2] = 0.5"},
+    {"Upsample-7 scales NaN", "Upsample", 7, 0, X4, {{0}}, 1,
+     {{.name = "scales", .type = OCLNN_ATTR_FLOATS, .count = 4, .floats = (const float[]){1, 1, NAN, 2}}}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "scales[2] = nan"},
+    /* ---- Pad (op set 18: X, pads, constant_value, axes) ---- */
+    {"Pad mode symmetric", "Pad", 0, 0, X4, {I1(0, 0, 1, 1, 0, 0, 1, 1)}, 1, {AS("mode", "symmetric")}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "mode 'symmetric'"},
+    {"Pad pads length 6", "Pad", 0, 0, X4, {I1(0, 1, 1, 0, 1, 1)}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_ARGUMENT,
+     "pads has 6 values for 4 dims"},
+    {"Pad crops everything", "Pad", 0, 0, X4, {I1(0, 0, -3, 0, 0, 0, -2, 0)}, 0, {{0}}, 0,
+     OCLNN_STATUS_INVALID_SHAPE, "axis 2"},
+    {"Pad pads INT64_MAX", "Pad", 0, 0, X4, {I1(0, 0, INT64_MAX, 0, 0, 0, 1, 0)}, 0, {{0}}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "pads"},
+    {"Pad pads INT64_MIN", "Pad", 0, 0, X4, {I1(0, 0, INT64_MIN, 0, 0, 0, 1, 0)}, 0, {{0}}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "pads"},
+    {"Pad constant_value of 2", "Pad", 0, 0, X4, {I1(0, 0, 1, 1, 0, 0, 1, 1), F1(1, 2)}, 0, {{0}}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "constant_value"},
+    {"Pad axes repeated", "Pad", 0, 0, X4, {I1(1, 1, 1, 1), OMIT, I1(2, 2)}, 0, {{0}}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "repeated"},
+    {"Pad-2 pads length 3", "Pad", 7, 0, X4, {{0}}, 1, {AIS("pads", 1, 1, 1)}, 0, OCLNN_STATUS_INVALID_ARGUMENT,
+     "pads has 3 values"},
+    /* ---- Slice (op set 18: X, starts, ends, axes, steps) ---- */
+    {"Slice step 0", "Slice", 0, 0, X4, {I1(0), I1(3), I1(2), I1(0)}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_ARGUMENT,
+     "step"},
+    {"Slice axes repeated", "Slice", 0, 0, X4, {I1(0, 1), I1(3, 4), I1(2, 2)}, 0, {{0}}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "repeated"},
+    {"Slice axis 4 of 4", "Slice", 0, 0, X4, {I1(0), I1(3), I1(4)}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_ARGUMENT,
+     "axis"},
+    {"Slice axis -5", "Slice", 0, 0, X4, {I1(0), I1(3), I1(-5)}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_ARGUMENT, "axis"},
+    {"Slice lengths differ", "Slice", 0, 0, X4, {I1(0, 0), I1(3)}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_ARGUMENT,
+     "differ in length"},
+    {"Slice empty", "Slice", 0, 0, X4, {I1(3), I1(1), I1(2)}, 0, {{0}}, 0, OCLNN_STATUS_UNSUPPORTED, "empty"},
+    {"Slice-1 axes out of range", "Slice", 9, 0, X4, {{0}}, 3, {AIS("starts", 0), AIS("ends", 2), AIS("axes", 7)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "axis"},
+    /* ---- Split, Concat, Transpose ---- */
+    {"Split sizes not summing", "Split", 0, 0, X4, {I1(2, 2)}, 1, {AI("axis", 2)}, 2, OCLNN_STATUS_INVALID_SHAPE,
+     "sum to 4"},
+    {"Split negative size", "Split", 0, 0, X4, {I1(6, -1)}, 1, {AI("axis", 2)}, 2, OCLNN_STATUS_INVALID_ARGUMENT,
+     "split[1] = -1"},
+    {"Split zero size", "Split", 0, 0, X4, {I1(5, 0)}, 1, {AI("axis", 2)}, 2, OCLNN_STATUS_UNSUPPORTED,
+     "split[1] = 0"},
+    {"Split sizes overflow", "Split", 0, 0, X4, {I1(INT64_MAX, INT64_MAX)}, 1, {AI("axis", 2)}, 2,
+     OCLNN_STATUS_INVALID_SHAPE, "split"},
+    {"Split count vs outputs", "Split", 0, 0, X4, {I1(2, 3)}, 1, {AI("axis", 2)}, 3, OCLNN_STATUS_INVALID_ARGUMENT,
+     "2 sizes for 3 outputs"},
+    {"Split num_outputs vs outputs", "Split", 0, 0, X4, {{0}}, 2, {AI("axis", 2), AI("num_outputs", 3)}, 2,
+     OCLNN_STATUS_INVALID_ARGUMENT, "num_outputs = 3"},
+    {"Split axis 4", "Split", 0, 0, X4, {{0}}, 1, {AI("axis", 4)}, 2, OCLNN_STATUS_INVALID_ARGUMENT, "axis"},
+    {"Concat axis -5", "Concat", 0, 0, X4, {{'f', 4, {1, 3, 5, 5}, NULL}}, 1, {AI("axis", -5)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "axis"},
+    {"Concat rank differs", "Concat", 0, 0, X4, {{'f', 3, {1, 3, 5}, NULL}}, 1, {AI("axis", 1)}, 0,
+     OCLNN_STATUS_INVALID_SHAPE, "input 1"},
+    {"Transpose perm repeats", "Transpose", 0, 0, X4, {{0}}, 1, {AIS("perm", 0, 1, 1, 2)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "perm"},
+    {"Transpose perm short", "Transpose", 0, 0, X4, {{0}}, 1, {AIS("perm", 0, 2, 1)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "perm"},
+    {"Transpose perm 40", "Transpose", 0, 0, X4, {{0}}, 1, {AIS("perm", 0, 1, 2, 40)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "perm"},
+    {"Transpose perm -1", "Transpose", 0, 0, X4, {{0}}, 1, {AIS("perm", 0, 1, 2, -1)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "perm"},
+    /* ---- Reshape, Flatten, Squeeze, Unsqueeze ---- */
+    {"Reshape two -1", "Reshape", 0, 0, X4, {I1(-1, 5, -1)}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_SHAPE, "-1"},
+    {"Reshape -2", "Reshape", 0, 0, X4, {I1(3, -2, 5)}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_SHAPE, "-2"},
+    {"Reshape 0 past rank", "Reshape", 0, 0, X4, {I1(1, 3, 5, 5, 0)}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_SHAPE, "0"},
+    {"Reshape count mismatch", "Reshape", 0, 0, X4, {I1(7, 11)}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_SHAPE, "75"},
+    {"Reshape allowzero 0 with -1", "Reshape", 0, 0, X4, {I1(0, -1)}, 1, {AI("allowzero", 1)}, 0,
+     OCLNN_STATUS_INVALID_SHAPE, "allowzero"},
+    {"Reshape allowzero 2", "Reshape", 0, 0, X4, {I1(3, 25)}, 1, {AI("allowzero", 2)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "allowzero = 2"},
+    {"Reshape huge product", "Reshape", 0, 0, X4, {I1(1ll << 40, 1ll << 40, -1)}, 0, {{0}}, 0,
+     OCLNN_STATUS_INVALID_SHAPE, "overflows"},
+    {"Flatten axis 5", "Flatten", 0, 0, X4, {{0}}, 1, {AI("axis", 5)}, 0, OCLNN_STATUS_INVALID_ARGUMENT, "axis"},
+    {"Flatten axis -5", "Flatten", 0, 0, X4, {{0}}, 1, {AI("axis", -5)}, 0, OCLNN_STATUS_INVALID_ARGUMENT, "axis"},
+    {"Squeeze a dim of 3", "Squeeze", 0, 0, X4, {I1(1)}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_SHAPE, "axis 1"},
+    {"Unsqueeze axes repeated", "Unsqueeze", 0, 2, {3, 5}, {I1(0, 0)}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_ARGUMENT,
+     "repeated"},
+    /* ---- Softmax, LRN, Gemm, MatMul, Clip, activations ---- */
+    {"Softmax axis -5", "Softmax", 0, 0, X4, {{0}}, 1, {AI("axis", -5)}, 0, OCLNN_STATUS_INVALID_ARGUMENT,
+     "axis = -5"},
+    {"Softmax-11 axis 4", "Softmax", 11, 0, X4, {{0}}, 1, {AI("axis", 4)}, 0, OCLNN_STATUS_INVALID_ARGUMENT,
+     "axis = 4"},
+    {"LRN size -3", "LRN", 0, 0, X4, {{0}}, 1, {AI("size", -3)}, 0, OCLNN_STATUS_INVALID_ARGUMENT, "size = -3"},
+    {"LRN size 2^40", "LRN", 0, 0, X4, {{0}}, 1, {AI("size", 1ll << 40)}, 0, OCLNN_STATUS_INVALID_ARGUMENT,
+     "size = 1099511627776"},
+    {"LRN size 200", "LRN", 0, 0, X4, {{0}}, 1, {AI("size", 200)}, 0, OCLNN_STATUS_UNSUPPORTED, "above 127"},
+    {"LRN no size", "LRN", 0, 0, X4, {{0}}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_ARGUMENT, "size"},
+    {"LRN alpha NaN", "LRN", 0, 0, X4, {{0}}, 2, {AI("size", 3), AF("alpha", NAN)}, 0, OCLNN_STATUS_INVALID_ARGUMENT,
+     "alpha"},
+    {"Gemm K mismatch", "Gemm", 0, 2, {3, 7}, {{'f', 2, {6, 4}, NULL}}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_SHAPE, "7"},
+    {"Gemm transB K mismatch", "Gemm", 0, 2, {3, 7}, {{'f', 2, {7, 4}, NULL}}, 1, {AI("transB", 1)}, 0,
+     OCLNN_STATUS_INVALID_SHAPE, "7"},
+    {"Gemm transA 2", "Gemm", 0, 2, {3, 7}, {{'f', 2, {7, 4}, NULL}}, 1, {AI("transA", 2)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "transA = 2"},
+    {"Gemm B rank 3", "Gemm", 0, 2, {3, 7}, {{'f', 3, {1, 7, 4}, NULL}}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_SHAPE,
+     "2-D"},
+    {"Gemm C not broadcastable", "Gemm", 0, 2, {3, 7}, {{'f', 2, {7, 4}, NULL}, {'f', 1, {3}, NULL}}, 0, {{0}}, 0,
+     OCLNN_STATUS_INVALID_SHAPE, "C"},
+    {"MatMul K mismatch", "MatMul", 0, 2, {3, 7}, {{'f', 2, {6, 4}, NULL}}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_SHAPE,
+     "7"},
+    {"Clip min > max", "Clip", 0, 0, X4, {F1(2), F1(1)}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_ARGUMENT, "min"},
+    {"Clip min NaN", "Clip", 0, 0, X4, {{'f', 0, {0}, &qnan}}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_ARGUMENT, "min"},
+    {"Clip min of 2 values", "Clip", 0, 0, X4, {F1(0, 1)}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_SHAPE,
+     "min/max must be scalars"},
+    {"Clip-6 min > max", "Clip", 7, 0, X4, {{0}}, 2, {AF("min", 3), AF("max", -3)}, 0, OCLNN_STATUS_INVALID_ARGUMENT,
+     "min"},
+    {"LeakyRelu alpha inf", "LeakyRelu", 0, 0, X4, {{0}}, 1, {AF("alpha", INFINITY)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "alpha"},
+    {"HardSigmoid beta NaN", "HardSigmoid", 0, 0, X4, {{0}}, 1, {AF("beta", NAN)}, 0, OCLNN_STATUS_INVALID_ARGUMENT,
+     "beta"},
+    {"Add shapes", "Add", 0, 0, X4, {{'f', 1, {4}, NULL}}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_SHAPE, "broadcast"},
+    /* ---- pooling ---- */
+    {"AveragePool kernel > padded input", "AveragePool", 0, 0, X4, {{0}}, 2,
+     {AIS("kernel_shape", 8, 8), AIS("pads", 1, 1, 1, 1)}, 0, OCLNN_STATUS_INVALID_SHAPE, "leaves no output"},
+    {"MaxPool pads >= kernel", "MaxPool", 0, 0, X4, {{0}}, 2, {AIS("kernel_shape", 3, 3), AIS("pads", 3, 0, 0, 0)},
+     0, OCLNN_STATUS_INVALID_ARGUMENT, "pads"},
+    {"AveragePool pads >= kernel", "AveragePool", 0, 0, X4, {{0}}, 2,
+     {AIS("kernel_shape", 2, 2), AIS("pads", 0, 0, 0, 2)}, 0, OCLNN_STATUS_INVALID_ARGUMENT, "pads"},
+    {"AveragePool-18 dilations", "AveragePool", 18, 0, X4, {{0}}, 2,
+     {AIS("kernel_shape", 2, 2), AIS("dilations", 2, 2)}, 0, OCLNN_STATUS_INVALID_ARGUMENT, "dilations"},
+    {"MaxPool-8 dilations", "MaxPool", 8, 0, X4, {{0}}, 2, {AIS("kernel_shape", 2, 2), AIS("dilations", 2, 2)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "dilations"},
+    {"LpPool-11 dilations", "LpPool", 11, 0, X4, {{0}}, 2, {AIS("kernel_shape", 2, 2), AIS("dilations", 2, 2)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "dilations"},
+    {"MaxPool strides of 3", "MaxPool", 0, 0, X4, {{0}}, 2, {AIS("kernel_shape", 2, 2), AIS("strides", 1, 1, 1)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "strides needs 2 values"},
+    {"MaxPool VALID with pads", "MaxPool", 0, 0, X4, {{0}}, 3,
+     {AIS("kernel_shape", 2, 2), AIS("pads", 1, 1, 1, 1), AS("auto_pad", "VALID")}, 0, OCLNN_STATUS_INVALID_ARGUMENT,
+     "auto_pad"},
+    {"MaxPool 3-D kernel 2^40", "MaxPool", 0, 5, {1, 2, 4, 5, 5}, {{0}}, 1, {AIS("kernel_shape", 1ll << 40, 2, 2)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "above 2^31-1"},
+    {"MaxPool 3-D ceil_mode 3", "MaxPool", 0, 5, {1, 2, 4, 5, 5}, {{0}}, 2,
+     {AIS("kernel_shape", 2, 2, 2), AI("ceil_mode", 3)}, 0, OCLNN_STATUS_INVALID_ARGUMENT, "ceil_mode = 3"},
+    /* ---- Conv, BatchNormalization ---- */
+    {"Conv pads of 3", "Conv", 0, 0, X4, {{'f', 4, {2, 3, 3, 3}, NULL}}, 1, {AIS("pads", 1, 1, 1)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "pads needs 4 values"},
+    {"Conv kernel_shape disagrees", "Conv", 0, 0, X4, {{'f', 4, {2, 3, 3, 3}, NULL}}, 1,
+     {AIS("kernel_shape", 3, 2)}, 0, OCLNN_STATUS_INVALID_SHAPE, "kernel_shape"},
+    {"Conv bias length", "Conv", 0, 0, X4, {{'f', 4, {2, 3, 3, 3}, NULL}, {'f', 1, {3}, NULL}}, 0, {{0}}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "bias has 3 elements, needs 2"},
+    {"Conv W channels", "Conv", 0, 0, X4, {{'f', 4, {2, 4, 3, 3}, NULL}}, 0, {{0}}, 0, OCLNN_STATUS_INVALID_SHAPE,
+     "channels"},
+    {"ConvTranspose output_shape -1", "ConvTranspose", 0, 0, X4, {{'f', 4, {3, 2, 3, 3}, NULL}}, 1,
+     {AIS("output_shape", -1, 7)}, 0, OCLNN_STATUS_INVALID_ARGUMENT, "output_shape"},
+    {"BatchNormalization scale length", "BatchNormalization", 0, 0, X4,
+     {{'f', 1, {2}, NULL}, {'f', 1, {3}, NULL}, {'f', 1, {3}, NULL}, {'f', 1, {3}, NULL}}, 0, {{0}}, 0,
+     OCLNN_STATUS_INVALID_SHAPE, "input 1 has 2 values for 3 channels"},
+    {"BatchNormalization epsilon NaN", "BatchNormalization", 0, 0, X4,
+     {{'f', 1, {3}, NULL}, {'f', 1, {3}, NULL}, {'f', 1, {3}, NULL}, {'f', 1, {3}, NULL}}, 1, {AF("epsilon", NAN)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "epsilon"},
+};
+
+static void test_refusals(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(cache_dir);
+    int bad = 0;
+    for (size_t i = 0; i < sizeof refusals / sizeof *refusals; i++) {
+        const acase *c = &refusals[i];
+        oclnn_graph *g = build(ctx, c);
+        oclnn_runtime *rt = (oclnn_runtime *)0x1;
+        oclnn_status s = oclnn_runtime_create(ctx, g, NULL, &rt);
+        const char *msg = oclnn_last_error(ctx);
+        int ok = s == c->want && !rt && strstr(msg, "'audited'") && strstr(msg, c->needle);
+        printf("  %s %-36s -> %s: %s\n", ok ? "ok  " : "FAIL", c->what, oclnn_status_name(s), s ? msg : "");
+        if (!ok) {
+            printf("       wanted %s and '%s'\n", oclnn_status_name(c->want), c->needle);
+            bad++;
+        }
+        if (!s) oclnn_runtime_destroy(rt);
+        oclnn_graph_destroy(g);
+    }
+    oclnn_context_destroy(ctx);
+    (void)pinf;
+    if (bad) fail_msg("%d of %zu refusals were wrong", bad, sizeof refusals / sizeof *refusals);
+}
+
+/* Gather runs only as constant folding (shape sub-graphs): out-of-range indices on constant data are refused there,
+ * naming the node, before anything reads past the data. Graph: y = x + Gather(c[4,3], idx, axis 0). */
+static void test_gather_indices(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(cache_dir);
+    const int64_t bad_idx[3] = {4, -5, INT64_MIN};
+    for (int i = 0; i < 3; i++) {
+        oclnn_graph *g;
+        const int64_t xd[2] = {1, 3}, cd[2] = {4, 3}, id[1] = {1};
+        static const float c[12];
+        assert_ok(ctx, oclnn_graph_create(ctx, &g));
+        assert_ok(ctx, oclnn_graph_add_input(g, "x", OCLNN_DTYPE_F32, 2, xd));
+        assert_ok(ctx, oclnn_graph_add_constant(g, "c", OCLNN_DTYPE_F32, 2, cd, c));
+        assert_ok(ctx, oclnn_graph_add_constant(g, "idx", OCLNN_DTYPE_I64, 1, id, &bad_idx[i]));
+        const char *gi[2] = {"c", "idx"}, *go = "gathered", *ai[2] = {"x", "gathered"}, *ao = "y";
+        assert_ok(ctx, oclnn_graph_add_node(g, "Gather", "audited", 2, gi, 1, &go, 0, NULL));
+        assert_ok(ctx, oclnn_graph_add_node(g, "Add", "add", 2, ai, 1, &ao, 0, NULL));
+        assert_ok(ctx, oclnn_graph_add_output(g, "y"));
+        oclnn_runtime *rt = (oclnn_runtime *)0x1;
+        oclnn_status s = oclnn_runtime_create(ctx, g, NULL, &rt);
+        printf("  Gather index %lld -> %s: %s\n", (long long)bad_idx[i], oclnn_status_name(s), oclnn_last_error(ctx));
+        assert_int_equal(s, OCLNN_STATUS_INVALID_MODEL);
+        assert_null(rt);
+        assert_non_null(strstr(oclnn_last_error(ctx), "'audited'"));
+        assert_non_null(strstr(oclnn_last_error(ctx), "out of range [-4, 4)"));
+        oclnn_graph_destroy(g);
+    }
+    oclnn_context_destroy(ctx);
+}
+
+int main(void) {
+    test_print_seed(__FILE__, TEST_SEED);
+    cache_dir = test_tmpdir("audit-cache");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_gather_indices),
+    };
+    int r = cmocka_run_group_tests(tests, NULL, NULL);
+    return r || clw_live_objects() != 0;
+}
