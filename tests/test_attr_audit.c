@@ -315,6 +315,109 @@ static void test_refusals(void **state) {
     if (bad) fail_msg("%d of %zu refusals were wrong", bad, sizeof refusals / sizeof *refusals);
 }
 
+/* ---- valid edge values, computed: each output element is one input element (or the pad value), exactly ---- */
+
+/* Source coordinates of output coordinate o (4-D, x [1,3,5,7]); returns 0 when the element is padding. */
+typedef int (*src_fn)(const int64_t o[4], int64_t s[4]);
+
+static int src_slice_mixed(const int64_t o[4], int64_t s[4]) { /* axis 3: 6,4,2,0; axis 2: 0,3 */
+    s[0] = o[0], s[1] = o[1], s[2] = 3 * o[2], s[3] = 6 - 2 * o[3];
+    return 1;
+}
+static int src_slice_min_step(const int64_t o[4], int64_t s[4]) { /* channel 2 only */
+    s[0] = o[0], s[1] = 2, s[2] = o[2], s[3] = o[3];
+    return 1;
+}
+static int src_slice_max_step(const int64_t o[4], int64_t s[4]) { /* column 1 only */
+    s[0] = o[0], s[1] = o[1], s[2] = o[2], s[3] = 1;
+    return 1;
+}
+static int src_pad_crop(const int64_t o[4], int64_t s[4]) { /* H: crop 1 top, pad 1 bottom; W: pad 2 left, crop 3 */
+    s[0] = o[0], s[1] = o[1], s[2] = o[2] + 1, s[3] = o[3] - 2;
+    return s[2] < 5 && s[3] >= 0;
+}
+static int src_resize_axes(const int64_t o[4], int64_t s[4]) { /* asymmetric + floor, both scales exactly 2 */
+    s[0] = o[0], s[1] = o[1], s[2] = o[2] / 2, s[3] = o[3] / 2;
+    return 1;
+}
+static int src_split_second(const int64_t o[4], int64_t s[4]) { /* output 1 of split [2, 3] on H */
+    s[0] = o[0], s[1] = o[1], s[2] = o[2] + 2, s[3] = o[3];
+    return 1;
+}
+
+typedef struct vcase {
+    acase c;
+    const char *out;
+    int64_t yd[4];
+    src_fn src;
+    float pad_value;
+} vcase;
+
+#define XV {1, 3, 5, 7}
+
+static const vcase valids[] = {
+    {{"Slice clamped bounds, steps -2 and 3", "Slice", 0, 0, XV,
+      {I1(-1, INT64_MIN), I1(INT64_MIN, INT64_MAX), I1(3, 2), I1(-2, 3)}, 0, {{0}}, 0, 0, NULL},
+     "y", {1, 3, 2, 4}, src_slice_mixed, 0},
+    {{"Slice step INT64_MIN", "Slice", 0, 0, XV, {I1(-1), I1(INT64_MIN), I1(1), I1(INT64_MIN)}, 0, {{0}}, 0, 0, NULL},
+     "y", {1, 1, 5, 7}, src_slice_min_step, 0},
+    {{"Slice step INT64_MAX", "Slice", 0, 0, XV, {I1(1), I1(INT64_MAX), I1(-1), I1(INT64_MAX)}, 0, {{0}}, 0, 0, NULL},
+     "y", {1, 3, 5, 1}, src_slice_max_step, 0},
+    {{"Pad negative pads crop", "Pad", 0, 0, XV, {I1(0, 0, -1, 2, 0, 0, 1, -3), F1(1.5f)}, 0, {{0}}, 0, 0, NULL}, "y",
+     {1, 3, 5, 6}, src_pad_crop, 1.5f},
+    {{"Resize sizes on axes [3, 2]", "Resize", 0, 0, XV, {OMIT, OMIT, I1(14, 10)}, 3,
+      {AIS("axes", 3, 2), AS("coordinate_transformation_mode", "asymmetric"), AS("nearest_mode", "floor")}, 0, 0, NULL},
+     "y", {1, 3, 10, 14}, src_resize_axes, 0},
+    {{"Split sizes [2, 3] on H", "Split", 0, 0, XV, {I1(2, 3)}, 1, {AI("axis", -2)}, 2, 0, NULL}, "y1", {1, 3, 3, 7},
+     src_split_second, 0},
+};
+
+static void test_valid_edges(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(cache_dir);
+    uint64_t seed = TEST_SEED;
+    float x[105];
+    for (size_t i = 0; i < 105; i++)
+        x[i] = test_rand_float(&seed, -4.0f, 4.0f);
+    for (size_t i = 0; i < sizeof valids / sizeof *valids; i++) {
+        const vcase *v = &valids[i];
+        oclnn_graph *g = build(ctx, &v->c);
+        oclnn_runtime *rt;
+        assert_ok(ctx, oclnn_runtime_create(ctx, g, NULL, &rt));
+        oclnn_dtype dt;
+        size_t nd;
+        int64_t yd[OCLNN_MAX_DIMS];
+        assert_ok(ctx, oclnn_runtime_shape(rt, v->out, &dt, &nd, yd));
+        assert_int_equal(nd, 4);
+        for (int d = 0; d < 4; d++)
+            if (yd[d] != v->yd[d])
+                fail_msg("%s: output dim %d is %lld, not %lld", v->c.what, d, (long long)yd[d], (long long)v->yd[d]);
+        size_t ny = numel(4, yd);
+        float *y = malloc(ny * sizeof *y);
+        assert_non_null(y);
+        assert_ok(ctx, oclnn_runtime_set_input(rt, "x", x, sizeof x));
+        assert_ok(ctx, oclnn_runtime_invoke(rt));
+        assert_ok(ctx, oclnn_runtime_get_output(rt, v->out, y, ny * sizeof *y));
+        /* bound: exact (data movement copies bits) */
+        size_t e = 0;
+        int64_t o[4], s[4];
+        for (o[0] = 0; o[0] < yd[0]; o[0]++)
+            for (o[1] = 0; o[1] < yd[1]; o[1]++)
+                for (o[2] = 0; o[2] < yd[2]; o[2]++)
+                    for (o[3] = 0; o[3] < yd[3]; o[3]++, e++) {
+                        float want = v->src(o, s) ? x[((s[0] * 3 + s[1]) * 5 + s[2]) * 7 + s[3]] : v->pad_value;
+                        if (memcmp(&y[e], &want, sizeof want))
+                            fail_msg("%s: element %zu is %g, not %g", v->c.what, e, (double)y[e], (double)want);
+                    }
+        printf("  %-40s -> %lldx%lldx%lldx%lld, %zu elements exact\n", v->c.what, (long long)yd[0], (long long)yd[1],
+               (long long)yd[2], (long long)yd[3], ny);
+        free(y);
+        oclnn_runtime_destroy(rt);
+        oclnn_graph_destroy(g);
+    }
+    oclnn_context_destroy(ctx);
+}
+
 /* Gather runs only as constant folding (shape sub-graphs): out-of-range indices on constant data are refused there,
  * naming the node, before anything reads past the data. Graph: y = x + Gather(c[4,3], idx, axis 0). */
 static void test_gather_indices(void **state) {
@@ -351,6 +454,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_gather_indices),
+        cmocka_unit_test(test_valid_edges),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     return r || clw_live_objects() != 0;
