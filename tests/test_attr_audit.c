@@ -90,6 +90,20 @@ static oclnn_graph *build(oclnn_context *ctx, const acase *c) {
 static const float qnan = NAN, pinf = INFINITY;
 
 static const acase refusals[] = {
+    /* ---- attribute types: a value of another type would read as a default ---- */
+    {"Softmax axis as FLOAT 1e30", "Softmax", 0, 0, X4, {{0}}, 1, {AF("axis", 1e30f)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "attribute axis is a FLOAT; ONNX defines it as an INT"},
+    {"Concat axis as STRING", "Concat", 0, 0, X4, {{'f', 4, {1, 3, 5, 5}, NULL}}, 1, {AS("axis", "1")}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "attribute axis is a STRING"},
+    {"MaxPool kernel_shape as INT", "MaxPool", 0, 0, X4, {{0}}, 1, {AI("kernel_shape", 3)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "attribute kernel_shape is an INT; ONNX defines it as INTS"},
+    {"Transpose perm as FLOATS", "Transpose", 0, 0, X4, {{0}}, 1,
+     {{.name = "perm", .type = OCLNN_ATTR_FLOATS, .count = 4, .floats = (const float[]){0, 2, 1, 3}}}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "attribute perm is FLOATS"},
+    {"LeakyRelu alpha as INT", "LeakyRelu", 0, 0, X4, {{0}}, 1, {AI("alpha", 1)}, 0, OCLNN_STATUS_INVALID_ARGUMENT,
+     "attribute alpha is an INT; ONNX defines it as a FLOAT"},
+    {"Resize mode as INT", "Resize", 0, 0, X4, {OMIT, F1(1, 1, 2, 2)}, 1, {AI("mode", 1)}, 0,
+     OCLNN_STATUS_INVALID_ARGUMENT, "attribute mode is an INT"},
     /* ---- Resize (op set 18: X, roi, scales, sizes) ---- */
     {"Resize mode bicubic", "Resize", 0, 0, X4, {OMIT, F1(1, 1, 2, 2)}, 1, {AS("mode", "bicubic")}, 0,
      OCLNN_STATUS_INVALID_ARGUMENT, "mode 'bicubic'"},

@@ -281,3 +281,81 @@ oclnn_status rt_upload(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_n
     }
     return OCLNN_STATUS_OK;
 }
+
+/* The ONNX type of the attributes the CNN op set reads, by name (the same type in every op that has them). A value of
+ * another type would read as a default (0, "", no list) and compute garbage: it is refused instead. Names not listed
+ * (Constant's value, Pad-2's value, op-specific extras) are left to their readers. */
+static const struct {
+    const char *name;
+    int type;
+} attr_types[] = {
+    {"axis", OCLNN_ATTR_INT},
+    {"group", OCLNN_ATTR_INT},
+    {"size", OCLNN_ATTR_INT},
+    {"p", OCLNN_ATTR_INT},
+    {"ceil_mode", OCLNN_ATTR_INT},
+    {"count_include_pad", OCLNN_ATTR_INT},
+    {"storage_order", OCLNN_ATTR_INT},
+    {"transA", OCLNN_ATTR_INT},
+    {"transB", OCLNN_ATTR_INT},
+    {"keepdims", OCLNN_ATTR_INT},
+    {"select_last_index", OCLNN_ATTR_INT},
+    {"allowzero", OCLNN_ATTR_INT},
+    {"exclude_outside", OCLNN_ATTR_INT},
+    {"antialias", OCLNN_ATTR_INT},
+    {"num_outputs", OCLNN_ATTR_INT},
+    {"training_mode", OCLNN_ATTR_INT},
+    {"kernel_shape", OCLNN_ATTR_INTS},
+    {"strides", OCLNN_ATTR_INTS},
+    {"pads", OCLNN_ATTR_INTS},
+    {"dilations", OCLNN_ATTR_INTS},
+    {"output_padding", OCLNN_ATTR_INTS},
+    {"output_shape", OCLNN_ATTR_INTS},
+    {"perm", OCLNN_ATTR_INTS},
+    {"axes", OCLNN_ATTR_INTS},
+    {"split", OCLNN_ATTR_INTS},
+    {"starts", OCLNN_ATTR_INTS},
+    {"ends", OCLNN_ATTR_INTS},
+    {"alpha", OCLNN_ATTR_FLOAT},
+    {"beta", OCLNN_ATTR_FLOAT},
+    {"bias", OCLNN_ATTR_FLOAT},
+    {"epsilon", OCLNN_ATTR_FLOAT},
+    {"momentum", OCLNN_ATTR_FLOAT},
+    {"min", OCLNN_ATTR_FLOAT},
+    {"max", OCLNN_ATTR_FLOAT},
+    {"cubic_coeff_a", OCLNN_ATTR_FLOAT},
+    {"extrapolation_value", OCLNN_ATTR_FLOAT},
+    {"mode", OCLNN_ATTR_STRING},
+    {"auto_pad", OCLNN_ATTR_STRING},
+    {"coordinate_transformation_mode", OCLNN_ATTR_STRING},
+    {"nearest_mode", OCLNN_ATTR_STRING},
+    {"keep_aspect_ratio_policy", OCLNN_ATTR_STRING},
+};
+
+static const char *attr_type_name(int t) {
+    switch (t) {
+    case OCLNN_ATTR_INT: return "an INT";
+    case OCLNN_ATTR_FLOAT: return "a FLOAT";
+    case OCLNN_ATTR_STRING: return "a STRING";
+    case OCLNN_ATTR_INTS: return "INTS";
+    case OCLNN_ATTR_FLOATS: return "FLOATS";
+    case OCLNN_IR_ATTR_TENSOR: return "a TENSOR";
+    default: return "another type";
+    }
+}
+
+oclnn_status rt_check_attr_types(const oclnn_graph *g) {
+    for (size_t i = 0; i < g->num_nodes; i++) {
+        const oclnn_ir_node *n = &g->nodes[i];
+        if (n->dead || (n->domain[0] && strcmp(n->domain, "ai.onnx"))) continue;
+        for (size_t k = 0; k < n->num_attrs; k++) {
+            const oclnn_ir_attr *a = &n->attrs[k];
+            if (!a->name) continue;
+            for (size_t t = 0; t < sizeof attr_types / sizeof *attr_types; t++)
+                if (!strcmp(a->name, attr_types[t].name) && a->type != attr_types[t].type)
+                    return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "attribute %s is %s; ONNX defines it as %s",
+                                   a->name, attr_type_name(a->type), attr_type_name(attr_types[t].type));
+        }
+    }
+    return OCLNN_STATUS_OK;
+}
