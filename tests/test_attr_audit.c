@@ -462,6 +462,61 @@ static void test_gather_indices(void **state) {
     oclnn_context_destroy(ctx);
 }
 
+/* Constant folding with extreme steps (host arithmetic that must not overflow): y = Reshape(x, shape) where shape is
+ * folded from Slice(c, step INT64_MIN or INT64_MAX) or Range(75, 74, INT64_MIN), each exactly [75]; the Slice feeds
+ * the Reshape before folding has run, so shape inference must wait for it. */
+static void test_fold_edges(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(cache_dir);
+    float x[75], y[75];
+    for (int i = 0; i < 75; i++)
+        x[i] = (float)i - 37.5f;
+    for (int c = 0; c < 3; c++) {
+        oclnn_graph *g;
+        const int64_t xd[4] = {1, 3, 5, 5}, three = 3, one = 1;
+        assert_ok(ctx, oclnn_graph_create(ctx, &g));
+        assert_ok(ctx, oclnn_graph_add_input(g, "x", OCLNN_DTYPE_F32, 4, xd));
+        const char *rin[2] = {"x", "shape"}, *ro = "y", *so = "shape";
+        if (c < 2) {
+            const int64_t cv[2][3] = {{75, 1, 2}, {2, 1, 75}};
+            const int64_t st[2] = {0, -1}, en[2] = {INT64_MAX, INT64_MIN}, sp[2] = {INT64_MAX, INT64_MIN}, ax = 0;
+            assert_ok(ctx, oclnn_graph_add_constant(g, "c", OCLNN_DTYPE_I64, 1, &three, cv[c]));
+            assert_ok(ctx, oclnn_graph_add_constant(g, "st", OCLNN_DTYPE_I64, 1, &one, &st[c]));
+            assert_ok(ctx, oclnn_graph_add_constant(g, "en", OCLNN_DTYPE_I64, 1, &one, &en[c]));
+            assert_ok(ctx, oclnn_graph_add_constant(g, "ax", OCLNN_DTYPE_I64, 1, &one, &ax));
+            assert_ok(ctx, oclnn_graph_add_constant(g, "sp", OCLNN_DTYPE_I64, 1, &one, &sp[c]));
+            const char *si[5] = {"c", "st", "en", "ax", "sp"};
+            assert_ok(ctx, oclnn_graph_add_node(g, "Slice", "audited", 5, si, 1, &so, 0, NULL));
+        } else {
+            const int64_t v[3] = {75, 74, INT64_MIN}; /* one element: 75 */
+            assert_ok(ctx, oclnn_graph_add_constant(g, "r0", OCLNN_DTYPE_I64, 0, NULL, &v[0]));
+            assert_ok(ctx, oclnn_graph_add_constant(g, "r1", OCLNN_DTYPE_I64, 0, NULL, &v[1]));
+            assert_ok(ctx, oclnn_graph_add_constant(g, "r2", OCLNN_DTYPE_I64, 0, NULL, &v[2]));
+            const char *ri[3] = {"r0", "r1", "r2"};
+            assert_ok(ctx, oclnn_graph_add_node(g, "Range", "audited", 3, ri, 1, &so, 0, NULL));
+        }
+        assert_ok(ctx, oclnn_graph_add_node(g, "Reshape", "reshape", 2, rin, 1, &ro, 0, NULL));
+        assert_ok(ctx, oclnn_graph_add_output(g, "y"));
+        oclnn_runtime *rt;
+        assert_ok(ctx, oclnn_runtime_create(ctx, g, NULL, &rt));
+        oclnn_dtype dt;
+        size_t nd;
+        int64_t yd[OCLNN_MAX_DIMS];
+        assert_ok(ctx, oclnn_runtime_shape(rt, "y", &dt, &nd, yd));
+        assert_int_equal(nd, 1);
+        assert_int_equal(yd[0], 75);
+        assert_ok(ctx, oclnn_runtime_set_input(rt, "x", x, sizeof x));
+        assert_ok(ctx, oclnn_runtime_invoke(rt));
+        assert_ok(ctx, oclnn_runtime_get_output(rt, "y", y, sizeof y));
+        assert_memory_equal(x, y, sizeof x); /* a reshape copies bits */
+        const char *what[3] = {"Slice step INT64_MAX", "Slice step INT64_MIN", "Range delta INT64_MIN"};
+        printf("  folded %-24s -> shape [75], 75 elements exact\n", what[c]);
+        oclnn_runtime_destroy(rt);
+        oclnn_graph_destroy(g);
+    }
+    oclnn_context_destroy(ctx);
+}
+
 int main(void) {
     test_print_seed(__FILE__, TEST_SEED);
     cache_dir = test_tmpdir("audit-cache");
@@ -469,6 +524,7 @@ int main(void) {
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_gather_indices),
         cmocka_unit_test(test_valid_edges),
+        cmocka_unit_test(test_fold_edges),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     return r || clw_live_objects() != 0;

@@ -922,9 +922,13 @@ static oclnn_status fold_range(fctx *f) {
     if (delta == 0) return bad(f, OCLNN_STATUS_INVALID_MODEL, "delta is 0");
     int64_t cnt;
     if (!isf) {
+        /* ceil(span / |delta|) in unsigned arithmetic: the span may reach 2^64 - 1 and delta INT64_MIN */
         int64_t a = s0->c[0].i, b = l->c[0].i, st = dl->c[0].i;
-        cnt = st > 0 ? (b > a ? (int64_t)(((uint64_t)b - (uint64_t)a + (uint64_t)st - 1) / (uint64_t)st) : 0)
-                     : (a > b ? (int64_t)(((uint64_t)a - (uint64_t)b + (uint64_t)(-st) - 1) / (uint64_t)(-st)) : 0);
+        uint64_t span = st > 0 ? (b > a ? (uint64_t)b - (uint64_t)a : 0) : (a > b ? (uint64_t)a - (uint64_t)b : 0);
+        uint64_t ast = st > 0 ? (uint64_t)st : (uint64_t)0 - (uint64_t)st;
+        uint64_t c = span ? (span - 1) / ast + 1 : 0;
+        if (c > (uint64_t)INT64_MAX) return f->skip = 1, OCLNN_STATUS_OK;
+        cnt = (int64_t)c;
     } else {
         /* ONNX Runtime (onnxruntime/core/providers/cpu/generator/range.cc): n = ceil((limit - start) / delta) in
          * double, values by accumulating delta in T */
