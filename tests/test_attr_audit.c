@@ -359,6 +359,14 @@ static int src_split_second(const int64_t o[4], int64_t s[4]) { /* output 1 of s
     return 1;
 }
 
+static int src_reshape(const int64_t o[4], int64_t s[4]) { /* [1,5,3,7] over the same bytes as [1,3,5,7] */
+    int64_t lin = ((o[0] * 5 + o[1]) * 3 + o[2]) * 7 + o[3];
+    s[3] = lin % 7, lin /= 7;
+    s[2] = lin % 5, lin /= 5;
+    s[1] = lin % 3, s[0] = lin / 3;
+    return 1;
+}
+
 typedef struct vcase {
     acase c;
     const char *out;
@@ -382,6 +390,8 @@ static const vcase valids[] = {
     {{"Resize sizes on axes [3, 2]", "Resize", 0, 0, XV, {OMIT, OMIT, I1(14, 10)}, 3,
       {AIS("axes", 3, 2), AS("coordinate_transformation_mode", "asymmetric"), AS("nearest_mode", "floor")}, 0, 0, NULL},
      "y", {1, 3, 10, 14}, src_resize_axes, 0},
+    {{"Reshape [0, 5, -1, 7] (0 copies)", "Reshape", 0, 0, XV, {I1(0, 5, -1, 7)}, 0, {{0}}, 0, 0, NULL}, "y",
+     {1, 5, 3, 7}, src_reshape, 0},
     {{"Split sizes [2, 3] on H", "Split", 0, 0, XV, {I1(2, 3)}, 1, {AI("axis", -2)}, 2, 0, NULL}, "y1", {1, 3, 3, 7},
      src_split_second, 0},
 };
