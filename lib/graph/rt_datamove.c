@@ -475,7 +475,8 @@ static oclnn_status resize_read(const oclnn_graph *g, const oclnn_ir_node *n, oc
         const oclnn_ir_value *sv = rt_in(g, n, 2), *zv = rt_in(g, n, 3);
         int has_s = sv && oclnn_ir_numel(sv) > 0, has_z = zv && oclnn_ir_numel(zv) > 0;
         if (has_s && has_z)
-            return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "both scales and sizes are given (the spec allows one)");
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT,
+                           "both scales and sizes are given (the spec allows one)");
         if (has_z) {
             if ((s = rt_const_ints(g, n, 3, sizes, OCLNN_IR_MAX_DIMS, &nz))) return s;
         } else if (has_s) {

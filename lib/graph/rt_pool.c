@@ -113,8 +113,10 @@ static oclnn_status pool_params(const oclnn_graph *g, const oclnn_ir_node *n, oc
     if (n->num_outputs > 1 && n->outputs[1] >= 0)
         return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "the Indices output is not supported");
     if (is_global(p->type)) return OCLNN_STATUS_OK;
-    if (oclnn_ir_attr_int(n, "storage_order", 0) != 0)
-        return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "storage_order 1 is not supported");
+    int64_t so;
+    oclnn_status sso = rt_attr_int_in(g, n, "storage_order", 0, 0, 1, &so);
+    if (sso) return sso;
+    if (so) return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "storage_order 1 is not supported");
     {
         int64_t cip = 0, pn = 2; /* checked here; win_to_params reads them */
         oclnn_status sc;

@@ -305,6 +305,7 @@ static const struct {
     {"antialias", OCLNN_ATTR_INT},
     {"num_outputs", OCLNN_ATTR_INT},
     {"training_mode", OCLNN_ATTR_INT},
+    {"spatial", OCLNN_ATTR_INT},
     {"kernel_shape", OCLNN_ATTR_INTS},
     {"strides", OCLNN_ATTR_INTS},
     {"pads", OCLNN_ATTR_INTS},
@@ -344,7 +345,27 @@ static const char *attr_type_name(int t) {
     }
 }
 
-oclnn_status rt_check_attr_types(const oclnn_graph *g) {
+/* Values that a pass could otherwise act on before the op's own checks run: BatchNormalization's spatial = 0 (op sets
+ * before 9: statistics per element, which BN folding would treat as per channel) and ConvTranspose's list lengths
+ * (read into fixed arrays that would silently drop extra values). */
+static oclnn_status check_attr_values(const oclnn_graph *g, const oclnn_ir_node *n) {
+    if (!strcmp(n->op_type, "BatchNormalization") && n->opset < 9 && oclnn_ir_attr_int(n, "spatial", 1) != 1)
+        return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "spatial = %lld (per-element statistics) is not supported",
+                       (long long)oclnn_ir_attr_int(n, "spatial", 1));
+    const oclnn_ir_value *w = rt_in(g, n, 1);
+    if (!strcmp(n->op_type, "ConvTranspose") && w && w->has_shape && w->ndim >= 3) {
+        size_t r = w->ndim - 2, c;
+        if (oclnn_ir_attr_ints(n, "output_padding", &c) && c != r)
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "output_padding has %zu values for %zu spatial dims",
+                           c, r);
+        if (oclnn_ir_attr_ints(n, "output_shape", &c) && c != r && c != r + 2)
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "output_shape has %zu values for %zu spatial dims", c,
+                           r);
+    }
+    return OCLNN_STATUS_OK;
+}
+
+oclnn_status rt_check_attrs(const oclnn_graph *g) {
     for (size_t i = 0; i < g->num_nodes; i++) {
         const oclnn_ir_node *n = &g->nodes[i];
         if (n->dead || (n->domain[0] && strcmp(n->domain, "ai.onnx"))) continue;
@@ -356,6 +377,8 @@ oclnn_status rt_check_attr_types(const oclnn_graph *g) {
                     return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "attribute %s is %s; ONNX defines it as %s",
                                    a->name, attr_type_name(a->type), attr_type_name(attr_types[t].type));
         }
+        oclnn_status s = check_attr_values(g, n);
+        if (s) return s;
     }
     return OCLNN_STATUS_OK;
 }

@@ -123,7 +123,7 @@ void oclnn_runtime_destroy(oclnn_runtime *rt) {
 
 static oclnn_status check_graph(oclnn_runtime *rt) {
     const oclnn_graph *g = rt->g;
-    oclnn_status st = rt_check_attr_types(g); /* before any pass reads an attribute */
+    oclnn_status st = rt_check_attrs(g); /* before any pass reads an attribute */
     if (st) return st;
     for (size_t i = 0; i < g->num_nodes; i++) {
         const oclnn_ir_node *n = &g->nodes[i];
