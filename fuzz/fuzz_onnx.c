@@ -34,6 +34,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
         l.max_arena_bytes = 16 << 20;
         l.max_nodes = 256;
         l.max_depth = 256;
+        l.max_programs = 8; /* each distinct kernel configuration is a program build: keep executions fast */
         oclnn_context_set_limits(ctx, &l);
     }
     no_run = getenv("OCLNN_FUZZ_NO_RUN") && atoi(getenv("OCLNN_FUZZ_NO_RUN"));

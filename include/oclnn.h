@@ -221,6 +221,9 @@ typedef struct oclnn_limits {
     uint64_t max_arena_bytes;  /**< a runtime's planned activation arena (default 64 GiB; $OCLNN_MAX_ARENA_MB) */
     uint64_t max_nodes;        /**< nodes of one graph, imported or built (default 1,000,000; $OCLNN_MAX_NODES) */
     uint64_t max_depth;        /**< longest input-to-output chain of nodes (default 1,000,000; $OCLNN_MAX_DEPTH) */
+    uint64_t max_programs;     /**< distinct kernel configurations (op type, kernel window, strides, dilations, fused
+                                    activation...) one runtime compiles, counted before it compiles any (default 64;
+                                    the networks of tests/test_networks.c need at most 20; $OCLNN_MAX_PROGRAMS) */
 } oclnn_limits;
 
 /** Fills @p limits with the built-in defaults (the environment is not read). */

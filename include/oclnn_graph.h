@@ -189,6 +189,7 @@ typedef struct oclnn_runtime_stats {
     uint32_t kernels_per_invoke;  /**< kernels one invoke enqueues */
     uint32_t steps;               /**< executable steps after fusion */
     uint32_t source_nodes;        /**< nodes in the graph before passes */
+    uint32_t programs;            /**< distinct kernel configurations, counted against oclnn_limits.max_programs */
 } oclnn_runtime_stats;
 
 OCLNN_API oclnn_status oclnn_runtime_stats_get(oclnn_runtime *rt, oclnn_runtime_stats *stats);

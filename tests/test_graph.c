@@ -1856,11 +1856,13 @@ static void test_three_d_pool(void **state) {
     const char *y1[1] = {"y"};
     size_t n;
     zval X = {"x", 0, 5, {N, C, D, H, W}, x, 0};
-    /* kernel 3x2x3, strides 2x1x2, pads (1,0,1 / 1,1,0), dilation 1x2x1; ceil_mode for the average */
-    const int k[3] = {3, 2, 3}, s[3] = {2, 1, 2}, dl[3] = {1, 2, 1}, pb[3] = {1, 0, 1}, pe[3] = {1, 1, 0};
+    /* kernel 3x2x3, strides 2x1x2, pads (1,0,1 / 1,1,0), dilation 1x2x1 for the max (AveragePool has dilations from op
+     * set 19 on, above oclnn's 18); ceil_mode for the average */
+    const int k[3] = {3, 2, 3}, s[3] = {2, 1, 2}, pb[3] = {1, 0, 1}, pe[3] = {1, 1, 0};
     const int in[3] = {D, H, W};
     for (int c = 0; c < 3; c++) { /* max, average excluding pads (ceil_mode), average including pads */
         int avg = c > 0, cip = c == 2, ceil_mode = c == 1, o[3];
+        const int dl[3] = {1, avg ? 1 : 2, 1};
         for (int a = 0; a < 3; a++) {
             int span = in[a] + pb[a] + pe[a] - dl[a] * (k[a] - 1) - 1;
             o[a] = (ceil_mode ? (span + s[a] - 1) / s[a] : span / s[a]) + 1;
@@ -1868,10 +1870,10 @@ static void test_three_d_pool(void **state) {
         }
         int64_t ks[3] = {k[0], k[1], k[2]}, st[3] = {s[0], s[1], s[2]}, dd[3] = {dl[0], dl[1], dl[2]};
         int64_t pads[6] = {pb[0], pb[1], pb[2], pe[0], pe[1], pe[2]};
-        oclnn_attr at[6] = {attr_ints("kernel_shape", 3, ks), attr_ints("strides", 3, st),
-                            attr_ints("pads", 6, pads),       attr_int("ceil_mode", ceil_mode),
-                            attr_ints("dilations", 3, dd),    attr_int("count_include_pad", cip)};
-        float *y = zoo_run(ctx, avg ? "AveragePool" : "MaxPool", 18, 1, &X, 1, y1, avg ? 6 : 5, at, 0, &n);
+        oclnn_attr at[5] = {attr_ints("kernel_shape", 3, ks), attr_ints("strides", 3, st), attr_ints("pads", 6, pads),
+                            attr_int("ceil_mode", ceil_mode),
+                            avg ? attr_int("count_include_pad", cip) : attr_ints("dilations", 3, dd)};
+        float *y = zoo_run(ctx, avg ? "AveragePool" : "MaxPool", 18, 1, &X, 1, y1, 5, at, 0, &n);
         size_t i = 0;
         for (int z = 0; z < N * C; z++)
             for (int od = 0; od < o[0]; od++)

@@ -394,25 +394,100 @@ static void test_graph_rules(void **state) {
     oclnn_context_destroy(ctx);
 }
 
+/* The program cap: 70 parallel max pools of distinct widths (1x1 .. 1x70, each a -DKW= variant) are refused when the
+ * 65th configuration is counted, before any program is built (the context's cache saw no request); with a limit of 2,
+ * a graph of two configurations (Relu and Sigmoid branches, each twice) passes and one of 1 is refused. */
+static void test_program_cap(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(cache_dir);
+    enum { BRANCHES = 70 };
+    oclnn_graph *g;
+    const int64_t xd[4] = {1, 2, 3, 80};
+    assert_ok(ctx, oclnn_graph_create(ctx, &g));
+    assert_ok(ctx, oclnn_graph_add_input(g, "x", OCLNN_DTYPE_F32, 4, xd));
+    for (int k = 1; k <= BRANCHES; k++) {
+        char nn[16], out[16];
+        snprintf(nn, sizeof nn, "pool%d", k);
+        snprintf(out, sizeof out, "y%d", k);
+        const int64_t ks[2] = {1, k};
+        oclnn_attr a = {0};
+        a.name = "kernel_shape";
+        a.type = OCLNN_ATTR_INTS;
+        a.count = 2;
+        a.ints = ks;
+        const char *in = "x", *o = out;
+        assert_ok(ctx, oclnn_graph_add_node(g, "MaxPool", nn, 1, &in, 1, &o, 1, &a));
+        assert_ok(ctx, oclnn_graph_add_output(g, out));
+    }
+    oclnn_cache_stats before, after;
+    assert_ok(ctx, oclnn_context_cache_stats(ctx, &before));
+    double t0 = (double)clock() / CLOCKS_PER_SEC;
+    expect_refusal(ctx, "70 distinct pool widths", g, OCLNN_STATUS_LIMIT_EXCEEDED,
+                   NEEDLES("node 'pool65' (MaxPool)", "kernel configuration 65",
+                           "program limit (max_programs, OCLNN_MAX_PROGRAMS) is 64"));
+    double t1 = (double)clock() / CLOCKS_PER_SEC;
+    assert_ok(ctx, oclnn_context_cache_stats(ctx, &after));
+    printf("  refused in %.3f s CPU, %llu programs requested\n", t1 - t0,
+           (unsigned long long)(after.memory_hits + after.disk_hits + after.source_builds - before.memory_hits -
+                                before.disk_hits - before.source_builds));
+    assert_true(after.memory_hits == before.memory_hits && after.disk_hits == before.disk_hits &&
+                after.source_builds == before.source_builds);
+
+    oclnn_limits def, lim;
+    assert_ok(ctx, oclnn_context_get_limits(ctx, &def));
+    for (uint64_t max = 2; max >= 1; max--) {
+        lim = def;
+        lim.max_programs = max;
+        assert_ok(ctx, oclnn_context_set_limits(ctx, &lim));
+        assert_ok(ctx, oclnn_graph_create(ctx, &g));
+        assert_ok(ctx, oclnn_graph_add_input(g, "x", OCLNN_DTYPE_F32, 4, xd));
+        const char *ops[4] = {"Relu", "Relu", "Sigmoid", "Sigmoid"}, *names[4] = {"r0", "r1", "s0", "s1"};
+        for (int k = 0; k < 4; k++) {
+            const char *in = "x", *o = names[k];
+            assert_ok(ctx, oclnn_graph_add_node(g, ops[k], names[k], 1, &in, 1, &o, 0, NULL));
+            assert_ok(ctx, oclnn_graph_add_output(g, names[k]));
+        }
+        if (max == 1) {
+            expect_refusal(ctx, "two configurations, limit 1", g, OCLNN_STATUS_LIMIT_EXCEEDED,
+                           NEEDLES("node 's0' (Sigmoid)", "kernel configuration 2", "is 1"));
+            break;
+        }
+        oclnn_runtime *rt;
+        assert_ok(ctx, oclnn_runtime_create(ctx, g, NULL, &rt));
+        oclnn_runtime_stats st;
+        assert_ok(ctx, oclnn_runtime_stats_get(rt, &st));
+        assert_int_equal(st.programs, 2);
+        oclnn_runtime_destroy(rt);
+        oclnn_graph_destroy(g);
+    }
+    lim = def;
+    lim.max_programs = 0;
+    assert_int_equal(oclnn_context_set_limits(ctx, &lim), OCLNN_STATUS_INVALID_ARGUMENT);
+    oclnn_context_destroy(ctx);
+}
+
 /* The environment variables, read at context creation. */
 static void test_limits_env(void **state) {
     (void)state;
     oclnn_limits def, got;
     oclnn_limits_default(&def);
     assert_true(def.max_tensor_bytes == 16ull << 30 && def.max_arena_bytes == 64ull << 30);
-    assert_true(def.max_nodes == 1000000 && def.max_depth == 1000000);
+    assert_true(def.max_nodes == 1000000 && def.max_depth == 1000000 && def.max_programs == 64);
     setenv("OCLNN_MAX_TENSOR_MB", "3", 1);
     setenv("OCLNN_MAX_ARENA_MB", "5", 1);
     setenv("OCLNN_MAX_NODES", "77", 1);
     setenv("OCLNN_MAX_DEPTH", "11", 1);
+    setenv("OCLNN_MAX_PROGRAMS", "9", 1);
     oclnn_context *ctx = test_context(cache_dir);
     assert_ok(ctx, oclnn_context_get_limits(ctx, &got));
     assert_true(got.max_tensor_bytes == 3ull << 20 && got.max_arena_bytes == 5ull << 20);
-    assert_true(got.max_nodes == 77 && got.max_depth == 11);
+    assert_true(got.max_nodes == 77 && got.max_depth == 11 && got.max_programs == 9);
     oclnn_context_destroy(ctx);
-    const char *vars[4] = {"OCLNN_MAX_TENSOR_MB", "OCLNN_MAX_ARENA_MB", "OCLNN_MAX_NODES", "OCLNN_MAX_DEPTH"};
-    const char *bad[4] = {"0", "-3", "12x", "99999999999999"};
-    for (int v = 0; v < 4; v++) {
+    unsetenv("OCLNN_MAX_PROGRAMS");
+    const char *vars[5] = {"OCLNN_MAX_TENSOR_MB", "OCLNN_MAX_ARENA_MB", "OCLNN_MAX_NODES", "OCLNN_MAX_DEPTH",
+                           "OCLNN_MAX_PROGRAMS"};
+    const char *bad[5] = {"0", "-3", "12x", "99999999999999", "0x10"};
+    for (int v = 0; v < 5; v++) {
         oclnn_context_options o;
         test_options(&o, cache_dir);
         setenv(vars[v], bad[v], 1);
@@ -507,6 +582,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_attribute_rules), cmocka_unit_test(test_shape_limits), cmocka_unit_test(test_graph_rules),
         cmocka_unit_test(test_limits_env),      cmocka_unit_test(test_long_chain),
+        cmocka_unit_test(test_program_cap),
     };
     if (getenv("TEST_HOSTILE_FILTER")) cmocka_set_test_filter(getenv("TEST_HOSTILE_FILTER"));
     int r = cmocka_run_group_tests(tests, NULL, NULL);

@@ -148,6 +148,12 @@ static void run_net(oclnn_context *ctx, const char *name, const npy_array *in, i
            "(lower bound %.2f, naive %.2f), %.2fM params\n",
            name, fuse, queues, t1 - t0, t2 - t1, stats->steps, stats->kernels_per_invoke, stats->arena_bytes / 1048576.0,
            stats->lower_bound_bytes / 1048576.0, stats->naive_bytes / 1048576.0, stats->params / 1e6);
+    /* the program cap's default (64) keeps a margin of at least 2x over every real network (PP-OCR needs 20) */
+    oclnn_limits def;
+    oclnn_limits_default(&def);
+    printf("  %-14s %u kernel configurations (max_programs default %llu)\n", name, stats->programs,
+           (unsigned long long)def.max_programs);
+    assert_true(stats->programs >= 1 && 2 * (uint64_t)stats->programs <= def.max_programs);
     oclnn_runtime_destroy(rt);
 }
 

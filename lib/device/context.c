@@ -43,6 +43,7 @@ void oclnn_limits_default(oclnn_limits *l) {
     l->max_arena_bytes = 64ull << 30;
     l->max_nodes = 1000000;
     l->max_depth = 1000000;
+    l->max_programs = 64;
 }
 
 /* One limit from the environment: a whole number from 1 to @p max, times @p unit. */
@@ -63,6 +64,7 @@ static oclnn_status limits_from_env(oclnn_limits *l) {
     if (!s) s = limit_env("OCLNN_MAX_ARENA_MB", 1ull << 20, 1ull << 40, &l->max_arena_bytes);
     if (!s) s = limit_env("OCLNN_MAX_NODES", 1, INT32_MAX - 2, &l->max_nodes);
     if (!s) s = limit_env("OCLNN_MAX_DEPTH", 1, INT32_MAX - 2, &l->max_depth);
+    if (!s) s = limit_env("OCLNN_MAX_PROGRAMS", 1, INT32_MAX - 2, &l->max_programs);
     return s;
 }
 
@@ -75,7 +77,8 @@ oclnn_status oclnn_context_get_limits(const oclnn_context *ctx, oclnn_limits *li
 oclnn_status oclnn_context_set_limits(oclnn_context *ctx, const oclnn_limits *limits) {
     if (!ctx || !limits)
         return oclnn_fail(ctx ? &ctx->err : NULL, OCLNN_STATUS_INVALID_ARGUMENT, "context_set_limits: NULL argument");
-    if (!limits->max_tensor_bytes || !limits->max_arena_bytes || !limits->max_nodes || !limits->max_depth)
+    if (!limits->max_tensor_bytes || !limits->max_arena_bytes || !limits->max_nodes || !limits->max_depth ||
+        !limits->max_programs)
         return oclnn_fail(&ctx->err, OCLNN_STATUS_INVALID_ARGUMENT, "context_set_limits: every limit must be >= 1");
     ctx->limits = *limits;
     return OCLNN_STATUS_OK;

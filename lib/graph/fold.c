@@ -546,7 +546,10 @@ static oclnn_status fold_reshape(fctx *f) {
         for (size_t k = 0; k < ns; k++)
             shp[k] = t->c[k].i;
     }
-    int allowzero = f->n->opset >= 14 && oclnn_ir_attr_int(f->n, "allowzero", 0) != 0;
+    int64_t az = f->n->opset >= 14 ? oclnn_ir_attr_int(f->n, "allowzero", 0) : 0;
+    if (az != 0 && az != 1) return bad(f, OCLNN_STATUS_INVALID_ARGUMENT, "attribute allowzero = %lld is not 0 or 1",
+                                       (long long)az);
+    int allowzero = az == 1;
     int infer = -1;
     size_t known = 1;
     for (size_t k = 0; k < ns; k++) {
@@ -707,7 +710,11 @@ static oclnn_status fold_slice(fctx *f) {
             s = s < 0 ? 0 : s > dim - 1 ? dim - 1 : s;
             e = e < -1 ? -1 : e > dim - 1 ? dim - 1 : e;
         }
-        int64_t cnt = st > 0 ? (e > s ? (e - s + st - 1) / st : 0) : (s > e ? (s - e - st - 1) / -st : 0);
+        /* ceil(span / |step|) in unsigned arithmetic: a step may be INT64_MIN or INT64_MAX */
+        int64_t span = st > 0 ? e - s : s - e;
+        uint64_t ast = st > 0 ? (uint64_t)st : (uint64_t)0 - (uint64_t)st;
+        int64_t cnt = span > 0 ? (int64_t)(((uint64_t)span - 1) / ast + 1) : 0;
+        if (cnt == 1) st = 1; /* the step no longer matters, and a huge one would overflow the offsets */
         b[a] = s;
         stp[a] = st;
         d[a] = cnt;
@@ -915,9 +922,13 @@ static oclnn_status fold_range(fctx *f) {
     if (delta == 0) return bad(f, OCLNN_STATUS_INVALID_MODEL, "delta is 0");
     int64_t cnt;
     if (!isf) {
+        /* ceil(span / |delta|) in unsigned arithmetic: the span may reach 2^64 - 1 and delta INT64_MIN */
         int64_t a = s0->c[0].i, b = l->c[0].i, st = dl->c[0].i;
-        cnt = st > 0 ? (b > a ? (int64_t)(((uint64_t)b - (uint64_t)a + (uint64_t)st - 1) / (uint64_t)st) : 0)
-                     : (a > b ? (int64_t)(((uint64_t)a - (uint64_t)b + (uint64_t)(-st) - 1) / (uint64_t)(-st)) : 0);
+        uint64_t span = st > 0 ? (b > a ? (uint64_t)b - (uint64_t)a : 0) : (a > b ? (uint64_t)a - (uint64_t)b : 0);
+        uint64_t ast = st > 0 ? (uint64_t)st : (uint64_t)0 - (uint64_t)st;
+        uint64_t c = span ? (span - 1) / ast + 1 : 0;
+        if (c > (uint64_t)INT64_MAX) return f->skip = 1, OCLNN_STATUS_OK;
+        cnt = (int64_t)c;
     } else {
         /* ONNX Runtime (onnxruntime/core/providers/cpu/generator/range.cc): n = ceil((limit - start) / delta) in
          * double, values by accumulating delta in T */

@@ -35,6 +35,12 @@ oclnn_status oclnn_ir_infer_shapes_ex(oclnn_graph *g, int strict) {
             break;
         }
         s = vt->infer(g, n);
+        /* an input the op reads on the host (Reshape's shape) may be computed by nodes folding has not evaluated
+         * yet (Concat or Slice of constants): leave the outputs unknown; the strict pass reports what remains */
+        if (!strict && s == OCLNN_STATUS_UNSUPPORTED) {
+            s = OCLNN_STATUS_OK;
+            continue;
+        }
         /* before anything is allocated for them: sizes within the limits, dims the operators can index */
         for (size_t k = 0; k < n->num_outputs && !s; k++)
             s = rt_check_tensor(g, n, rt_out(g, n, k));

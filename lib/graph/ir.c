@@ -249,7 +249,9 @@ const oclnn_ir_attr *oclnn_ir_attr_find(const oclnn_ir_node *n, const char *name
 int64_t oclnn_ir_attr_int(const oclnn_ir_node *n, const char *name, int64_t def) {
     const oclnn_ir_attr *a = oclnn_ir_attr_find(n, name);
     if (!a) return def;
-    if (a->type == OCLNN_ATTR_FLOAT) return (int64_t)a->f;
+    /* a float outside int64's range (or NaN) must not reach the cast, which would be undefined: it reads as
+     * INT64_MIN, which every range check refuses */
+    if (a->type == OCLNN_ATTR_FLOAT) return a->f > -9.2e18f && a->f < 9.2e18f ? (int64_t)a->f : INT64_MIN;
     return a->i;
 }
 

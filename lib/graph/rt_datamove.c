@@ -4,6 +4,7 @@
  */
 #include "graph/rt_util.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -141,12 +142,24 @@ static oclnn_status split_infer(oclnn_graph *g, const oclnn_ir_node *n) {
     if (no > OCLNN_RT_MAX_IO || !no) return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "%zu outputs", no);
     oclnn_status s = split_sizes(g, n, sz, &count);
     if (s) return s;
-    int64_t len = x->dims[axis], sum = 0;
+    int64_t len = x->dims[axis], sum = 0, num_outputs;
+    /* op set 18: num_outputs (without split) must name the outputs there are */
+    if ((s = rt_attr_int_in(g, n, "num_outputs", (int64_t)no, (int64_t)no, (int64_t)no, &num_outputs))) return s;
     if (count) {
         if (count != no)
             return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "split has %zu sizes for %zu outputs", count, no);
-        for (size_t i = 0; i < count; i++)
+        for (size_t i = 0; i < count; i++) {
+            if (sz[i] < 0)
+                return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "split[%zu] = %lld is negative", i,
+                               (long long)sz[i]);
+            if (sz[i] == 0)
+                return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "split[%zu] = 0 (oclnn has no empty tensors)", i);
+        }
+        for (size_t i = 0; i < count; i++) {
+            if (sz[i] > len || sum > len) /* sums stay below 2^63: each term is at most the axis length */
+                return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "split sizes exceed the axis (%lld)", (long long)len);
             sum += sz[i];
+        }
         if (sum != len)
             return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "split sizes sum to %lld, the axis has %lld",
                            (long long)sum, (long long)len);
@@ -227,12 +240,14 @@ static oclnn_status slice_infer(oclnn_graph *g, const oclnn_ir_node *n) {
         if (step > 0) {
             st = st < 0 ? 0 : st > dim ? dim : st;
             en = en < 0 ? 0 : en > dim ? dim : en;
-            len = en > st ? (en - st + step - 1) / step : 0;
         } else {
             st = st < 0 ? 0 : st > dim - 1 ? dim - 1 : st;
             en = en < -1 ? -1 : en > dim - 1 ? dim - 1 : en;
-            len = st > en ? (st - en + (-step) - 1) / (-step) : 0;
         }
+        /* ceil(span / |step|) in unsigned arithmetic: a step may be INT64_MIN or INT64_MAX */
+        int64_t span = step > 0 ? en - st : st - en;
+        uint64_t astep = step > 0 ? (uint64_t)step : (uint64_t)0 - (uint64_t)step;
+        len = span > 0 ? (int64_t)(((uint64_t)span - 1) / astep + 1) : 0;
         if (len < 1)
             return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "the slice of axis %lld is empty", (long long)a.axes[i]);
         d[a.axes[i]] = len;
@@ -278,10 +293,17 @@ static oclnn_status pad_read(const oclnn_graph *g, const oclnn_ir_node *n, size_
             const float *v;
             size_t vc;
             if ((s = rt_const_floats(g, n, 2, &v, &vc))) return s;
-            if (vc) *value = v[0];
+            if (vc != 1)
+                return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "constant_value has %zu values (a scalar)", vc);
+            *value = v[0];
         }
         if (rt_in(g, n, 3) && (s = rt_const_ints(g, n, 3, axes, OCLNN_IR_MAX_DIMS, &na))) return s;
     }
+    /* beyond 2^31 no tensor could hold the result; checked before any dim arithmetic can overflow */
+    for (size_t i = 0; i < c; i++)
+        if (raw[i] > INT32_MAX || raw[i] < -(int64_t)INT32_MAX)
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "pads[%zu] = %lld is beyond +-(2^31-1)", i,
+                           (long long)raw[i]);
     if (!na) {
         if (c != 2 * ndim)
             return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "pads has %zu values for %zu dims", c, ndim);
@@ -290,9 +312,12 @@ static oclnn_status pad_read(const oclnn_graph *g, const oclnn_ir_node *n, size_
     }
     if (c != 2 * na) return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "pads has %zu values for %zu axes", c, na);
     memset(pads, 0, 2 * ndim * sizeof *pads);
+    int seen[OCLNN_IR_MAX_DIMS] = {0};
     for (size_t i = 0; i < na; i++) {
         int64_t ax = norm_axis(axes[i], ndim);
-        if (ax < 0 || ax >= (int64_t)ndim) return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "axis out of range");
+        if (ax < 0 || ax >= (int64_t)ndim || seen[ax]++)
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "axes[%zu] = %lld is out of range or repeated", i,
+                           (long long)axes[i]);
         pads[ax] = raw[i];
         pads[ax + (int64_t)ndim] = raw[i + na];
     }
@@ -370,6 +395,18 @@ static oclnn_status transpose_create(oclnn_rt_step *st, const oclnn_graph *g, co
 
 /* ---- Resize / Upsample ---- */
 
+/* ONNX string attribute @p name as an index into @p names (default names[0]); INVALID_ARGUMENT naming the node and
+ * the attribute for any other spelling. */
+static oclnn_status attr_enum(const oclnn_graph *g, const oclnn_ir_node *n, const char *name,
+                              const char *const *names, int count, int *out) {
+    const char *v = oclnn_ir_attr_string(n, name, names[0]);
+    for (int i = 0; i < count; i++)
+        if (!strcmp(v, names[i])) return *out = i, OCLNN_STATUS_OK;
+    return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "%s '%s' is not an ONNX value", name, v);
+}
+
+/* Resize (op sets 10-18) and Upsample: every attribute and the scales/sizes inputs checked against the spec before
+ * any of them is converted, then mapped onto the H and W resize of oclnn_resize. */
 static oclnn_status resize_read(const oclnn_graph *g, const oclnn_ir_node *n, oclnn_resize_params *p) {
     const oclnn_ir_value *x = rt_in(g, n, 0);
     if (!x || x->ndim != 4) return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "only 4-D NCHW inputs are supported");
@@ -384,19 +421,18 @@ static oclnn_status resize_read(const oclnn_graph *g, const oclnn_ir_node *n, oc
     else
         return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "mode '%s' is unknown", ms);
     int upsample = !strcmp(n->op_type, "Upsample");
+    const size_t rank = 4;
     float scales[OCLNN_IR_MAX_DIMS];
-    int64_t sizes[OCLNN_IR_MAX_DIMS];
-    size_t ns = 0, nz = 0;
+    int64_t sizes[OCLNN_IR_MAX_DIMS], axes[OCLNN_IR_MAX_DIMS];
+    size_t ns = 0, nz = 0, na = 0;
     oclnn_status s;
     if (upsample || n->opset < 11) {
         oclnn_resize_params_init_upsample(p, mode);
         if (upsample && n->opset < 9) {
-            size_t c;
             const oclnn_ir_attr *a = oclnn_ir_attr_find(n, "scales");
-            c = a && a->floats ? a->count : 0;
-            for (size_t i = 0; i < c && i < OCLNN_IR_MAX_DIMS; i++)
+            ns = a && a->floats ? a->count : 0;
+            for (size_t i = 0; i < ns && i < OCLNN_IR_MAX_DIMS; i++)
                 scales[i] = a->floats[i];
-            ns = c;
         } else {
             const float *v;
             if ((s = rt_const_floats(g, n, 1, &v, &ns))) return s;
@@ -406,45 +442,93 @@ static oclnn_status resize_read(const oclnn_graph *g, const oclnn_ir_node *n, oc
     } else {
         oclnn_resize_params_init(p);
         p->mode = mode;
-        const char *cm = oclnn_ir_attr_string(n, "coordinate_transformation_mode", "half_pixel");
         static const char *const coords[] = {"half_pixel",        "pytorch_half_pixel",        "align_corners",
                                              "asymmetric",        "tf_half_pixel_for_nearest", "half_pixel_symmetric",
-                                             "tf_crop_and_resize"};
-        int found = 0;
-        for (int i = 0; i < 7; i++)
-            if (!strcmp(cm, coords[i])) p->coord = (oclnn_resize_coord)i, found = 1;
-        if (!strcmp(cm, "tf_half_pixel_for_nn")) /* its spelling in op sets 11 and 12 */
-            p->coord = OCLNN_RESIZE_TF_HALF_PIXEL_FOR_NN, found = 1;
-        p->cubic_coeff_a = oclnn_ir_attr_float(n, "cubic_coeff_a", -0.75f);
-        p->exclude_outside = (int)oclnn_ir_attr_int(n, "exclude_outside", 0);
-        if (!found) return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "coordinate mode '%s' is unknown", cm);
-        const char *nm = oclnn_ir_attr_string(n, "nearest_mode", "round_prefer_floor");
+                                             "tf_crop_and_resize", "tf_half_pixel_for_nn"};
+        int ci = 0, ni = 0, kp = 0;
+        if ((s = attr_enum(g, n, "coordinate_transformation_mode", coords, 8, &ci))) return s;
+        /* tf_half_pixel_for_nn is the spelling of op sets 11 and 12 */
+        p->coord = ci == 7 ? OCLNN_RESIZE_TF_HALF_PIXEL_FOR_NN : (oclnn_resize_coord)ci;
         static const char *const nms[] = {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"};
-        found = 0;
-        for (int i = 0; i < 4; i++)
-            if (!strcmp(nm, nms[i])) p->nearest_mode = (oclnn_resize_nearest_mode)i, found = 1;
-        if (!found) return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "nearest_mode '%s' is unknown", nm);
+        if ((s = attr_enum(g, n, "nearest_mode", nms, 4, &ni))) return s;
+        p->nearest_mode = (oclnn_resize_nearest_mode)ni;
+        p->cubic_coeff_a = oclnn_ir_attr_float(n, "cubic_coeff_a", -0.75f);
+        int64_t ex, aa;
+        if ((s = rt_attr_int_in(g, n, "exclude_outside", 0, 0, 1, &ex))) return s;
+        p->exclude_outside = (int)ex;
+        /* op set 18: antialias (a wider filter when downscaling) is not implemented; keep_aspect_ratio_policy
+         * applies to sizes only */
+        if ((s = rt_attr_int_in(g, n, "antialias", 0, 0, 1, &aa))) return s;
+        if (aa) return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "antialias = 1 is not implemented");
+        static const char *const policies[] = {"stretch", "not_larger", "not_smaller"};
+        if ((s = attr_enum(g, n, "keep_aspect_ratio_policy", policies, 3, &kp))) return s;
+        na = rt_attr_ints(n, "axes", axes, OCLNN_IR_MAX_DIMS);
+        int seen[OCLNN_IR_MAX_DIMS] = {0};
+        for (size_t i = 0; i < na; i++) {
+            int64_t a = norm_axis(axes[i], rank);
+            if (a < 0 || a >= (int64_t)rank || seen[a]++)
+                return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT,
+                               "axes[%zu] = %lld is out of range for %zu dims or repeated", i, (long long)axes[i],
+                               rank);
+            axes[i] = a;
+        }
         const oclnn_ir_value *sv = rt_in(g, n, 2), *zv = rt_in(g, n, 3);
-        if (zv && oclnn_ir_numel(zv) > 0) {
+        int has_s = sv && oclnn_ir_numel(sv) > 0, has_z = zv && oclnn_ir_numel(zv) > 0;
+        if (has_s && has_z)
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT,
+                           "both scales and sizes are given (the spec allows one)");
+        if (has_z) {
             if ((s = rt_const_ints(g, n, 3, sizes, OCLNN_IR_MAX_DIMS, &nz))) return s;
-        } else if (sv && oclnn_ir_numel(sv) > 0) {
+        } else if (has_s) {
             const float *v;
             if ((s = rt_const_floats(g, n, 2, &v, &ns))) return s;
             for (size_t i = 0; i < ns && i < OCLNN_IR_MAX_DIMS; i++)
                 scales[i] = v[i];
         } else
             return rt_fail(g, n, OCLNN_STATUS_INVALID_MODEL, "needs scales or sizes");
+        if (nz && kp)
+            return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "keep_aspect_ratio_policy '%s' is not implemented",
+                           policies[kp]);
+    }
+    /* scales / sizes per axis of X: one value per axis, or per entry of axes */
+    size_t want = na ? na : rank, got = nz ? nz : ns;
+    if (got != want)
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "%s has %zu values for %zu %s", nz ? "sizes" : "scales",
+                       got, want, na ? "axes" : "dims");
+    float fs[4] = {1, 1, 1, 1};
+    int64_t fz[4] = {x->dims[0], x->dims[1], x->dims[2], x->dims[3]};
+    for (size_t i = 0; i < got; i++) {
+        size_t ax = na ? (size_t)axes[i] : i;
+        if (nz) {
+            if (sizes[i] < 1)
+                return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "sizes[%zu] = %lld must be >= 1", i,
+                               (long long)sizes[i]);
+            if (sizes[i] > INT32_MAX)
+                return rt_fail(g, n, OCLNN_STATUS_LIMIT_EXCEEDED, "sizes[%zu] = %lld is above 2^31-1", i,
+                               (long long)sizes[i]);
+            fz[ax] = sizes[i];
+        } else {
+            /* Upsample's scales must be >= 1 (it only enlarges); Resize's > 0 */
+            if (!(scales[i] > 0) || !isfinite(scales[i]) || (upsample && scales[i] < 1))
+                return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "scales[%zu] = %g must be finite and %s", i,
+                               (double)scales[i], upsample ? ">= 1" : "> 0");
+            fs[ax] = scales[i];
+        }
     }
     if (nz) {
-        if (nz != 4 || sizes[0] != x->dims[0] || sizes[1] != x->dims[1])
-            return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "only H and W can be resized (sizes of 4 values)");
-        p->out_height = (size_t)sizes[2];
-        p->out_width = (size_t)sizes[3];
+        if (fz[0] != x->dims[0] || fz[1] != x->dims[1])
+            return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "only H and W can be resized (sizes)");
+        p->out_height = (size_t)fz[2];
+        p->out_width = (size_t)fz[3];
     } else {
-        if (ns != 4 || scales[0] != 1.0f || scales[1] != 1.0f)
-            return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "only H and W can be resized (scales of 4 values)");
-        p->scale_h = scales[2];
-        p->scale_w = scales[3];
+        if (fs[0] != 1.0f || fs[1] != 1.0f)
+            return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "only H and W can be resized (scales)");
+        for (int a = 2; a < 4; a++)
+            if ((double)x->dims[a] * (double)fs[a] >= 2147483648.0)
+                return rt_fail(g, n, OCLNN_STATUS_LIMIT_EXCEEDED, "scales[%d] = %g makes axis %d above 2^31-1", a,
+                               (double)fs[a], a);
+        p->scale_h = fs[2];
+        p->scale_w = fs[3];
     }
     return OCLNN_STATUS_OK;
 }
@@ -554,8 +638,10 @@ static oclnn_status alias_infer(oclnn_graph *g, const oclnn_ir_node *n) {
     if (!strcmp(n->op_type, "Reshape")) {
         int64_t shape[OCLNN_IR_MAX_DIMS];
         size_t c;
+        int64_t allowzero;
+        if ((s = rt_attr_int_in(g, n, "allowzero", 0, 0, 1, &allowzero))) return s;
         if ((s = rt_const_ints(g, n, 1, shape, OCLNN_IR_MAX_DIMS, &c))) return s;
-        CHECK_SHAPE(oclnn_shape_reshape(xn, xd, c, shape, (int)oclnn_ir_attr_int(n, "allowzero", 0), &on, od));
+        CHECK_SHAPE(oclnn_shape_reshape(xn, xd, c, shape, (int)allowzero, &on, od));
     } else if (!strcmp(n->op_type, "Flatten")) {
         CHECK_SHAPE(oclnn_shape_flatten(xn, xd, oclnn_ir_attr_int(n, "axis", 1), od));
         on = 2;

@@ -41,16 +41,24 @@ static oclnn_status windows3d(const oclnn_graph *g, const oclnn_ir_node *n, rt_w
         return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "dilations needs 3 values, has %zu", c);
     if ((c = rt_attr_ints(n, "pads", pd, 6)) && c != 6)
         return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "pads needs 6 values, has %zu", c);
-    for (int a = 0; a < 3; a++)
+    for (int a = 0; a < 3; a++) {
         if (k[a] < 1 || st[a] < 1 || dl[a] < 1 || pd[a] < 0 || pd[a + 3] < 0)
             return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT,
                            "kernel_shape, strides and dilations must be >= 1 and pads >= 0");
+        /* the operators take 32-bit geometry, and the window arithmetic must not overflow */
+        if (k[a] > INT32_MAX || st[a] > INT32_MAX || dl[a] > INT32_MAX || pd[a] > INT32_MAX || pd[a + 3] > INT32_MAX)
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT,
+                           "kernel_shape/strides/dilations/pads value of axis %d is above 2^31-1", a);
+    }
+    int64_t cm;
+    oclnn_status s = rt_attr_int_in(g, n, "ceil_mode", 0, 0, 1, &cm);
+    if (s) return s;
     memset(hw, 0, sizeof *hw);
     memset(dw, 0, sizeof *dw);
-    oclnn_status s = rt_auto_pad(g, n, &hw->auto_pad);
+    s = rt_auto_pad(g, n, &hw->auto_pad);
     if (s) return s;
     dw->auto_pad = hw->auto_pad;
-    hw->ceil_mode = dw->ceil_mode = (int)oclnn_ir_attr_int(n, "ceil_mode", 0);
+    hw->ceil_mode = dw->ceil_mode = (int)cm;
     hw->kh = k[1], hw->kw = k[2], hw->sh = st[1], hw->sw = st[2], hw->dh = dl[1], hw->dw = dl[2];
     hw->pt = pd[1], hw->pl = pd[2], hw->pb = pd[4], hw->pr = pd[5];
     dw->kh = k[0], dw->kw = 1, dw->sh = st[0], dw->sw = 1, dw->dh = dl[0], dw->dw = 1;
@@ -69,6 +77,28 @@ static oclnn_pool_type pool_type(const oclnn_ir_node *n) {
 
 static int is_global(oclnn_pool_type t) { return t == OCLNN_POOL_GLOBAL_MAX || t == OCLNN_POOL_GLOBAL_AVG; }
 
+/* What the ONNX spec forbids that the window arithmetic would otherwise accept: dilations before the op set that
+ * introduced them (MaxPool 10, LpPool 18, AveragePool 19, later than oclnn's 18), pads as wide as the window (a
+ * window entirely in the padding has no element: max would be -inf, the average 0/0), and explicit pads together
+ * with an auto_pad that computes them. */
+static oclnn_status pool_spec_checks(const oclnn_graph *g, const oclnn_ir_node *n, oclnn_pool_type t) {
+    int64_t since = t == OCLNN_POOL_MAX ? 10 : t == OCLNN_POOL_LP ? 18 : 19;
+    if (oclnn_ir_attr_find(n, "dilations") && n->opset < since)
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT,
+                       "attribute dilations is not part of %s before op set %lld (the model imports %lld)", n->op_type,
+                       (long long)since, (long long)n->opset);
+    size_t nk, np;
+    const int64_t *k = oclnn_ir_attr_ints(n, "kernel_shape", &nk), *pads = oclnn_ir_attr_ints(n, "pads", &np);
+    if (k && pads && np == 2 * nk)
+        for (size_t i = 0; i < np; i++)
+            if (pads[i] >= k[i % nk])
+                return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT,
+                               "pads[%zu] = %lld is not smaller than the kernel (%lld): a window would hold only "
+                               "padding",
+                               i, (long long)pads[i], (long long)k[i % nk]);
+    return OCLNN_STATUS_OK;
+}
+
 /* The (kh, kw) pass's parameters and window; for 3-D also the depth pass's (pd, wd; NULL: not wanted). */
 static oclnn_status pool_params(const oclnn_graph *g, const oclnn_ir_node *n, oclnn_pool2d_params *p, rt_window *w,
                                 oclnn_pool2d_params *pd, rt_window *wd) {
@@ -83,14 +113,18 @@ static oclnn_status pool_params(const oclnn_graph *g, const oclnn_ir_node *n, oc
     if (n->num_outputs > 1 && n->outputs[1] >= 0)
         return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "the Indices output is not supported");
     if (is_global(p->type)) return OCLNN_STATUS_OK;
-    if (oclnn_ir_attr_int(n, "storage_order", 0) != 0)
-        return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "storage_order 1 is not supported");
+    int64_t so;
+    oclnn_status sso = rt_attr_int_in(g, n, "storage_order", 0, 0, 1, &so);
+    if (sso) return sso;
+    if (so) return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "storage_order 1 is not supported");
     {
         int64_t cip = 0, pn = 2; /* checked here; win_to_params reads them */
         oclnn_status sc;
         if ((sc = rt_attr_int_in(g, n, "count_include_pad", 0, 0, 1, &cip))) return sc;
         if ((sc = rt_attr_int_in(g, n, "p", 2, 1, INT32_MAX, &pn))) return sc;
     }
+    oclnn_status sv = pool_spec_checks(g, n, p->type);
+    if (sv) return sv;
     if (three) {
         rt_window dwin;
         oclnn_status s = windows3d(g, n, w, &dwin);

@@ -206,7 +206,12 @@ oclnn_status rt_window_read(const oclnn_graph *g, const oclnn_ir_node *n, int ra
     oclnn_status s = rt_attr_int_in(g, n, "ceil_mode", 0, 0, 1, &cm);
     if (s) return s;
     w->ceil_mode = (int)cm;
-    return rt_auto_pad(g, n, &w->auto_pad);
+    if ((s = rt_auto_pad(g, n, &w->auto_pad))) return s;
+    /* ONNX: explicit pads cannot be used together with an auto_pad that computes them */
+    if (w->auto_pad != OCLNN_AUTO_PAD_NOTSET && (w->pt || w->pl || w->pb || w->pr))
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "auto_pad '%s' cannot be combined with nonzero pads",
+                       oclnn_ir_attr_string(n, "auto_pad", "NOTSET"));
+    return OCLNN_STATUS_OK;
 }
 
 int rt_dims4(const oclnn_ir_value *v, int64_t d[4]) {
@@ -273,6 +278,107 @@ oclnn_status rt_upload(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_n
         oclnn_tensor_destroy(*t);
         *t = NULL;
         return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
+    }
+    return OCLNN_STATUS_OK;
+}
+
+/* The ONNX type of the attributes the CNN op set reads, by name (the same type in every op that has them). A value of
+ * another type would read as a default (0, "", no list) and compute garbage: it is refused instead. Names not listed
+ * (Constant's value, Pad-2's value, op-specific extras) are left to their readers. */
+static const struct {
+    const char *name;
+    int type;
+} attr_types[] = {
+    {"axis", OCLNN_ATTR_INT},
+    {"group", OCLNN_ATTR_INT},
+    {"size", OCLNN_ATTR_INT},
+    {"p", OCLNN_ATTR_INT},
+    {"ceil_mode", OCLNN_ATTR_INT},
+    {"count_include_pad", OCLNN_ATTR_INT},
+    {"storage_order", OCLNN_ATTR_INT},
+    {"transA", OCLNN_ATTR_INT},
+    {"transB", OCLNN_ATTR_INT},
+    {"keepdims", OCLNN_ATTR_INT},
+    {"select_last_index", OCLNN_ATTR_INT},
+    {"allowzero", OCLNN_ATTR_INT},
+    {"exclude_outside", OCLNN_ATTR_INT},
+    {"antialias", OCLNN_ATTR_INT},
+    {"num_outputs", OCLNN_ATTR_INT},
+    {"training_mode", OCLNN_ATTR_INT},
+    {"spatial", OCLNN_ATTR_INT},
+    {"kernel_shape", OCLNN_ATTR_INTS},
+    {"strides", OCLNN_ATTR_INTS},
+    {"pads", OCLNN_ATTR_INTS},
+    {"dilations", OCLNN_ATTR_INTS},
+    {"output_padding", OCLNN_ATTR_INTS},
+    {"output_shape", OCLNN_ATTR_INTS},
+    {"perm", OCLNN_ATTR_INTS},
+    {"axes", OCLNN_ATTR_INTS},
+    {"split", OCLNN_ATTR_INTS},
+    {"starts", OCLNN_ATTR_INTS},
+    {"ends", OCLNN_ATTR_INTS},
+    {"alpha", OCLNN_ATTR_FLOAT},
+    {"beta", OCLNN_ATTR_FLOAT},
+    {"bias", OCLNN_ATTR_FLOAT},
+    {"epsilon", OCLNN_ATTR_FLOAT},
+    {"momentum", OCLNN_ATTR_FLOAT},
+    {"min", OCLNN_ATTR_FLOAT},
+    {"max", OCLNN_ATTR_FLOAT},
+    {"cubic_coeff_a", OCLNN_ATTR_FLOAT},
+    {"extrapolation_value", OCLNN_ATTR_FLOAT},
+    {"mode", OCLNN_ATTR_STRING},
+    {"auto_pad", OCLNN_ATTR_STRING},
+    {"coordinate_transformation_mode", OCLNN_ATTR_STRING},
+    {"nearest_mode", OCLNN_ATTR_STRING},
+    {"keep_aspect_ratio_policy", OCLNN_ATTR_STRING},
+};
+
+static const char *attr_type_name(int t) {
+    switch (t) {
+    case OCLNN_ATTR_INT: return "an INT";
+    case OCLNN_ATTR_FLOAT: return "a FLOAT";
+    case OCLNN_ATTR_STRING: return "a STRING";
+    case OCLNN_ATTR_INTS: return "INTS";
+    case OCLNN_ATTR_FLOATS: return "FLOATS";
+    case OCLNN_IR_ATTR_TENSOR: return "a TENSOR";
+    default: return "another type";
+    }
+}
+
+/* Values that a pass could otherwise act on before the op's own checks run: BatchNormalization's spatial = 0 (op sets
+ * before 9: statistics per element, which BN folding would treat as per channel) and ConvTranspose's list lengths
+ * (read into fixed arrays that would silently drop extra values). */
+static oclnn_status check_attr_values(const oclnn_graph *g, const oclnn_ir_node *n) {
+    if (!strcmp(n->op_type, "BatchNormalization") && n->opset < 9 && oclnn_ir_attr_int(n, "spatial", 1) != 1)
+        return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "spatial = %lld (per-element statistics) is not supported",
+                       (long long)oclnn_ir_attr_int(n, "spatial", 1));
+    const oclnn_ir_value *w = rt_in(g, n, 1);
+    if (!strcmp(n->op_type, "ConvTranspose") && w && w->has_shape && w->ndim >= 3) {
+        size_t r = w->ndim - 2, c;
+        if (oclnn_ir_attr_ints(n, "output_padding", &c) && c != r)
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "output_padding has %zu values for %zu spatial dims",
+                           c, r);
+        if (oclnn_ir_attr_ints(n, "output_shape", &c) && c != r && c != r + 2)
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "output_shape has %zu values for %zu spatial dims", c,
+                           r);
+    }
+    return OCLNN_STATUS_OK;
+}
+
+oclnn_status rt_check_attrs(const oclnn_graph *g) {
+    for (size_t i = 0; i < g->num_nodes; i++) {
+        const oclnn_ir_node *n = &g->nodes[i];
+        if (n->dead || (n->domain[0] && strcmp(n->domain, "ai.onnx"))) continue;
+        for (size_t k = 0; k < n->num_attrs; k++) {
+            const oclnn_ir_attr *a = &n->attrs[k];
+            if (!a->name) continue;
+            for (size_t t = 0; t < sizeof attr_types / sizeof *attr_types; t++)
+                if (!strcmp(a->name, attr_types[t].name) && a->type != attr_types[t].type)
+                    return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "attribute %s is %s; ONNX defines it as %s",
+                                   a->name, attr_type_name(a->type), attr_type_name(attr_types[t].type));
+        }
+        oclnn_status s = check_attr_values(g, n);
+        if (s) return s;
     }
     return OCLNN_STATUS_OK;
 }

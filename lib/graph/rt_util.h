@@ -64,4 +64,13 @@ oclnn_status rt_upload(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_n
 /* Shape of value v as device-tensor dims (rank 0 -> [1]); UNSUPPORTED above OCLNN_MAX_DIMS. */
 oclnn_status rt_dev_dims(const oclnn_graph *g, const oclnn_ir_node *n, const oclnn_ir_value *v, size_t *ndim,
                          int64_t *dims);
+/* Every attribute of a live default-domain node whose name the CNN op set reads has its ONNX type (axis an INT,
+ * kernel_shape INTS, mode a STRING, ...): INVALID_ARGUMENT naming the node and the attribute otherwise; and the values
+ * a pass could act on before the op's own checks (BatchNormalization's spatial, ConvTranspose's list lengths). */
+oclnn_status rt_check_attrs(const oclnn_graph *g);
+
+/* The cap on distinct kernel configurations (lib/graph/progcap.c): counts what the live nodes of a fused graph are
+ * specialised on and refuses with LIMIT_EXCEEDED, naming the node, the count and max_programs, before anything is
+ * compiled. *count receives the configurations counted (up to the refusal). */
+oclnn_status rt_check_programs(const oclnn_graph *g, uint64_t max, uint32_t *count);
 #endif

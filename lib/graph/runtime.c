@@ -123,6 +123,8 @@ void oclnn_runtime_destroy(oclnn_runtime *rt) {
 
 static oclnn_status check_graph(oclnn_runtime *rt) {
     const oclnn_graph *g = rt->g;
+    oclnn_status st = rt_check_attrs(g); /* before any pass reads an attribute */
+    if (st) return st;
     for (size_t i = 0; i < g->num_nodes; i++) {
         const oclnn_ir_node *n = &g->nodes[i];
         if (n->dead) continue;
@@ -1011,6 +1013,7 @@ oclnn_status oclnn_runtime_create(oclnn_context *ctx, const oclnn_graph *graph, 
      * keep the graph as given, to fold again when an input is reshaped */
     if (!s && folded) s = oclnn_ir_clone(graph, &rt->src);
     if (!s) s = check_shapes(rt);
+    if (!s) s = rt_check_programs(g, ctx->limits.max_programs, &rt->stats.programs); /* before compiling */
     if (!s) s = build_steps(rt);
     if (!s) s = check_depth(rt);
     if (!s) s = value_arrays(rt);
