@@ -38,7 +38,7 @@ def worker(backend, name, models, warmup):
     try:
         meta = json.load(open(os.path.join(models, name + ".json")))
         x = np.load(os.path.join(models, name + ".input.npy"))
-        onnx_file = meta.get("model") if name == "ppocr_det" else os.path.join(models, name + ".onnx")
+        onnx_file = os.path.join(models, name + ".onnx")
         t0 = time.perf_counter()
         if backend == "ort":
             import onnxruntime as ort
@@ -155,7 +155,7 @@ def run_oclnn(exe, name, models, runs, warmup):
     """oclnn-bench MODEL --json FILE -n RUNS -w WARMUP (its own process; it also times cold and warm first runs in
     fresh child processes). Keys read: median_ms, min_ms, max_ms, iterations, cold_first_ms, warm_first_ms."""
     meta = json.load(open(os.path.join(models, name + ".json")))
-    onnx_file = meta.get("model") if name == "ppocr_det" else os.path.join(models, name + ".onnx")
+    onnx_file = os.path.join(models, name + ".onnx")
     with tempfile.TemporaryDirectory() as tmp:
         jf = os.path.join(tmp, "bench.json")
         cmd = [exe, onnx_file, "--json", jf, "-n", str(runs), "-w", str(warmup)]
