@@ -385,8 +385,9 @@ static oclnn_status deconv_reshape(oclnn_rt_step *st, const oclnn_graph *g, cons
     if (s) return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
     for (int a = 0; a < 3; a++)
         if ((int64_t)out[a] != y->dims[2 + a])
-            return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "operator output %zu on axis %d differs from the inferred %lld",
-                           out[a], a, (long long)y->dims[2 + a]);
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE,
+                           "operator output %zu on axis %d differs from the inferred %lld", out[a], a,
+                           (long long)y->dims[2 + a]);
     /* every input element is spread over K/g * kd*kh*kw outputs */
     st->macs = (uint64_t)oclnn_ir_numel(x) * (uint64_t)w->dims[1] * (uint64_t)w->dims[2] * (uint64_t)w->dims[3] *
                (uint64_t)w->dims[4];

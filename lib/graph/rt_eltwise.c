@@ -1,6 +1,7 @@
 /* rt_eltwise.c - elementwise graph ops: activations (Relu, LeakyRelu, Sigmoid, Tanh, Clip, HardSigmoid,
- * HardSwish), PRelu, BatchNormalization (inference, and training_mode with its running statistics), the broadcasting binaries (Add, Sub, Mul, Div, Max, Min, Sum;
- * one input is a copy, more than two a chain computed in place), and Identity/Dropout as aliases.
+ * HardSwish), PRelu, BatchNormalization (inference, and training_mode with its running statistics), the
+ * broadcasting binaries (Add, Sub, Mul, Div, Max, Min, Sum; one input is a copy, more than two a chain computed in
+ * place), and Identity/Dropout as aliases.
  */
 #include "graph/rt_util.h"
 

@@ -82,7 +82,8 @@ static oclnn_status validate3(oclnn_errbuf *eb, const oclnn_deconv_params *p) {
                               p->kernel[a], p->stride[a], p->dilation[a], a);
         if (p->output_padding[a] >= p->stride[a] && p->output_padding[a] >= p->dilation[a])
             return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT,
-                              "deconv3d: output_padding %u of axis %d must be smaller than its stride %u or dilation %u",
+                              "deconv3d: output_padding %u of axis %d must be smaller than its stride %u or "
+                              "dilation %u",
                               p->output_padding[a], a, p->stride[a], p->dilation[a]);
         shapes += p->output_shape[a] != 0;
     }
@@ -152,7 +153,8 @@ static oclnn_status build3(oclnn_deconv *op, const float *weights, const float *
     if (packed_n > INT32_MAX)
         return oclnn_fail(&ctx->err, OCLNN_STATUS_UNSUPPORTED, "deconv3d: packed weights above 2^31 floats");
     float *packed = oclnn_malloc(ctx->alloc, bytes);
-    if (!packed) return oclnn_fail(&ctx->err, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "deconv3d: packing %zu weights", packed_n);
+    if (!packed)
+        return oclnn_fail(&ctx->err, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "deconv3d: packing %zu weights", packed_n);
     pack_weights(p, op->oc_tile, weights, packed);
     cl_int err;
     op->weights = clw_CreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes, packed, &err);
@@ -387,8 +389,9 @@ oclnn_status oclnn_deconv_setup(oclnn_deconv *op, const oclnn_tensor *input, ocl
             oclnn_tensor_destroy(op->view[k]);
             op->view[k] = NULL;
             if (t[k] && t[k]->ndim != want)
-                st = oclnn_fail(eb, OCLNN_STATUS_INVALID_SHAPE, "deconv: a rank-%u operator needs %zu-D tensors, got %zu-D",
-                                op->p.rank, want, t[k]->ndim);
+                st = oclnn_fail(eb, OCLNN_STATUS_INVALID_SHAPE,
+                                "deconv: a rank-%u operator needs %zu-D tensors, got %zu-D", op->p.rank, want,
+                                t[k]->ndim);
             if (!st && op->p.rank == 1) st = view4(t[k], &op->view[k]);
             if (op->view[k]) t[k] = op->view[k];
         }
