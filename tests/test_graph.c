@@ -1994,6 +1994,50 @@ static void test_deconv3d_bn_training(void **state) {
     oclnn_context_destroy(ctx);
 }
 
+/* ---- 6-D values inside a graph: PyTorch's PixelShuffle export, Reshape to [N, C, r, r, H, W], Transpose
+ * [0, 1, 4, 2, 5, 3], Reshape to [N, C, H*r, W*r]; compared exactly with the pixel shuffle written out ---- */
+
+static void test_six_d_pixel_shuffle(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(cache_dir);
+    uint64_t seed = TEST_SEED ^ 17;
+    enum { N = 2, C = 3, R = 2, H = 5, W = 7 };
+    float *x = rand_vec(&seed, (size_t)N * C * R * R * H * W, -2, 2);
+    oclnn_graph *g;
+    assert_ok(ctx, oclnn_graph_create(ctx, &g));
+    int64_t xd[4] = {N, C * R * R, H, W}, s6[6] = {N, C, R, R, H, W}, s4[4] = {N, C, H * R, W * R}, d6 = 6, d4 = 4;
+    int64_t perm[6] = {0, 1, 4, 2, 5, 3};
+    assert_ok(ctx, oclnn_graph_add_input(g, "x", OCLNN_DTYPE_F32, 4, xd));
+    assert_ok(ctx, oclnn_graph_add_constant(g, "s6", OCLNN_DTYPE_I64, 1, &d6, s6));
+    assert_ok(ctx, oclnn_graph_add_constant(g, "s4", OCLNN_DTYPE_I64, 1, &d4, s4));
+    const char *r1[2] = {"x", "s6"}, *tin[1] = {"x6"}, *r2[2] = {"t6", "s4"};
+    oclnn_attr pa = attr_ints("perm", 6, perm);
+    add_node(g, "Reshape", "to6", 2, r1, "x6", 0, NULL);
+    add_node(g, "Transpose", "shuffle", 1, tin, "t6", 1, &pa);
+    add_node(g, "Reshape", "to4", 2, r2, "y", 0, NULL);
+    assert_ok(ctx, oclnn_graph_add_output(g, "y"));
+    oclnn_runtime *rt = make_rt(ctx, g, 1, 1, 1);
+    oclnn_graph_destroy(g);
+    const size_t n = (size_t)N * C * R * R * H * W;
+    float *y = malloc(n * sizeof *y), *want = malloc(n * sizeof *want);
+    for (int b = 0; b < N; b++)
+        for (int c = 0; c < C; c++)
+            for (int i = 0; i < R; i++)
+                for (int j = 0; j < R; j++)
+                    for (int h = 0; h < H; h++)
+                        for (int w = 0; w < W; w++)
+                            want[(((size_t)b * C + c) * H * R + h * R + i) * W * R + w * R + j] =
+                                x[((((size_t)b * C + c) * R * R + i * R + j) * H + h) * W + w];
+    assert_ok(ctx, oclnn_runtime_set_input(rt, "x", x, n * sizeof *x));
+    assert_ok(ctx, oclnn_runtime_invoke(rt));
+    assert_ok(ctx, oclnn_runtime_get_output(rt, "y", y, n * sizeof *y));
+    if (memcmp(y, want, n * sizeof *y)) fail_msg("6-D pixel shuffle: not bit-exact");
+    printf("  6-D pixel shuffle: %zu elements exact\n", n);
+    oclnn_runtime_destroy(rt);
+    free(x), free(y), free(want);
+    oclnn_context_destroy(ctx);
+}
+
 /* ---- weights fed as graph inputs (the ONNX backend tests' form): compiled at the first invoke, recompiled when
  * the weights change ---- */
 
@@ -2079,6 +2123,7 @@ int main(void) {
         cmocka_unit_test(test_negative),          cmocka_unit_test(test_fault_sweeps),
         cmocka_unit_test(test_weight_inputs),     cmocka_unit_test(test_one_d),
         cmocka_unit_test(test_three_d_pool),      cmocka_unit_test(test_deconv3d_bn_training),
+        cmocka_unit_test(test_six_d_pixel_shuffle),
         cmocka_unit_test(test_run_fault_sweeps),
     };
     /* slow devices (rusticl, Oclgrind) run the small table: the fused chain, the four-queue Inception module (for
