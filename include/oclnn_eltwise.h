@@ -1,7 +1,7 @@
 /* oclnn_eltwise.h - elementwise operators (included by oclnn_ops.h): standalone activations (ONNX Relu,
  * LeakyRelu, Sigmoid, Tanh, Clip, HardSigmoid, HardSwish, Identity, Dropout at inference), PRelu, binary ops with
- * ONNX multidirectional broadcasting (Add, Sub, Mul, Div, Max, Min) and BatchNormalization in inference mode.
- * f32 tensors of rank 1 to OCLNN_MAX_DIMS; the lifecycle is the one of oclnn_ops.h.
+ * ONNX multidirectional broadcasting (Add, Sub, Mul, Div, Max, Min) and BatchNormalization (inference or training
+ * mode). f32 tensors of rank 1 to 5; the lifecycle is the one of oclnn_ops.h.
  */
 #ifndef OCLNN_ELTWISE_H
 #define OCLNN_ELTWISE_H
