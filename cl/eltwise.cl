@@ -253,3 +253,55 @@ __kernel void eltwise_scale_shift(__global const float *x, int x_off, __global c
             y[i] = ACT_S(sa * x[i] + sb);
     }
 }
+
+/* BatchNormalization in training mode (ONNX training_mode = 1), first pass: one work-group of BN_WG work-items per
+ * channel c reduces the N*L values of that channel (N batch items, M channels, L spatial elements) to the batch
+ * mean and the population variance, in two passes (mean, then the squared deviations, which loses nothing to
+ * cancellation), and writes ab[2c], ab[2c+1] = scale / sqrt(var + epsilon), B - mean * that for
+ * eltwise_scale_shift. stats holds scale[M], B[M], input_mean[M], input_var[M]; with has_running, the running
+ * statistics input_mean * momentum + mean * (1 - momentum) (var alike) go to rmean / rvar. NDRange: BN_WG * M,
+ * work-group BN_WG. */
+#define BN_WG 64
+float bn_group_sum(__local float *part, float v) {
+    const int lid = (int)get_local_id(0);
+    part[lid] = v;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int s = BN_WG / 2; s > 0; s >>= 1) {
+        if (lid < s) part[lid] += part[lid + s];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    const float r = part[0];
+    barrier(CLK_LOCAL_MEM_FENCE); /* part is reused by the next sum */
+    return r;
+}
+
+__kernel __attribute__((reqd_work_group_size(BN_WG, 1, 1)))
+void batchnorm_stats(__global const float *x, int x_off, int N, int M, int L, __global const float *stats,
+                     float epsilon, float momentum, __global float *ab, int has_running, __global float *rmean,
+                     int rmean_off, __global float *rvar, int rvar_off) {
+    __local float part[BN_WG];
+    const int c = (int)get_group_id(0), lid = (int)get_local_id(0);
+    const int count = N * L;
+    float s = 0.0f;
+    for (int i = lid; i < count; i += BN_WG) {
+        const int n = i / L;
+        s += x[x_off + (n * M + c) * L + (i - n * L)];
+    }
+    const float mean = bn_group_sum(part, s) / (float)count;
+    float q = 0.0f;
+    for (int i = lid; i < count; i += BN_WG) {
+        const int n = i / L;
+        const float d = x[x_off + (n * M + c) * L + (i - n * L)] - mean;
+        q = fma(d, d, q);
+    }
+    const float var = bn_group_sum(part, q) / (float)count;
+    if (lid == 0) {
+        const float a = stats[c] / sqrt(var + epsilon);
+        ab[2 * c] = a;
+        ab[2 * c + 1] = stats[M + c] - mean * a;
+        if (has_running) {
+            rmean[rmean_off + c] = stats[2 * M + c] * momentum + mean * (1.0f - momentum);
+            rvar[rvar_off + c] = stats[3 * M + c] * momentum + var * (1.0f - momentum);
+        }
+    }
+}

@@ -240,7 +240,7 @@ OCLNN_API oclnn_status oclnn_context_get_limits(const oclnn_context *ctx, oclnn_
 OCLNN_API oclnn_status oclnn_context_set_limits(oclnn_context *ctx, const oclnn_limits *limits);
 
 /* ------------------------------------------------------------------------------------------------------
- * Tensors: device memory with a data type and an NCHW shape of 1 to 5 dimensions.
+ * Tensors: device memory with a data type and an NCHW shape of 1 to OCLNN_MAX_DIMS (6) dimensions.
  * ---------------------------------------------------------------------------------------------------- */
 typedef enum oclnn_dtype {
     OCLNN_DTYPE_F32 = 0,
@@ -249,7 +249,9 @@ typedef enum oclnn_dtype {
     OCLNN_DTYPE_I64 = 3, /**< 64-bit signed integers: indices as ONNX writes them (ArgMax) */
 } oclnn_dtype;
 
-#define OCLNN_MAX_DIMS 5
+/** Tensors and graph values have 1 to OCLNN_MAX_DIMS dims. Most operators take 1 to 5 (see each header); the
+ * metadata ops (Reshape, Squeeze, ...) and the copies (Transpose, Concat, Split, Slice) take 6. */
+#define OCLNN_MAX_DIMS 6
 
 typedef struct oclnn_tensor oclnn_tensor;
 typedef struct oclnn_event oclnn_event;
@@ -259,7 +261,7 @@ OCLNN_API size_t oclnn_dtype_size(oclnn_dtype dtype);
 
 /**
  * Allocates an uninitialised device tensor.
- * @retval OCLNN_STATUS_INVALID_SHAPE for ndim outside 1..5, a dimension < 1, or a size that overflows
+ * @retval OCLNN_STATUS_INVALID_SHAPE for ndim outside 1..6, a dimension < 1, or a size that overflows
  * @retval OCLNN_STATUS_OUT_OF_DEVICE_MEMORY when the device cannot hold it
  */
 OCLNN_API oclnn_status oclnn_tensor_create(oclnn_context *ctx, oclnn_dtype dtype, size_t ndim, const int64_t *dims,

@@ -1,5 +1,7 @@
 /* oclnn_datamove.h - data movement and resampling operators (included by oclnn_ops.h): Concat, Split, Slice, Pad,
- * Transpose and Resize/Upsample with ONNX semantics on f32 tensors of rank 1 to OCLNN_MAX_DIMS, plus host-side
+ * Transpose and Resize/Upsample with ONNX semantics on f32 tensors of rank 1 to OCLNN_MAX_DIMS (Pad: 1 to 5; a
+ * 6-D Concat, Split, Slice or Transpose whose copy keeps 6 strided axes after merging the axes that stay adjacent
+ * and dropping 1s is OCLNN_STATUS_UNSUPPORTED at reshape: PixelShuffle's 6-D Transpose merges to 5), plus host-side
  * shape helpers for the operators that need no kernel (Reshape, Flatten, Squeeze, Unsqueeze: use oclnn_tensor_view).
  */
 #ifndef OCLNN_DATAMOVE_H
@@ -76,7 +78,7 @@ typedef enum oclnn_pad_mode {
     OCLNN_PAD_WRAP = 3,
 } oclnn_pad_mode;
 
-/** Pad a rank-@p ndim tensor; @p pads is ONNX order [x1_begin, x2_begin, ..., x1_end, x2_end, ...]. A negative pad
+/** Pad a rank-@p ndim (1 to 5) tensor; @p pads is ONNX order [x1_begin, x2_begin, ..., x1_end, x2_end, ...]. A negative pad
  * crops that side first (as onnxruntime does); the positive pads then extend the cropped tensor. */
 typedef struct oclnn_pad oclnn_pad;
 OCLNN_API oclnn_status oclnn_pad_create(oclnn_context *ctx, oclnn_pad_mode mode, float value, size_t ndim,

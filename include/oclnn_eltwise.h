@@ -1,7 +1,7 @@
 /* oclnn_eltwise.h - elementwise operators (included by oclnn_ops.h): standalone activations (ONNX Relu,
  * LeakyRelu, Sigmoid, Tanh, Clip, HardSigmoid, HardSwish, Identity, Dropout at inference), PRelu, binary ops with
- * ONNX multidirectional broadcasting (Add, Sub, Mul, Div, Max, Min) and BatchNormalization in inference mode.
- * f32 tensors of rank 1 to OCLNN_MAX_DIMS; the lifecycle is the one of oclnn_ops.h.
+ * ONNX multidirectional broadcasting (Add, Sub, Mul, Div, Max, Min) and BatchNormalization (inference or training
+ * mode). f32 tensors of rank 1 to 5; the lifecycle is the one of oclnn_ops.h.
  */
 #ifndef OCLNN_ELTWISE_H
 #define OCLNN_ELTWISE_H
@@ -108,23 +108,32 @@ OCLNN_API oclnn_status oclnn_prelu_enqueue(oclnn_prelu *op, uint32_t queue, ocln
 OCLNN_API void oclnn_prelu_destroy(oclnn_prelu *op);
 
 /* ------------------------------------------------------------------------------------------------------
- * BatchNormalization, inference mode, over axis 1 of an N x C x D1 ... input (rank 2 to 5).
+ * BatchNormalization over axis 1 of an N x C x D1 ... input (rank 2 to 5): inference mode, or training mode
+ * (ONNX training_mode = 1), which normalises with the batch's own statistics.
  * ---------------------------------------------------------------------------------------------------- */
 typedef struct oclnn_batchnorm_params {
     uint32_t channels;
     float epsilon;               /**< ONNX default 1e-5 */
     oclnn_activation activation; /**< fused after the normalization (BN + ReLU) */
     float activation_alpha, activation_beta;
+    /** 1: y = (x - batch mean) / sqrt(batch var + epsilon) * scale + B with the mean and population variance of
+     * each channel over N and the spatial axes, computed on the device at every enqueue; the running statistics
+     * mean * momentum + batch mean * (1 - momentum) (var alike) can be written (oclnn_batchnorm_setup_training). */
+    int training_mode;
+    float momentum; /**< ONNX default 0.9; training mode only */
 } oclnn_batchnorm_params;
 
 typedef struct oclnn_batchnorm oclnn_batchnorm;
 
-/** Defaults: 1 channel, epsilon 1e-5, no activation. */
+/** Defaults: 1 channel, epsilon 1e-5, no activation, inference mode, momentum 0.9. */
 OCLNN_API void oclnn_batchnorm_params_init(oclnn_batchnorm_params *params);
 /**
- * Folds the four per-channel arrays (each @p channels values; copied now) into y = a*x + b with, in double,
- * a = scale / sqrt(var + epsilon) and b = B - mean * a.
- * @retval OCLNN_STATUS_INVALID_ARGUMENT for 0 channels, epsilon < 0, var + epsilon <= 0 or a non-finite value
+ * Inference mode folds the four per-channel arrays (each @p channels values; copied now) into y = a*x + b with, in
+ * double, a = scale / sqrt(var + epsilon) and b = B - mean * a. Training mode keeps them (mean and var only feed
+ * the running statistics). Training results are within about 1e-5 relative of a double reference (float sums of
+ * the N * spatial values of a channel).
+ * @retval OCLNN_STATUS_INVALID_ARGUMENT for 0 channels, epsilon < 0, a non-finite momentum or value, or in
+ *         inference mode var + epsilon <= 0
  */
 OCLNN_API oclnn_status oclnn_batchnorm_create(oclnn_context *ctx, const oclnn_batchnorm_params *params,
                                               const float *scale, const float *bias, const float *mean,
@@ -133,6 +142,11 @@ OCLNN_API oclnn_status oclnn_batchnorm_create(oclnn_context *ctx, const oclnn_ba
 OCLNN_API oclnn_status oclnn_batchnorm_reshape(oclnn_batchnorm *op, size_t ndim, const int64_t *dims);
 /** As oclnn_unary_setup: in place is allowed. */
 OCLNN_API oclnn_status oclnn_batchnorm_setup(oclnn_batchnorm *op, const oclnn_tensor *input, oclnn_tensor *output);
+/** Training mode: as oclnn_batchnorm_setup, plus f32 tensors of exactly @p channels elements that receive the
+ * running mean and variance (both or neither: NULL, NULL). INVALID_STATE on an operator in inference mode. */
+OCLNN_API oclnn_status oclnn_batchnorm_setup_training(oclnn_batchnorm *op, const oclnn_tensor *input,
+                                                      oclnn_tensor *output, oclnn_tensor *running_mean,
+                                                      oclnn_tensor *running_var);
 OCLNN_API oclnn_status oclnn_batchnorm_enqueue(oclnn_batchnorm *op, uint32_t queue, oclnn_event **event);
 /** NULL is a no-op. */
 OCLNN_API void oclnn_batchnorm_destroy(oclnn_batchnorm *op);

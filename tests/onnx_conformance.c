@@ -152,7 +152,7 @@ static void run_test(oclnn_context *ctx, const char *dir, result *r) {
         }
         for (size_t k = 0; k < nin; k++) {
             if (ins[k].ndim > OCLNN_MAX_DIMS) {
-                set(r, "unsup", "input %s has more than 5 dims%s", oclnn_graph_input_name(g, k), "");
+                set(r, "unsup", "input %s has more dims than OCLNN_MAX_DIMS%s", oclnn_graph_input_name(g, k), "");
                 goto out;
             }
             if (!rt && (s = oclnn_graph_fix_input(g, oclnn_graph_input_name(g, k), ins[k].ndim, ins[k].dims))) {

@@ -1,6 +1,6 @@
 /* test_datamove.c - Concat, Split, Slice, Pad, Transpose and the shape helpers against the naive references of
- * tests/ref/datamove_ref.c: case tables over every axis, ranks 1..5, odd sizes and batches, outputs at element
- * offsets, and negative tables of exact statuses.
+ * tests/ref/datamove_ref.c: case tables over every axis, ranks 1..5 (Transpose 1..6), odd sizes and batches,
+ * outputs at element offsets, and negative tables of exact statuses.
  *
  * Accuracy contract: data movement is exact. Every element is compared bit for bit (memcmp) with the reference,
  * and the guard elements around every output (it lives at an offset inside a larger buffer) must be untouched.
@@ -416,8 +416,8 @@ static void test_pad_table(void **state) {
 typedef struct transpose_case {
     const char *name;
     int ndim;
-    int64_t dims[5];
-    int64_t perm[5];
+    int64_t dims[6];
+    int64_t perm[6];
     int no_perm, small;
 } transpose_case;
 
@@ -436,11 +436,16 @@ static const transpose_case transpose_cases[] = {
     {"rank 5 reversed", 5, {2, 3, 4, 5, 6}, {0}, 1, 0},
     {"rank 5 one-dims", 5, {1, 7, 1, 9, 1}, {3, 2, 4, 1, 0}, 0, 0},
     {"pixel shuffle 5-D", 5, {2, 4, 4, 9, 11}, {0, 3, 1, 4, 2}, 0, 0},
+    /* Rank 6 (OCLNN_MAX_DIMS): PyTorch's PixelShuffle [N, C, r, r, H, W] -> [N, C, H, r, W, r] merges N and C into
+     * 5 strided axes; size-1 axes drop out. */
+    {"rank 6 pixel shuffle r2", 6, {2, 3, 2, 2, 5, 7}, {0, 1, 4, 2, 5, 3}, 0, 1},
+    {"rank 6 one-dims (ONNX test_operator_permute2's form)", 6, {1, 3, 1, 5, 1, 7}, {0, 1, 4, 2, 5, 3}, 0, 0},
+    {"rank 6 two merged pairs", 6, {2, 3, 4, 5, 3, 2}, {4, 5, 0, 1, 3, 2}, 0, 0},
 };
 
 static void run_transpose(oclnn_context *ctx, const transpose_case *tc) {
     int r = tc->ndim;
-    int64_t perm[5], od[5];
+    int64_t perm[6], od[6];
     for (int i = 0; i < r; i++) perm[i] = tc->no_perm ? r - 1 - i : tc->perm[i];
     size_t n = ref_count(r, tc->dims);
     float *x = random_data(n), *want = malloc(n * 4);
@@ -482,12 +487,12 @@ enum { SH_RESHAPE, SH_RESHAPE0, SH_FLATTEN, SH_SQUEEZE, SH_SQUEEZE_ALL, SH_UNSQU
 typedef struct shape_case {
     int kind;
     int ndim;
-    int64_t dims[5];
+    int64_t dims[6];
     int nargs;
-    int64_t args[6]; /* reshape: the shape; flatten: the axis; (un)squeeze: the axes */
+    int64_t args[7]; /* reshape: the shape; flatten: the axis; (un)squeeze: the axes */
     oclnn_status want;
     int out_ndim;
-    int64_t out[5];
+    int64_t out[6];
     const char *msg; /* for failures: a part of the message */
 } shape_case;
 
@@ -509,7 +514,8 @@ static const shape_case shape_cases[] = {
     {SH_RESHAPE, 3, {2, 3, 4}, 4, {2, 3, 0, 0}, BADSHAPE, 0, {0}, "input has rank 3"},
     {SH_RESHAPE, 3, {2, 3, 4}, 2, {-2, 12}, BADSHAPE, 0, {0}, ">= -1"},
     {SH_RESHAPE, 3, {2, 3, 4}, 0, {0}, UNSUP, 0, {0}, "rank-0"},
-    {SH_RESHAPE, 3, {2, 3, 4}, 6, {1, 1, 2, 3, 4, 1}, UNSUP, 0, {0}, "above"},
+    {SH_RESHAPE, 3, {2, 3, 4}, 6, {1, 1, 2, 3, 4, 1}, OK_, 6, {1, 1, 2, 3, 4, 1}, NULL},
+    {SH_RESHAPE, 3, {2, 3, 4}, 7, {1, 1, 2, 3, 4, 1, 1}, UNSUP, 0, {0}, "above"},
     {SH_RESHAPE, 3, {2, 0, 4}, 1, {-1}, BADSHAPE, 0, {0}, "input dim 1"},
     {SH_RESHAPE0, 3, {2, 3, 4}, 2, {24, 1}, OK_, 2, {24, 1}, NULL},
     {SH_RESHAPE0, 3, {2, 3, 4}, 2, {0, -1}, BADSHAPE, 0, {0}, "allowzero forbids"},
@@ -536,7 +542,9 @@ static const shape_case shape_cases[] = {
     {SH_UNSQUEEZE, 1, {7}, 4, {4, 0, 2, -4}, OK_, 5, {1, 1, 1, 7, 1}, NULL},
     {SH_UNSQUEEZE, 2, {3, 5}, 1, {3}, BADARG, 0, {0}, "outside"},
     {SH_UNSQUEEZE, 2, {3, 5}, 2, {0, 0}, BADARG, 0, {0}, "repeated"},
-    {SH_UNSQUEEZE, 4, {2, 3, 4, 5}, 2, {0, 1}, UNSUP, 0, {0}, "above"},
+    {SH_UNSQUEEZE, 4, {2, 3, 4, 5}, 2, {0, 1}, OK_, 6, {1, 1, 2, 3, 4, 5}, NULL},
+    {SH_UNSQUEEZE, 4, {2, 3, 4, 5}, 3, {0, 1, -1}, UNSUP, 0, {0}, "above"},
+    {SH_SQUEEZE, 6, {1, 3, 1, 5, 1, 2}, 2, {0, 4}, OK_, 4, {3, 1, 5, 2}, NULL},
 };
 
 static oclnn_status run_shape(const shape_case *c, size_t *nd, int64_t *od) {
@@ -556,7 +564,7 @@ static void test_shape_helpers(void **state) {
     for (size_t i = 0; i < sizeof shape_cases / sizeof shape_cases[0]; i++) {
         const shape_case *c = &shape_cases[i];
         size_t nd = 99;
-        int64_t od[5] = {-7, -7, -7, -7, -7};
+        int64_t od[6] = {-7, -7, -7, -7, -7, -7};
         oclnn_status st = run_shape(c, &nd, od);
         if (st != c->want)
             fail_msg("shape case %zu: got %s (%s), want %s", i, oclnn_status_name(st), oclnn_last_error(NULL),
@@ -637,14 +645,14 @@ typedef struct neg_case {
 
 static const neg_case neg_cases[] = {
     {"concat: 0 inputs", BADARG, "inputs"},
-    {"concat: axis 5", BADARG, "axis"},
+    {"concat: axis 6", BADARG, "axis"},
     {"concat: rank mismatch", BADSHAPE, "rank"},
     {"concat: dims mismatch off the axis", BADSHAPE, "only axis"},
     {"concat: axis 2 of a rank-2 input", BADARG, "outside"},
     {"concat: output of the wrong shape", BADSHAPE, "output 0 must be"},
     {"concat: an input of the wrong shape", BADSHAPE, "input 1 must be"},
     {"concat: input dim 0", BADSHAPE, "must be >= 1"},
-    {"concat: rank 6", BADSHAPE, "rank 6"},
+    {"concat: rank 7", BADSHAPE, "rank 7"},
     {"split: sizes do not sum to the axis", BADSHAPE, "sum to"},
     {"split: negative size", BADARG, "must be >= 0"},
     {"split: size 0", UNSUP, "empty"},
@@ -654,7 +662,7 @@ static const neg_case neg_cases[] = {
     {"slice: repeated axis", BADARG, "repeated"},
     {"slice: axis out of range", BADARG, "outside"},
     {"slice: empty result", UNSUP, "no element"},
-    {"slice: 6 axes", BADARG, "at most"},
+    {"slice: 7 axes", BADARG, "at most"},
     {"pad: mode 7", BADARG, "mode"},
     {"pad: crop of a whole axis", BADSHAPE, "crop all"},
     {"pad: rank 0", BADARG, "rank"},
@@ -665,11 +673,13 @@ static const neg_case neg_cases[] = {
     {"transpose: enqueue before setup", OCLNN_STATUS_INVALID_STATE, "before reshape and setup"},
     {"transpose: queue 9", BADARG, "queue"},
     {"transpose: f16 input", BADSHAPE, "must be f32"},
+    {"transpose: rank 6 keeping 6 strided axes", UNSUP, "6 strided axes"},
+    {"pad: rank 6", BADARG, "must be 1..5"},
 };
 
 /* Runs negative case @p i; returns its status. Objects it makes are freed here. */
 static oclnn_status run_neg(oclnn_context *ctx, int i) {
-    int64_t d2[2] = {3, 4}, d2b[2] = {3, 5}, d3[3] = {3, 4, 5}, d3z[3] = {3, 0, 5}, d6[6] = {1, 1, 1, 1, 1, 1};
+    int64_t d2[2] = {3, 4}, d2b[2] = {3, 5}, d3[3] = {3, 4, 5}, d3z[3] = {3, 0, 5}, d7[7] = {1, 1, 1, 1, 1, 1, 1};
     const int64_t *dp[2];
     size_t nd[2] = {2, 2};
     int64_t od[12];
@@ -682,7 +692,7 @@ static oclnn_status run_neg(oclnn_context *ctx, int i) {
     oclnn_tensor *a = NULL, *b = NULL, *c = NULL;
     switch (i) {
     case 0: st = oclnn_concat_create(ctx, 0, 0, &cc); break;
-    case 1: st = oclnn_concat_create(ctx, 5, 2, &cc); break;
+    case 1: st = oclnn_concat_create(ctx, 6, 2, &cc); break;
     case 2:
     case 3:
     case 4:
@@ -695,7 +705,7 @@ static oclnn_status run_neg(oclnn_context *ctx, int i) {
         dp[1] = i == 3 ? d2b : i == 7 ? d3z : d2;
         if (i == 2) nd[1] = 3;
         if (i == 7) nd[0] = nd[1] = 3, dp[0] = d3;
-        if (i == 8) nd[0] = nd[1] = 6, dp[0] = dp[1] = d6;
+        if (i == 8) nd[0] = nd[1] = 7, dp[0] = dp[1] = d7;
         if ((st = oclnn_concat_reshape(cc, nd, dp, od)) || i < 5) break;
         assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 2, d2, &a));
         assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 2, i == 5 ? d2 : d2b, &b));
@@ -730,7 +740,7 @@ static oclnn_status run_neg(oclnn_context *ctx, int i) {
         st = oclnn_slice_reshape(sl, 2, d2, od);
         break;
     }
-    case 18: st = oclnn_slice_create(ctx, 6, d6, d6, NULL, NULL, &sl); break;
+    case 18: st = oclnn_slice_create(ctx, 7, d7, d7, NULL, NULL, &sl); break;
     case 19: st = oclnn_pad_create(ctx, (oclnn_pad_mode)7, 0, 2, (int64_t[]){0, 0, 0, 0}, &pd); break;
     case 20:
         assert_ok(ctx, oclnn_pad_create(ctx, OCLNN_PAD_REFLECT, 0, 2, (int64_t[]){0, -3, 5, -1}, &pd));
@@ -749,6 +759,11 @@ static oclnn_status run_neg(oclnn_context *ctx, int i) {
     }
     case 23: st = oclnn_transpose_create(ctx, 3, (int64_t[]){0, 0, 1}, &tp); break;
     case 24: st = oclnn_transpose_create(ctx, 3, (int64_t[]){0, 3, 1}, &tp); break;
+    case 29: /* reversing 6 axes of sizes > 1 leaves no pair to merge */
+        assert_ok(ctx, oclnn_transpose_create(ctx, 6, (int64_t[]){5, 4, 3, 2, 1, 0}, &tp));
+        st = oclnn_transpose_reshape(tp, (int64_t[]){2, 3, 2, 3, 2, 3}, od);
+        break;
+    case 30: st = oclnn_pad_create(ctx, OCLNN_PAD_EDGE, 0, 6, (int64_t[]){0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, &pd); break;
     default: {
         assert_ok(ctx, oclnn_transpose_create(ctx, 2, NULL, &tp));
         assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 2, d2, &a));

@@ -15,6 +15,13 @@
  * BatchNormalization uses |z| := mag, the size of the terms the folded a*x + b adds (see eltwise_ref.h), with
  * TOL_OP 1e-6 (float rounding of a, b, the product and the sum: 4 * 6e-8). Identity and in-place Identity are
  * compared exactly, and elements outside an output channel slice must keep their sentinel exactly.
+ * BatchNormalization in training mode (batch statistics computed on the device in float) is checked against the
+ * double reference of the normalisation with the double batch mean and population variance:
+ *   |got - y| <= BN_TRAIN_TOL * (|a| * (|x - mean| + std) + |y|) + ABS_TOL, a = scale / std, std = sqrt(var + eps)
+ * BN_TRAIN_TOL = 1e-4: a work-item's float sum of at most a few hundred values (the cases' channels hold <= 40000
+ * of them over 64 work-items), then a 6-level tree, stays within ~1e-5 relative of the sum of magnitudes; the
+ * deviations pass removes the mean first, so channels far from zero lose nothing to cancellation. The running
+ * statistics: |got - want| <= BN_TRAIN_TOL * (|input stat * momentum| + |batch stat * (1 - momentum)|) + ABS_TOL.
  */
 #include "common.h"
 
@@ -29,7 +36,7 @@
 #define SENTINEL 777.25f
 #define VIEW_PAD 5 /* A tensors are views this many floats into a larger buffer, so offsets are exercised */
 
-static double worst_ratio[4]; /* largest |err| / bound: unary, binary, prelu, batchnorm */
+static double worst_ratio[5]; /* largest |err| / bound: unary, binary, prelu, batchnorm, batchnorm training */
 
 static double tol_op(int op) { return op == OCLNN_BINARY_DIV ? 4e-6 : 1e-6; }
 
@@ -483,6 +490,128 @@ static void test_batchnorm_table(void **state) {
     oclnn_context_destroy(ctx);
 }
 
+/* ---- BatchNormalization, training mode ---- */
+
+#define BN_TRAIN_TOL 1e-4
+
+typedef struct bn_train_case {
+    const char *name;
+    int ndim;
+    int64_t d[5];
+    int act, inplace, running, small;
+    float offset, momentum; /* offset: added to every x (values far from zero) */
+} bn_train_case;
+
+static const bn_train_case bn_train_cases[] = {
+    {"27x37 23 channels batch 3, running stats", 4, {3, 23, 27, 37}, 0, 0, 1, 1, 0, 0.9f},
+    {"rank 2 [5,7] in place + relu", 2, {5, 7}, 1, 1, 1, 1, 0, 0.9f},
+    {"rank 3 [2,3,5] no running stats", 3, {2, 3, 5}, 0, 0, 0, 1, 0, 0.9f},
+    {"rank 5 offset 100, momentum 0.3", 5, {2, 3, 4, 5, 6}, 0, 0, 1, 0, 100, 0.3f},
+    {"batch 1 one channel 201x199", 4, {1, 1, 201, 199}, 5, 0, 1, 0, -7, 0.99f},
+};
+
+static void run_bn_train(oclnn_context *ctx, const bn_train_case *bc, uint64_t seed) {
+    size_t n = eltwise_ref_count(bc->ndim, bc->d), c = (size_t)bc->d[1], batch = (size_t)bc->d[0];
+    size_t spatial = n / (batch * c);
+    float *x = malloc(n * 4), *y = malloc(n * 4), *sc = malloc(c * 4), *bi = malloc(c * 4), *mu = malloc(c * 4),
+          *var = malloc(c * 4), *bm = malloc(c * 4), *bv = malloc(c * 4), *rm = malloc(c * 4), *rv = malloc(c * 4);
+    double *z = malloc(n * 8), *mag = malloc(n * 8), *dm = malloc(c * 8), *dv = malloc(c * 8);
+    fill(x, n, &seed, -3.0f, 3.0f);
+    for (size_t i = 0; i < n; i++) x[i] += bc->offset;
+    fill(sc, c, &seed, -2.0f, 2.0f);
+    fill(bi, c, &seed, -1.0f, 1.0f);
+    fill(mu, c, &seed, -1.0f, 1.0f);
+    fill(var, c, &seed, 0.05f, 2.0f);
+    const float eps = 1e-3f;
+    /* The batch statistics in double, then the inference reference with them (its mean and var are floats: the
+     * rounding of the double statistics to float is far inside the bound). */
+    for (size_t ch = 0; ch < c; ch++) {
+        double s = 0, q = 0;
+        for (size_t b = 0; b < batch; b++)
+            for (size_t i = 0; i < spatial; i++) s += x[(b * c + ch) * spatial + i];
+        dm[ch] = s / (double)(batch * spatial);
+        for (size_t b = 0; b < batch; b++)
+            for (size_t i = 0; i < spatial; i++) {
+                double d = x[(b * c + ch) * spatial + i] - dm[ch];
+                q += d * d;
+            }
+        dv[ch] = q / (double)(batch * spatial);
+        bm[ch] = (float)dm[ch];
+        bv[ch] = (float)dv[ch];
+    }
+    eltwise_ref_batchnorm(x, (int)batch, (int)c, spatial, sc, bi, bm, bv, eps, z, mag);
+    oclnn_batchnorm_params p;
+    oclnn_batchnorm_params_init(&p);
+    assert_true(p.training_mode == 0 && p.momentum == 0.9f);
+    p.channels = (uint32_t)c;
+    p.epsilon = eps;
+    p.activation = (oclnn_activation)bc->act;
+    p.training_mode = 1;
+    p.momentum = bc->momentum;
+    oclnn_batchnorm *op;
+    assert_ok(ctx, oclnn_batchnorm_create(ctx, &p, sc, bi, mu, var, &op));
+    assert_ok(ctx, oclnn_batchnorm_reshape(op, (size_t)bc->ndim, bc->d));
+    oclnn_tensor *bx, *by = NULL, *tx = upload(ctx, bc->ndim, bc->d, x, 1, &bx), *ty = tx, *trm = NULL, *trv = NULL;
+    if (!bc->inplace) ty = upload(ctx, bc->ndim, bc->d, NULL, 0, &by);
+    int64_t dc = (int64_t)c;
+    if (bc->running) {
+        assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 1, &dc, &trm));
+        assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 1, &dc, &trv));
+    }
+    assert_ok(ctx, oclnn_batchnorm_setup_training(op, tx, ty, trm, trv));
+    /* Twice: the statistics are recomputed from the input at every run, not carried over. */
+    for (int run = 0; run < 2; run++) {
+        if (run && bc->inplace) assert_ok(ctx, oclnn_tensor_write(tx, 0, n * 4, x));
+        assert_ok(ctx, oclnn_batchnorm_enqueue(op, 0, NULL));
+    }
+    assert_ok(ctx, oclnn_tensor_read(ty, 0, n * 4, y));
+    for (size_t i = 0; i < n; i++) {
+        size_t ch = (i / spatial) % c;
+        double sd = sqrt(dv[ch] + eps), a = sc[ch] / sd;
+        double want = ref_activation(bc->act, z[i], p.activation_alpha, p.activation_beta);
+        double bound = BN_TRAIN_TOL * (fabs(a) * (fabs(x[i] - dm[ch]) + sd) + fabs(want)) + ABS_TOL;
+        check_elem(4, bc->name, i, y[i], want, bound);
+    }
+    if (bc->running) {
+        assert_ok(ctx, oclnn_tensor_read(trm, 0, c * 4, rm));
+        assert_ok(ctx, oclnn_tensor_read(trv, 0, c * 4, rv));
+        double m = bc->momentum;
+        for (size_t ch = 0; ch < c; ch++) {
+            double wm = mu[ch] * m + dm[ch] * (1 - m), wv = var[ch] * m + dv[ch] * (1 - m);
+            check_elem(4, "running_mean", ch, rm[ch], wm,
+                       BN_TRAIN_TOL * (fabs(mu[ch] * m) + fabs(dm[ch] * (1 - m))) + ABS_TOL);
+            check_elem(4, "running_var", ch, rv[ch], wv,
+                       BN_TRAIN_TOL * (fabs(var[ch] * m) + fabs(dv[ch] * (1 - m))) + ABS_TOL);
+        }
+    }
+    if (ty != tx) oclnn_tensor_destroy(ty);
+    oclnn_tensor_destroy(tx);
+    oclnn_tensor_destroy(bx);
+    oclnn_tensor_destroy(by);
+    oclnn_tensor_destroy(trm);
+    oclnn_tensor_destroy(trv);
+    oclnn_batchnorm_destroy(op);
+    free(x), free(y), free(sc), free(bi), free(mu), free(var), free(bm), free(bv), free(rm), free(rv);
+    free(z), free(mag), free(dm), free(dv);
+}
+
+static void test_batchnorm_training(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(NULL);
+    int slow = test_device_is_slow(ctx), ran = 0;
+    for (size_t i = 0; i < sizeof bn_train_cases / sizeof bn_train_cases[0]; i++) {
+        if (slow && !bn_train_cases[i].small) continue;
+        run_bn_train(ctx, &bn_train_cases[i], TEST_SEED ^ (i * 0x94D049BB133111EBull));
+        ran++;
+    }
+    printf("# batchnorm training: %d cases, worst |err|/bound %.3g\n", ran, worst_ratio[4]);
+    /* The bound can fail: normalising with the input's running mean and var instead of the batch's (what
+     * inference mode does) is far outside it for data whose statistics differ. */
+    double a = 1.0 / sqrt(1.0 + 1e-3), x = 2.0, batch_mean = 0.5, wrong = (x - 0.0) * a, right = (x - batch_mean) * a;
+    assert_false(fabs(wrong - right) <= BN_TRAIN_TOL * (fabs(a) * (fabs(x - batch_mean) + 1) + fabs(right)));
+    oclnn_context_destroy(ctx);
+}
+
 /* The bounds can fail: errors a wrong kernel would make land outside them. */
 static void test_bounds_catch_errors(void **state) {
     (void)state;
@@ -707,7 +836,43 @@ static void test_negative_table(void **state) {
     int64_t d23[2] = {2, 3};
     assert_ok(ctx, oclnn_batchnorm_reshape(bn, 2, d23));
     expect(ctx, "bn mismatched input", oclnn_batchnorm_setup(bn, ta, ta), SHAPE, "input must be f32 [2,3]");
+    expect(ctx, "bn setup_training in inference mode", oclnn_batchnorm_setup_training(bn, ta, ta, NULL, NULL), STATE,
+           "inference mode");
     oclnn_batchnorm_destroy(bn);
+    /* Training mode. */
+    np.training_mode = 1;
+    np.momentum = NAN;
+    expect(ctx, "bn momentum NaN", oclnn_batchnorm_create(ctx, &np, one, zero, zero, one, &bn), ARG, "momentum");
+    assert_null(bn);
+    np.momentum = 0.9f;
+    float infv[3] = {1, INFINITY, 1};
+    expect(ctx, "bn training inf scale", oclnn_batchnorm_create(ctx, &np, infv, zero, zero, one, &bn), ARG,
+           "channel 1: scale, B, mean and var must be finite");
+    assert_ok(ctx, oclnn_batchnorm_create(ctx, &np, one, zero, zero, negv, &bn)); /* var only feeds running_var */
+    assert_ok(ctx, oclnn_batchnorm_reshape(bn, 2, d23));
+    {
+        int64_t d3 = 3, d4r = 4;
+        oclnn_tensor *x23, *r3, *r3b, *r4;
+        assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 2, d23, &x23));
+        assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 1, &d3, &r3));
+        assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 1, &d3, &r3b));
+        assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 1, &d4r, &r4));
+        expect(ctx, "bn running_mean only", oclnn_batchnorm_setup_training(bn, x23, x23, r3, NULL), ARG,
+               "both running statistics or neither");
+        expect(ctx, "bn running_var of 4", oclnn_batchnorm_setup_training(bn, x23, x23, r3, r4), SHAPE,
+               "running_var must be an f32 tensor of 3 elements");
+        expect(ctx, "bn enqueue after a failed setup", oclnn_batchnorm_enqueue(bn, 0, NULL), STATE,
+               "before reshape and setup");
+        assert_ok(ctx, oclnn_batchnorm_setup_training(bn, x23, x23, r3, r3b));
+        assert_ok(ctx, oclnn_batchnorm_setup(bn, x23, x23)); /* training without the running outputs */
+        oclnn_tensor_destroy(x23);
+        oclnn_tensor_destroy(r3);
+        oclnn_tensor_destroy(r3b);
+        oclnn_tensor_destroy(r4);
+    }
+    assert_int_equal(oclnn_batchnorm_setup_training(NULL, ta, ta, NULL, NULL), ARG);
+    oclnn_batchnorm_destroy(bn);
+    np.training_mode = 0;
     oclnn_batchnorm_destroy(NULL);
 
     oclnn_tensor *all[] = {ta, tb, ty, twide, tbad, t34, th, v0, v1, v_one, s24_view, s24, big_a, big, buf};
@@ -835,7 +1000,8 @@ static oclnn_status fault_scenario(const oclnn_allocator *alloc, const char *dir
     oclnn_unary *u = NULL;
     oclnn_binary *b = NULL;
     oclnn_prelu *pr = NULL;
-    oclnn_batchnorm *bn = NULL;
+    oclnn_batchnorm *bn = NULL, *bnt = NULL;
+    oclnn_tensor *rm = NULL, *rv = NULL;
     float x[24], s[2] = {0.5f, 0.25f};
     for (int i = 0; i < 24; i++) x[i] = (float)i - 11.5f;
     int64_t dx[4] = {2, 2, 2, 3}, dc[3] = {2, 1, 1};
@@ -869,6 +1035,13 @@ static oclnn_status fault_scenario(const oclnn_allocator *alloc, const char *dir
     if ((st = oclnn_batchnorm_create(ctx, &np, s, s, s, s, &bn)) || (st = oclnn_batchnorm_reshape(bn, 4, dx)) ||
         (st = oclnn_batchnorm_setup(bn, tx, tx)))
         goto done;
+    np.training_mode = 1; /* and in training mode, with the running statistics */
+    int64_t d2 = 2;
+    if ((st = oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 1, &d2, &rm)) ||
+        (st = oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 1, &d2, &rv)) ||
+        (st = oclnn_batchnorm_create(ctx, &np, s, s, s, s, &bnt)) || (st = oclnn_batchnorm_reshape(bnt, 4, dx)) ||
+        (st = oclnn_batchnorm_setup_training(bnt, tx, tx, rm, rv)) || (st = oclnn_batchnorm_enqueue(bnt, 0, NULL)))
+        goto done;
     oclnn_event *ev = NULL;
     if ((st = oclnn_batchnorm_enqueue(bn, 0, &ev))) goto done;
     st = oclnn_event_wait(ev);
@@ -880,6 +1053,9 @@ done:
     oclnn_binary_destroy(b);
     oclnn_prelu_destroy(pr);
     oclnn_batchnorm_destroy(bn);
+    oclnn_batchnorm_destroy(bnt);
+    oclnn_tensor_destroy(rm);
+    oclnn_tensor_destroy(rv);
     oclnn_tensor_destroy(tx);
     oclnn_tensor_destroy(tc);
     oclnn_context_destroy(ctx);
@@ -935,6 +1111,7 @@ int main(void) {
         cmocka_unit_test(test_binary_rank_pairings),
         cmocka_unit_test(test_prelu_table),
         cmocka_unit_test(test_batchnorm_table),
+        cmocka_unit_test(test_batchnorm_training),
         cmocka_unit_test(test_bounds_catch_errors),
         cmocka_unit_test(test_negative_table),
         cmocka_unit_test(test_reshape_never_recompiles),

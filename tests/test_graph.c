@@ -23,6 +23,7 @@
 #include "ref/argmax_ref.h"
 #include "ref/conv2d_ref.h"
 #include "ref/datamove_ref.h"
+#include "ref/deconv3d_ref.h"
 #include "ref/deconv_ref.h"
 #include "ref/eltwise_ref.h"
 #include "ref/gemm_ref.h"
@@ -1910,6 +1911,135 @@ static void test_three_d_pool(void **state) {
     oclnn_context_destroy(ctx);
 }
 
+/* ---- ConvTranspose 3-D (5-D X and W) and BatchNormalization in training mode through the runtime ---- */
+
+static void test_deconv3d_bn_training(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(cache_dir);
+    uint64_t seed = TEST_SEED ^ 16;
+    const int N = 2, C = 4, K = 6, G = 2, D = 3, H = 5, W = 4, kk[3] = {3, 2, 3};
+    float *x = rand_vec(&seed, (size_t)N * C * D * H * W, -2, 2);
+    float *w = rand_vec(&seed, (size_t)C * (K / G) * kk[0] * kk[1] * kk[2], -0.5f, 0.5f);
+    float *b = rand_vec(&seed, (size_t)K, -0.5f, 0.5f);
+    const char *y1[1] = {"y"};
+    size_t n;
+    zval X = {"x", 0, 5, {N, C, D, H, W}, x, 0}, Wt = {"w", 1, 5, {C, K / G, kk[0], kk[1], kk[2]}, w, 0};
+    zval B = {"b", 1, 1, {K}, b, 0};
+    /* strides 2x1x2, pads (1,0,0 / 0,1,1), output_padding (1,0,1), dilations 1x2x1, group 2; then the same by
+     * output_shape with SAME_UPPER */
+    for (int form = 0; form < 2; form++) {
+        int64_t st[3] = {2, 1, 2}, pads[6] = {1, 0, 0, 0, 1, 1}, op[3] = {1, 0, 1}, dl[3] = {1, 2, 1}, os[3] = {7, 6, 9};
+        deconv3d_ref_params rp = {N, C, K, G, {D, H, W}, {kk[0], kk[1], kk[2]}, {2, 1, 2}, {1, 2, 1}, {0, 0, 0},
+                                  {0, 0, 0}, 0, 0, 0, 0};
+        const int in[3] = {D, H, W};
+        for (int a = 0; a < 3; a++) {
+            int full = (int)st[a] * (in[a] - 1) + (int)op[a] + (int)dl[a] * (kk[a] - 1) + 1;
+            if (form == 0) {
+                rp.out[a] = full - (int)pads[a] - (int)pads[a + 3];
+                rp.pad[a] = (int)pads[a];
+            } else { /* SAME_UPPER with output_shape: total padding full - out, the smaller half first */
+                rp.out[a] = (int)os[a];
+                rp.pad[a] = (full - (int)os[a]) / 2;
+            }
+        }
+        oclnn_attr at[6] = {attr_ints("strides", 3, st), attr_ints("output_padding", 3, op),
+                            attr_ints("dilations", 3, dl), attr_int("group", G),
+                            form ? attr_ints("output_shape", 3, os) : attr_ints("pads", 6, pads),
+                            attr_str("auto_pad", form ? "SAME_UPPER" : "NOTSET")};
+        zval ins[3] = {X, Wt, B};
+        float *y = zoo_run(ctx, "ConvTranspose", 11, 3, ins, 1, y1, 6, at, 0, &n);
+        size_t ny = (size_t)N * K * rp.out[0] * rp.out[1] * rp.out[2];
+        double *ref = malloc(ny * sizeof *ref), *mag = malloc(ny * sizeof *mag);
+        deconv3d_ref(&rp, x, w, b, NULL, ref, mag);
+        zoo_check(form ? "ConvTranspose 3-D output_shape SAME_UPPER" : "ConvTranspose 3-D s2x1x2 d1x2x1 group 2", y,
+                  n, ref, ny, mag, 1e-5, 1e-6);
+        free(y), free(ref), free(mag);
+    }
+
+    /* BatchNormalization training_mode (op set 15): Y with the batch's statistics, running mean and variance. */
+    const int BN = 3, BC = 5, BL = 7 * 3;
+    float *bx = rand_vec(&seed, (size_t)BN * BC * BL, -1, 3);
+    float *sc = rand_vec(&seed, BC, 0.5f, 1.5f), *bb = rand_vec(&seed, BC, -0.5f, 0.5f);
+    float *mu = rand_vec(&seed, BC, -0.3f, 0.3f), *var = rand_vec(&seed, BC, 0.5f, 2.0f);
+    zval bins[5] = {{"x", 0, 4, {BN, BC, 7, 3}, bx, 0}, {"s", 1, 1, {BC}, sc, 0}, {"bias", 1, 1, {BC}, bb, 0},
+                    {"mean", 1, 1, {BC}, mu, 0}, {"var", 1, 1, {BC}, var, 0}};
+    const char *outs3[3] = {"y", "running_mean", "running_var"};
+    oclnn_attr bat[3] = {attr_int("training_mode", 1), attr_float("epsilon", 1e-2f), attr_float("momentum", 0.8f)};
+    double bm[5], bv[5], *yref = malloc((size_t)BN * BC * BL * sizeof *yref), *ymag = malloc(BN * BC * BL * 8);
+    double rm[5], rv[5], rmag[5], vmag[5];
+    for (int c = 0; c < BC; c++) {
+        double sum = 0, q = 0;
+        for (int i = 0; i < BN * BL; i++) sum += bx[((size_t)(i / BL) * BC + c) * BL + i % BL];
+        bm[c] = sum / (BN * BL);
+        for (int i = 0; i < BN * BL; i++) {
+            double d = bx[((size_t)(i / BL) * BC + c) * BL + i % BL] - bm[c];
+            q += d * d;
+        }
+        bv[c] = q / (BN * BL);
+        rm[c] = mu[c] * 0.8 + bm[c] * 0.2, rmag[c] = fabs(mu[c] * 0.8) + fabs(bm[c] * 0.2);
+        rv[c] = var[c] * 0.8 + bv[c] * 0.2, vmag[c] = fabs(var[c] * 0.8) + fabs(bv[c] * 0.2);
+        double sd = sqrt(bv[c] + (double)1e-2f), a = sc[c] / sd;
+        for (int i = 0; i < BN * BL; i++) {
+            size_t o = ((size_t)(i / BL) * BC + c) * BL + i % BL;
+            yref[o] = (bx[o] - bm[c]) * a + bb[c];
+            ymag[o] = fabs(a) * (fabs(bx[o] - bm[c]) + sd) + fabs(yref[o]); /* as test_eltwise's training bound */
+        }
+    }
+    const char *what[3] = {"BatchNormalization training Y", "running_mean", "running_var"};
+    for (size_t k = 0; k < 3; k++) {
+        float *y = zoo_run(ctx, "BatchNormalization", 15, 5, bins, 3, outs3, 3, bat, k, &n);
+        zoo_check(what[k], y, n, k == 0 ? yref : k == 1 ? rm : rv, k == 0 ? (size_t)BN * BC * BL : (size_t)BC,
+                  k == 0 ? ymag : k == 1 ? rmag : vmag, 1e-4, 1e-6);
+        free(y);
+    }
+    free(x), free(w), free(b), free(bx), free(sc), free(bb), free(mu), free(var), free(yref), free(ymag);
+    oclnn_context_destroy(ctx);
+}
+
+/* ---- 6-D values inside a graph: PyTorch's PixelShuffle export, Reshape to [N, C, r, r, H, W], Transpose
+ * [0, 1, 4, 2, 5, 3], Reshape to [N, C, H*r, W*r]; compared exactly with the pixel shuffle written out ---- */
+
+static void test_six_d_pixel_shuffle(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(cache_dir);
+    uint64_t seed = TEST_SEED ^ 17;
+    enum { N = 2, C = 3, R = 2, H = 5, W = 7 };
+    float *x = rand_vec(&seed, (size_t)N * C * R * R * H * W, -2, 2);
+    oclnn_graph *g;
+    assert_ok(ctx, oclnn_graph_create(ctx, &g));
+    int64_t xd[4] = {N, C * R * R, H, W}, s6[6] = {N, C, R, R, H, W}, s4[4] = {N, C, H * R, W * R}, d6 = 6, d4 = 4;
+    int64_t perm[6] = {0, 1, 4, 2, 5, 3};
+    assert_ok(ctx, oclnn_graph_add_input(g, "x", OCLNN_DTYPE_F32, 4, xd));
+    assert_ok(ctx, oclnn_graph_add_constant(g, "s6", OCLNN_DTYPE_I64, 1, &d6, s6));
+    assert_ok(ctx, oclnn_graph_add_constant(g, "s4", OCLNN_DTYPE_I64, 1, &d4, s4));
+    const char *r1[2] = {"x", "s6"}, *tin[1] = {"x6"}, *r2[2] = {"t6", "s4"};
+    oclnn_attr pa = attr_ints("perm", 6, perm);
+    add_node(g, "Reshape", "to6", 2, r1, "x6", 0, NULL);
+    add_node(g, "Transpose", "shuffle", 1, tin, "t6", 1, &pa);
+    add_node(g, "Reshape", "to4", 2, r2, "y", 0, NULL);
+    assert_ok(ctx, oclnn_graph_add_output(g, "y"));
+    oclnn_runtime *rt = make_rt(ctx, g, 1, 1, 1);
+    oclnn_graph_destroy(g);
+    const size_t n = (size_t)N * C * R * R * H * W;
+    float *y = malloc(n * sizeof *y), *want = malloc(n * sizeof *want);
+    for (int b = 0; b < N; b++)
+        for (int c = 0; c < C; c++)
+            for (int i = 0; i < R; i++)
+                for (int j = 0; j < R; j++)
+                    for (int h = 0; h < H; h++)
+                        for (int w = 0; w < W; w++)
+                            want[(((size_t)b * C + c) * H * R + h * R + i) * W * R + w * R + j] =
+                                x[((((size_t)b * C + c) * R * R + i * R + j) * H + h) * W + w];
+    assert_ok(ctx, oclnn_runtime_set_input(rt, "x", x, n * sizeof *x));
+    assert_ok(ctx, oclnn_runtime_invoke(rt));
+    assert_ok(ctx, oclnn_runtime_get_output(rt, "y", y, n * sizeof *y));
+    if (memcmp(y, want, n * sizeof *y)) fail_msg("6-D pixel shuffle: not bit-exact");
+    printf("  6-D pixel shuffle: %zu elements exact\n", n);
+    oclnn_runtime_destroy(rt);
+    free(x), free(y), free(want);
+    oclnn_context_destroy(ctx);
+}
+
 /* ---- weights fed as graph inputs (the ONNX backend tests' form): compiled at the first invoke, recompiled when
  * the weights change ---- */
 
@@ -1994,7 +2124,8 @@ int main(void) {
         cmocka_unit_test(test_fused_nodes),       cmocka_unit_test(test_profile),
         cmocka_unit_test(test_negative),          cmocka_unit_test(test_fault_sweeps),
         cmocka_unit_test(test_weight_inputs),     cmocka_unit_test(test_one_d),
-        cmocka_unit_test(test_three_d_pool),
+        cmocka_unit_test(test_three_d_pool),      cmocka_unit_test(test_deconv3d_bn_training),
+        cmocka_unit_test(test_six_d_pixel_shuffle),
         cmocka_unit_test(test_run_fault_sweeps),
     };
     /* slow devices (rusticl, Oclgrind) run the small table: the fused chain, the four-queue Inception module (for

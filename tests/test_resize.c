@@ -170,6 +170,7 @@ static const cubic_case cubic_cases[] = {
     {"cubic x1.7 x2.3 A -0.5 exclude_outside", 1, 3, 13, 17, HP, 1.7f, 2.3f, 0, 0, -0.5f, 1},
     {"cubic x0.8 A -0.5 exclude_outside", 1, 3, 13, 17, HP, 0.8f, 0.8f, 0, 0, -0.5f, 1},
     {"cubic sizes 13x17 -> 29x11 align_corners", 1, 3, 13, 17, AC, 0, 0, 29, 11, -0.75f, 0},
+    {"cubic x0.8 x0.7 align_corners (scales: in * scale - 1)", 2, 3, 13, 17, AC, 0.8f, 0.7f, 0, 0, -0.75f, 0},
     {"cubic x3 asymmetric", 1, 3, 5, 9, AS, 3, 3, 0, 0, -0.75f, 0},
     {"cubic sizes -> 1 x 20 pytorch_half_pixel", 1, 3, 13, 17, PT, 0, 0, 1, 20, -0.75f, 0},
     {"cubic x1.5 half_pixel_symmetric", 1, 3, 13, 17, HPS, 1.5f, 1.3f, 0, 0, -0.75f, 0},
@@ -250,6 +251,9 @@ static const spec_example examples[] = {
     {"resize_downsample_scales_nearest", 2, 4, NEAR, HP, RPF, 0.6f, 0.6f, 0, 0, {1, 2, 3, 4, 5, 6, 7, 8}, 1, 2, {1, 3}},
     {"resize_downsample_scales_linear", 2, 4, LIN, HP, RPF, 0.6f, 0.6f, 0, 0, {1, 2, 3, 4, 5, 6, 7, 8}, 1, 2,
      {2.6666665f, 4.3333331f}},
+    /* align_corners with scales: x_original = x * (in - 1) / (in * scale - 1), 2.4 - 1 here, not out - 1. */
+    {"resize_downsample_scales_linear_align_corners", 2, 4, LIN, AC, RPF, 0.6f, 0.6f, 0, 0, {1, 2, 3, 4, 5, 6, 7, 8},
+     1, 2, {1, 3.14285707f}},
     {"resize_upsample_scales_nearest", 2, 2, NEAR, HP, RPF, 2, 3, 0, 0, {1, 2, 3, 4}, 4, 6,
      {1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 4, 4, 4}},
     {"resize_upsample_sizes_nearest_ceil_half_pixel", 4, 4, NEAR, HP, CE, 0, 0, 8, 8,

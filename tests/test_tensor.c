@@ -11,14 +11,15 @@ static void test_shapes(void **state) {
     oclnn_context *ctx = test_context(NULL);
     static const struct {
         size_t ndim;
-        int64_t dims[6];
+        int64_t dims[7];
         oclnn_status want;
     } cases[] = {
         {1, {1}, OCLNN_STATUS_OK},
         {4, {3, 23, 27, 37}, OCLNN_STATUS_OK},
         {5, {1, 2, 3, 4, 5}, OCLNN_STATUS_OK},
+        {6, {2, 3, 1, 2, 5, 7}, OCLNN_STATUS_OK},
         {0, {1}, OCLNN_STATUS_INVALID_SHAPE},
-        {6, {1, 1, 1, 1, 1, 1}, OCLNN_STATUS_INVALID_SHAPE},
+        {7, {1, 1, 1, 1, 1, 1, 1}, OCLNN_STATUS_INVALID_SHAPE},
         {2, {4, 0}, OCLNN_STATUS_INVALID_SHAPE},
         {2, {-3, 4}, OCLNN_STATUS_INVALID_SHAPE},
         {3, {INT64_MAX, 4, 4}, OCLNN_STATUS_INVALID_SHAPE},            /* overflows size_t */

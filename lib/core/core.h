@@ -13,6 +13,11 @@
 
 #define OCLNN_ERRMSG_SIZE 16384
 
+/* The rank the computing operators' kernels index (elementwise, softmax, argmax, LRN, MatMul, Pad). Tensors, the
+ * graph and the metadata and copy operators take OCLNN_MAX_DIMS (6) dims: the copies merge a 6-D index space down
+ * to at most this many strided axes or refuse it. */
+#define OCLNN_KERNEL_MAX_DIMS 5
+
 /* Where a failing call writes its message: a context's buffer, or the calling thread's when no context exists. */
 typedef struct oclnn_errbuf {
     char msg[OCLNN_ERRMSG_SIZE];

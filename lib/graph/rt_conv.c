@@ -1,7 +1,7 @@
-/* rt_conv.c - graph ops Conv and ConvTranspose (1-D and 2-D) on oclnn_conv2d / oclnn_deconv2d, and 3-D Conv on the
- * rank-based oclnn_conv: weights and bias are read from constants at create (packed once); the node's fusion
- * (activation, residual as its last input) goes into the operator's epilogue. Outputs may be channel slices of a
- * concat (out_offset). 1-D runs as 2-D with H = 1 on 4-D views of the 3-D tensors.
+/* rt_conv.c - graph ops Conv and ConvTranspose (1-D and 2-D) on oclnn_conv2d / oclnn_deconv2d, 3-D Conv on the
+ * rank-based oclnn_conv and 3-D ConvTranspose on oclnn_deconv: weights and bias are read from constants at create
+ * (packed once); the node's fusion (activation, residual as its last input) goes into the operator's epilogue.
+ * Outputs may be channel slices of a concat (out_offset). 1-D runs as 2-D with H = 1 on 4-D views of the 3-D tensors.
  */
 #include "graph/rt_util.h"
 
@@ -13,6 +13,7 @@ typedef struct rt_conv {
     int res_in; /* input index of the fused residual, -1 when none */
     oclnn_tensor *view[3]; /* 1-D: 4-D views of X, Y and the residual, made at setup */
     oclnn_conv *conv3;     /* 3-D Conv (5-D X and W) */
+    oclnn_deconv *deconv3; /* ConvTranspose of 5-D X and W */
 } rt_conv;
 
 static int conv_res_index(const oclnn_ir_node *n) {
@@ -252,8 +253,98 @@ static oclnn_status deconv_geometry(const oclnn_graph *g, const oclnn_ir_node *n
     return OCLNN_STATUS_OK;
 }
 
+/* ConvTranspose 3-D: the attributes of spatial rank 3 (ONNX defaults: strides and dilations 1, no pads), checked
+ * against W, into @p p; @p out receives the output's D, H, W. */
+static oclnn_status deconv3_geometry(const oclnn_graph *g, const oclnn_ir_node *n, const oclnn_ir_value *x,
+                                     const oclnn_ir_value *w, oclnn_deconv_params *p, int64_t out[3]) {
+    int64_t groups = oclnn_ir_attr_int(n, "group", 1);
+    if (groups < 1 || groups > x->dims[1] || x->dims[1] != w->dims[0] || x->dims[1] % groups)
+        return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE,
+                       "X has %lld channels but W has %lld input channels, with group %lld",
+                       (long long)x->dims[1], (long long)w->dims[0], (long long)groups);
+    if ((double)w->dims[1] * (double)groups > (double)INT32_MAX)
+        return rt_fail(g, n, OCLNN_STATUS_LIMIT_EXCEEDED, "W's %lld output channels per group are above 2^31",
+                       (long long)w->dims[1]);
+    static const char *const names[] = {"kernel_shape", "strides", "dilations", "pads", "output_padding",
+                                        "output_shape"};
+    int64_t v[6][8], dflt[6] = {0, 1, 1, 0, 0, 0};
+    size_t cnt[6];
+    for (int a = 0; a < 6; a++) {
+        cnt[a] = rt_attr_ints(n, names[a], v[a], 8);
+        size_t want = a == 3 ? 6 : 3;
+        /* output_shape may also be given with N and C in front (5 values), as the 2-D path accepts */
+        if (cnt[a] && cnt[a] != want && !(a == 5 && cnt[a] == 5))
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "%s has %zu values, a 3-D ConvTranspose needs %zu",
+                           names[a], cnt[a], want);
+        if (a == 5 && cnt[a] == 5) memmove(v[a], v[a] + 2, 3 * sizeof v[a][0]);
+        for (size_t i = 0; i < want; i++) {
+            if (!cnt[a]) v[a][i] = a == 0 ? w->dims[2 + i % 3] : dflt[a];
+            int64_t lo = a <= 2 || a == 5 ? (a == 5 && !cnt[a] ? 0 : 1) : 0;
+            if (v[a][i] < lo || v[a][i] > INT32_MAX)
+                return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT, "%s value %lld is outside %lld..2^31-1", names[a],
+                               (long long)v[a][i], (long long)lo);
+        }
+    }
+    for (int a = 0; a < 3; a++)
+        if (v[0][a] != w->dims[2 + a])
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "kernel_shape %lld of axis %d differs from W's %lld",
+                           (long long)v[0][a], a, (long long)w->dims[2 + a]);
+    oclnn_deconv_params_init(p);
+    p->rank = 3;
+    p->in_channels = (uint32_t)x->dims[1];
+    p->out_channels = (uint32_t)(w->dims[1] * groups);
+    p->groups = (uint32_t)groups;
+    oclnn_status s = rt_auto_pad(g, n, &p->auto_pad);
+    if (s) return s;
+    for (int a = 0; a < 3; a++) {
+        p->kernel[a] = (uint32_t)v[0][a];
+        p->stride[a] = (uint32_t)v[1][a];
+        p->dilation[a] = (uint32_t)v[2][a];
+        p->pad_begin[a] = (uint32_t)v[3][a];
+        p->pad_end[a] = (uint32_t)v[3][a + 3];
+        p->output_padding[a] = (uint32_t)v[4][a];
+        p->output_shape[a] = cnt[5] ? (uint32_t)v[5][a] : 0;
+        /* ONNX: output_padding must be smaller than the stride or the dilation of its axis */
+        if (v[4][a] >= v[1][a] && v[4][a] >= v[2][a])
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_ARGUMENT,
+                           "output_padding %lld of axis %d must be below the stride %lld or dilation %lld",
+                           (long long)v[4][a], a, (long long)v[1][a], (long long)v[2][a]);
+        int64_t in = x->dims[2 + a];
+        if ((double)v[1][a] * (double)(in - 1) + (double)v[2][a] * (double)(v[0][a] - 1) > (double)INT32_MAX)
+            return rt_fail(g, n, OCLNN_STATUS_LIMIT_EXCEEDED, "the output extent of axis %d is above 2^31-1", a);
+        int64_t full = v[1][a] * (in - 1) + v[4][a] + v[2][a] * (v[0][a] - 1) + 1;
+        if (cnt[5])
+            out[a] = v[5][a];
+        else if (p->auto_pad == OCLNN_AUTO_PAD_SAME_UPPER || p->auto_pad == OCLNN_AUTO_PAD_SAME_LOWER)
+            out[a] = in * v[1][a];
+        else if (p->auto_pad == OCLNN_AUTO_PAD_VALID)
+            out[a] = full;
+        else
+            out[a] = full - v[3][a] - v[3][a + 3];
+        if (out[a] < 1) return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "the pads leave no output on axis %d", a);
+    }
+    return OCLNN_STATUS_OK;
+}
+
+static int is_deconv3(const oclnn_graph *g, const oclnn_ir_node *n) {
+    const oclnn_ir_value *x = rt_in(g, n, 0), *w = rt_in(g, n, 1);
+    return x && w && x->ndim == 5 && w->ndim == 5;
+}
+
+static oclnn_status deconv3_infer(oclnn_graph *g, const oclnn_ir_node *n) {
+    const oclnn_ir_value *x = rt_in(g, n, 0), *w = rt_in(g, n, 1);
+    oclnn_deconv_params p;
+    int64_t o[3];
+    oclnn_status s = deconv3_geometry(g, n, x, w, &p, o);
+    if (s) return s;
+    int64_t d[5] = {x->dims[0], p.out_channels, o[0], o[1], o[2]};
+    rt_set_out(g, n, 0, OCLNN_DTYPE_F32, 5, d);
+    return OCLNN_STATUS_OK;
+}
+
 static oclnn_status deconv_infer(oclnn_graph *g, const oclnn_ir_node *n) {
     if (!rt_known(g, n, 0) || !rt_known(g, n, 1)) return OCLNN_STATUS_OK;
+    if (is_deconv3(g, n)) return deconv3_infer(g, n);
     const oclnn_ir_value *x, *w;
     oclnn_status s = conv_shapes(g, n, &x, &w);
     if (s) return s;
@@ -326,7 +417,34 @@ static oclnn_status conv_create(oclnn_rt_step *st, const oclnn_graph *g, const o
     if (x && x->ndim == 5) return conv3d_create(st, g, n);
     return conv_create_common(st, g, n, 0);
 }
+static oclnn_status deconv3_create(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
+    const oclnn_ir_value *x = rt_in(g, n, 0), *w = rt_in(g, n, 1);
+    const float *wd, *bd = NULL;
+    size_t wc, bc = 0;
+    oclnn_status s;
+    if ((s = rt_const_floats(g, n, 1, &wd, &wc))) return s;
+    if (conv_has_bias(g, n) && (s = rt_const_floats(g, n, 2, &bd, &bc))) return s;
+    oclnn_deconv_params p;
+    int64_t o[3];
+    if ((s = deconv3_geometry(g, n, x, w, &p, o))) return s;
+    p.activation = n->fuse.activation;
+    p.activation_alpha = n->fuse.alpha;
+    p.activation_beta = n->fuse.beta;
+    p.residual = n->fuse.residual;
+    rt_conv *c = oclnn_calloc(st->ctx->alloc, 1, sizeof *c);
+    if (!c) return rt_fail(g, n, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "out of host memory");
+    st->op = c;
+    c->res_in = conv_res_index(n);
+    if ((s = oclnn_deconv_create(st->ctx, &p, wd, wc, bd, bc, &c->deconv3)))
+        return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
+    st->algo = "gather3d";
+    st->params = wc + bc;
+    st->weight_bytes = (wc + bc) * sizeof(float);
+    return OCLNN_STATUS_OK;
+}
+
 static oclnn_status deconv_create(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
+    if (is_deconv3(g, n)) return deconv3_create(st, g, n);
     return conv_create_common(st, g, n, 1);
 }
 
@@ -405,7 +523,50 @@ static void conv_nd_destroy(oclnn_rt_step *st) {
     conv_destroy(st);
 }
 
+/* ---- ConvTranspose: the 3-D steps (c->deconv3), the others as Conv's ---- */
+
+static oclnn_status deconv_reshape(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
+    rt_conv *c = st->op;
+    if (!c->deconv3) return conv_reshape(st, g, n);
+    const oclnn_ir_value *x = rt_in(g, n, 0), *w = rt_in(g, n, 1), *y = rt_out(g, n, 0);
+    size_t in[3], out[3];
+    for (int a = 0; a < 3; a++) in[a] = (size_t)x->dims[2 + a];
+    oclnn_status s = oclnn_deconv_reshape(c->deconv3, (size_t)x->dims[0], in, out);
+    if (s) return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
+    for (int a = 0; a < 3; a++)
+        if ((int64_t)out[a] != y->dims[2 + a])
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE,
+                           "operator output %zu on axis %d differs from the inferred %lld", out[a], a,
+                           (long long)y->dims[2 + a]);
+    /* every input element is spread over K/g * kd*kh*kw outputs */
+    st->macs = (uint64_t)oclnn_ir_numel(x) * (uint64_t)w->dims[1] * (uint64_t)w->dims[2] * (uint64_t)w->dims[3] *
+               (uint64_t)w->dims[4];
+    st->kernels = 1;
+    return OCLNN_STATUS_OK;
+}
+
+static oclnn_status deconv_setup(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
+    rt_conv *c = st->op;
+    if (!c->deconv3) return conv_setup(st, g, n);
+    oclnn_tensor *res = c->res_in >= 0 ? st->in[c->res_in] : NULL;
+    size_t roff = c->res_in >= 0 ? st->in_offset[c->res_in] : 0;
+    oclnn_status s = oclnn_deconv_setup(c->deconv3, st->in[0], st->out[0], st->out_offset[0], res, roff);
+    if (s) return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
+    return OCLNN_STATUS_OK;
+}
+
+static oclnn_status deconv_enqueue(oclnn_rt_step *st, uint32_t queue) {
+    rt_conv *c = st->op;
+    return c->deconv3 ? oclnn_deconv_enqueue(c->deconv3, queue, NULL) : conv_enqueue(st, queue);
+}
+
+static void deconv_destroy(oclnn_rt_step *st) {
+    rt_conv *c = st->op;
+    if (c) oclnn_deconv_destroy(c->deconv3);
+    conv_destroy(st);
+}
+
 const oclnn_rt_op oclnn_rt_op_conv = {
     "Conv", conv_infer, conv_create, conv_nd_reshape, conv_nd_setup, conv_nd_enqueue, conv_nd_destroy, 1, 0};
 const oclnn_rt_op oclnn_rt_op_conv_transpose = {
-    "ConvTranspose", deconv_infer, deconv_create, conv_reshape, conv_setup, conv_enqueue, conv_destroy, 1, 0};
+    "ConvTranspose", deconv_infer, deconv_create, deconv_reshape, deconv_setup, deconv_enqueue, deconv_destroy, 1, 0};

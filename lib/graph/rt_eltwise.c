@@ -1,6 +1,7 @@
 /* rt_eltwise.c - elementwise graph ops: activations (Relu, LeakyRelu, Sigmoid, Tanh, Clip, HardSigmoid,
- * HardSwish), PRelu, BatchNormalization (inference), the broadcasting binaries (Add, Sub, Mul, Div, Max, Min, Sum;
- * one input is a copy, more than two a chain computed in place), and Identity/Dropout as aliases.
+ * HardSwish), PRelu, BatchNormalization (inference, and training_mode with its running statistics), the
+ * broadcasting binaries (Add, Sub, Mul, Div, Max, Min, Sum; one input is a copy, more than two a chain computed in
+ * place), and Identity/Dropout as aliases.
  */
 #include "graph/rt_util.h"
 
@@ -133,6 +134,8 @@ static oclnn_status elt_setup(oclnn_rt_step *st, const oclnn_graph *g, const ocl
         s = oclnn_unary_setup(e->unary, elt_in(st, 0), st->out[0]);
     else if (e->prelu)
         s = oclnn_prelu_setup(e->prelu, st->in[0], st->out[0]);
+    else if (oclnn_ir_attr_int(n, "training_mode", 0))
+        s = oclnn_batchnorm_setup_training(e->bn, st->in[0], st->out[0], st->out[1], st->out[2]);
     else
         s = oclnn_batchnorm_setup(e->bn, st->in[0], st->out[0]);
     return s ? rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx)) : OCLNN_STATUS_OK;
@@ -171,8 +174,6 @@ static oclnn_status prelu_create(oclnn_rt_step *st, const oclnn_graph *g, const 
 static oclnn_status bn_create(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
     const oclnn_ir_value *x = rt_in(g, n, 0);
     if (!x || x->ndim < 2) return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "X needs at least 2 dims");
-    if (oclnn_ir_attr_int(n, "training_mode", 0))
-        return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "training_mode is not supported");
     const float *v[4];
     size_t c[4];
     for (size_t k = 0; k < 4; k++) {
@@ -186,6 +187,8 @@ static oclnn_status bn_create(oclnn_rt_step *st, const oclnn_graph *g, const ocl
     oclnn_batchnorm_params_init(&p);
     p.channels = (uint32_t)x->dims[1];
     p.epsilon = oclnn_ir_attr_float(n, "epsilon", 1e-5f);
+    p.training_mode = oclnn_ir_attr_int(n, "training_mode", 0) != 0;
+    p.momentum = oclnn_ir_attr_float(n, "momentum", 0.9f);
     p.activation = n->fuse.activation;
     p.activation_alpha = n->fuse.alpha;
     p.activation_beta = n->fuse.beta;
@@ -357,11 +360,26 @@ UNARY_OP(oclnn_rt_op_hard_sigmoid, "HardSigmoid")
 UNARY_OP(oclnn_rt_op_hard_swish, "HardSwish")
 const oclnn_rt_op oclnn_rt_op_prelu = {
     "PRelu", same_shape_infer, prelu_create, elt_reshape, elt_setup, elt_enqueue, elt_destroy, 0, 0};
+/* training_mode (opset 14+) may produce running_mean and running_var (outputs 1 and 2, [C] each); the older
+ * training outputs (saved mean and var, opsets before 14) are not supported. */
 static oclnn_status bn_infer(oclnn_graph *g, const oclnn_ir_node *n) {
+    int training = oclnn_ir_attr_int(n, "training_mode", 0) != 0;
+    if (training && n->opset < 14)
+        return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "training_mode before opset 14 is not supported");
     for (size_t k = 1; k < n->num_outputs; k++)
-        if (rt_out(g, n, k))
-            return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "the training outputs (mean, var, ...) are not supported");
-    return same_shape_infer(g, n);
+        if (rt_out(g, n, k) && (!training || k > 2))
+            return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED,
+                           training ? "outputs past running_mean and running_var are not supported"
+                                    : "the training outputs (mean, var, ...) are not supported");
+    if (training && (!rt_out(g, n, 1) != !rt_out(g, n, 2)))
+        return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "running_mean without running_var (or the reverse)");
+    oclnn_status s = same_shape_infer(g, n);
+    if (s || !training || !rt_known(g, n, 0)) return s;
+    const oclnn_ir_value *x = rt_in(g, n, 0);
+    if (x->ndim < 2) return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "X needs at least 2 dims");
+    for (size_t k = 1; k <= 2; k++)
+        if (rt_out(g, n, k)) rt_set_out(g, n, k, OCLNN_DTYPE_F32, 1, &x->dims[1]);
+    return OCLNN_STATUS_OK;
 }
 
 const oclnn_rt_op oclnn_rt_op_batchnorm = {

@@ -16,7 +16,7 @@ struct oclnn_argmax {
     cl_kernel kernel;
     /* Set by reshape. */
     size_t ndim, out_ndim;
-    int64_t dims[OCLNN_MAX_DIMS], out_dims[OCLNN_MAX_DIMS];
+    int64_t dims[OCLNN_KERNEL_MAX_DIMS], out_dims[OCLNN_KERNEL_MAX_DIMS];
     size_t outer, len, inner;
     size_t global, local;
     int state;
@@ -34,9 +34,9 @@ oclnn_status oclnn_argmax_create(oclnn_context *ctx, const oclnn_argmax_params *
     *out = NULL;
     if (!ctx || !params)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "argmax_create: ctx and params must be set");
-    if (params->axis < -OCLNN_MAX_DIMS || params->axis >= OCLNN_MAX_DIMS)
+    if (params->axis < -OCLNN_KERNEL_MAX_DIMS || params->axis >= OCLNN_KERNEL_MAX_DIMS)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "argmax: axis %d is outside [-%d, %d] for any tensor",
-                          params->axis, OCLNN_MAX_DIMS, OCLNN_MAX_DIMS - 1);
+                          params->axis, OCLNN_KERNEL_MAX_DIMS, OCLNN_KERNEL_MAX_DIMS - 1);
     if ((unsigned)params->keepdims > 1 || (unsigned)params->select_last_index > 1)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT,
                           "argmax: keepdims (%d) and select_last_index (%d) must be 0 or 1", params->keepdims,

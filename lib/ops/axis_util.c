@@ -46,9 +46,9 @@ static const char *shape_str(char *buf, size_t cap, size_t ndim, const int64_t *
 }
 
 oclnn_status oclnn_axis_check_shape(oclnn_errbuf *eb, const char *op, size_t ndim, const int64_t *dims, size_t *count) {
-    if (!dims || ndim < 1 || ndim > OCLNN_MAX_DIMS)
+    if (!dims || ndim < 1 || ndim > OCLNN_KERNEL_MAX_DIMS)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_SHAPE, "%s: the input has 1 to %d dimensions, got %zu", op,
-                          OCLNN_MAX_DIMS, dims ? ndim : 0);
+                          OCLNN_KERNEL_MAX_DIMS, dims ? ndim : 0);
     size_t total = 1;
     for (size_t d = 0; d < ndim; d++) {
         if (dims[d] < 1)

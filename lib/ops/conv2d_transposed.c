@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ops/conv2d_impl.h" /* oclnn_check_nchw_slice */
+#include "ops/deconv_impl.h"
 
 enum { DECONV_CREATED, DECONV_RESHAPED, DECONV_READY };
 
@@ -250,10 +251,10 @@ oclnn_status oclnn_deconv2d_create(oclnn_context *ctx, const oclnn_deconv2d_para
     return OCLNN_STATUS_OK;
 }
 
-/* Output size and begin pad of one axis under the ONNX rules (see oclnn_deconv2d_params). Returns 0, or 1 when
- * the pads leave no output, 2 when output_shape needs negative padding. */
-static int axis_shape(size_t in, uint32_t k, uint32_t s, uint32_t d, uint32_t op, oclnn_auto_pad ap, uint32_t pb,
-                      uint32_t pe, uint32_t out_shape, size_t *out, uint32_t *pad_begin) {
+/* Output size and begin pad of one axis under the ONNX rules (see oclnn_deconv2d_params); deconv.c uses it for
+ * 3-D too. Returns 0, or 1 when the pads leave no output, 2 when output_shape needs negative padding. */
+int oclnn_deconv_axis_shape(size_t in, uint32_t k, uint32_t s, uint32_t d, uint32_t op, oclnn_auto_pad ap, uint32_t pb,
+                            uint32_t pe, uint32_t out_shape, size_t *out, uint32_t *pad_begin) {
     size_t full = (size_t)s * (in - 1) + op + (size_t)d * (k - 1) + 1;
     size_t want;
     if (out_shape) {
@@ -295,10 +296,10 @@ oclnn_status oclnn_deconv2d_reshape(oclnn_deconv2d *op, size_t batch, size_t hei
         return oclnn_fail(eb, OCLNN_STATUS_UNSUPPORTED, "deconv2d: input dimensions above 2^24");
     size_t oh = 0, ow = 0;
     uint32_t pt = 0, pl = 0;
-    int ry = axis_shape(height, p->kernel_h, p->stride_h, p->dilation_h, p->output_padding_h, p->auto_pad, p->pad_top,
-                        p->pad_bottom, p->output_shape_h, &oh, &pt);
-    int rx = axis_shape(width, p->kernel_w, p->stride_w, p->dilation_w, p->output_padding_w, p->auto_pad, p->pad_left,
-                        p->pad_right, p->output_shape_w, &ow, &pl);
+    int ry = oclnn_deconv_axis_shape(height, p->kernel_h, p->stride_h, p->dilation_h, p->output_padding_h, p->auto_pad,
+                                     p->pad_top, p->pad_bottom, p->output_shape_h, &oh, &pt);
+    int rx = oclnn_deconv_axis_shape(width, p->kernel_w, p->stride_w, p->dilation_w, p->output_padding_w, p->auto_pad,
+                                     p->pad_left, p->pad_right, p->output_shape_w, &ow, &pl);
     if (ry == 2 || rx == 2)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_SHAPE,
                           "deconv2d: output_shape %ux%u is larger than the transposed convolution of a %zux%zu input "

@@ -1,5 +1,5 @@
-/* datamove.c - Concat, Split, Slice, Pad and Transpose (ONNX semantics, f32, rank 1..5). Every operator but Pad
- * is a list of strided copies (dims coalesced on the host, one launch of cl/datamove.cl's dm_copy each); Transpose
+/* datamove.c - Concat, Split, Slice, Pad and Transpose (ONNX semantics, f32, rank 1..6; Pad 1..5). Every operator
+ * but Pad is a list of strided copies (dims coalesced on the host, one launch of cl/datamove.cl's dm_copy each); Transpose
  * takes the register-blocked dm_transpose when its copy reduces to a batched 2-D transpose (NCHW <-> NHWC).
  */
 #include <stdio.h>
@@ -137,8 +137,10 @@ static oclnn_status dm_check_dims(dm_base *b, const char *what, size_t ndim, con
     return OCLNN_STATUS_OK;
 }
 
-/* Plans one copy over the index space @p dims: merges axes that are dense in both src and dst, drops 1s. */
-static void dm_plan(dm_copy *c, size_t ndim, const int64_t *dims, const int64_t *ss, const int64_t *ds) {
+/* Plans one copy over the index space @p dims: merges axes that are dense in both src and dst, drops 1s. A 6-D
+ * space that leaves 6 strided axes is more than dm_copy indexes: UNSUPPORTED naming the operator. */
+static oclnn_status dm_plan(dm_base *b, dm_copy *c, size_t ndim, const int64_t *dims, const int64_t *ss,
+                            const int64_t *ds) {
     int64_t d[OCLNN_MAX_DIMS], s[OCLNN_MAX_DIMS], t[OCLNN_MAX_DIMS];
     size_t k = 0;
     for (size_t i = 0; i < ndim; i++) {
@@ -154,6 +156,9 @@ static void dm_plan(dm_copy *c, size_t ndim, const int64_t *dims, const int64_t 
         t[k] = ds[i];
         k++;
     }
+    if (k > 5)
+        return oclnn_fail(&b->ctx->err, OCLNN_STATUS_UNSUPPORTED,
+                          "%s: the copy keeps %zu strided axes after merging (the kernel indexes 5)", b->name, k);
     for (size_t i = 0; i < 5; i++) {
         size_t j = i + k; /* right-align: slot i holds coalesced axis i - (5 - k) */
         int in = j >= 5;
@@ -163,6 +168,7 @@ static void dm_plan(dm_copy *c, size_t ndim, const int64_t *dims, const int64_t 
     }
     c->kind = DM_STRIDED;
     c->contiguous = k == 0 || (k == 1 && s[0] == 1 && t[0] == 1);
+    return OCLNN_STATUS_OK;
 }
 
 /* An f32 tensor of exactly these dims whose elements the kernels can index. */
@@ -342,7 +348,7 @@ oclnn_status oclnn_concat_reshape(oclnn_concat *op, const size_t *ndims, const i
     for (size_t i = 0; i < op->k; i++) {
         dm_copy *c = &b->copies[i];
         dm_strides(r, dims[i], ist);
-        dm_plan(c, r, dims[i], ist, ost);
+        if ((st = dm_plan(b, c, r, dims[i], ist, ost))) return st;
         c->src_idx = i;
         c->dst_idx = 0;
         c->rel_dst = at * ost[axis];
@@ -470,7 +476,7 @@ oclnn_status oclnn_split_reshape(oclnn_split *op, size_t ndim, const int64_t *di
         od[axis] = op->split ? op->split[i] : i + 1 < op->k ? chunk : len - chunk * (k - 1);
         dm_copy *c = &b->copies[i];
         dm_strides(ndim, od, ost);
-        dm_plan(c, ndim, od, ist, ost);
+        if ((st = dm_plan(b, c, ndim, od, ist, ost))) return st;
         c->src_idx = 0;
         c->dst_idx = i;
         c->rel_src = at * ist[axis];
@@ -611,7 +617,7 @@ oclnn_status oclnn_slice_reshape(oclnn_slice *op, size_t ndim, const int64_t *di
         ss[j] = ist[j] * step[j];
         rel += start[j] * ist[j];
     }
-    dm_plan(&b->copies[0], ndim, od, ss, ost);
+    if ((st = dm_plan(b, &b->copies[0], ndim, od, ss, ost))) return st;
     b->copies[0].rel_src = rel;
     op->ndim = ndim;
     memcpy(op->in_dims, dims, ndim * sizeof *dims);
@@ -700,7 +706,7 @@ oclnn_status oclnn_transpose_reshape(oclnn_transpose *op, const int64_t *dims, i
     }
     dm_strides(r, od, ost);
     dm_copy *c = &b->copies[0];
-    dm_plan(c, r, od, ss, ost);
+    if ((st = dm_plan(b, c, r, od, ss, ost))) return st;
     /* A batched 2-D transpose (NCHW <-> NHWC and the like): output B x X x Y dense, reading a dense B x Y x X. */
     int64_t B = c->dims[2], X = c->dims[3], Y = c->dims[4];
     if (c->dims[0] == 1 && c->dims[1] == 1 && c->ds[4] == 1 && c->ss[3] == 1 && c->ss[4] == X &&
@@ -744,8 +750,9 @@ oclnn_status oclnn_pad_create(oclnn_context *ctx, oclnn_pad_mode mode, float val
     if ((unsigned)mode > OCLNN_PAD_WRAP)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT,
                           "pad: mode %d is not constant (0), reflect (1), edge (2) or wrap (3)", (int)mode);
-    if (ndim < 1 || ndim > OCLNN_MAX_DIMS)
-        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "pad: rank %zu, must be 1..%d", ndim, OCLNN_MAX_DIMS);
+    if (ndim < 1 || ndim > OCLNN_KERNEL_MAX_DIMS) /* dm_pad indexes 5 axes */
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "pad: rank %zu, must be 1..%d", ndim,
+                          OCLNN_KERNEL_MAX_DIMS);
     if (!pads) return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "pad: pads is NULL");
     for (size_t i = 0; i < 2 * ndim; i++)
         if (pads[i] > DM_MAX_INDEX || pads[i] < -DM_MAX_INDEX)

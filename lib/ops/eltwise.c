@@ -25,8 +25,8 @@ const char *oclnn_elt_shape_str(const elt_shape *s, char *buf, size_t cap) {
 }
 
 oclnn_status oclnn_elt_shape_set(oclnn_errbuf *eb, const char *who, size_t ndim, const int64_t *dims, elt_shape *out) {
-    if (ndim < 1 || ndim > OCLNN_MAX_DIMS || !dims)
-        return oclnn_fail(eb, OCLNN_STATUS_INVALID_SHAPE, "%s: rank must be 1 to %d, got %zu", who, OCLNN_MAX_DIMS, ndim);
+    if (ndim < 1 || ndim > OCLNN_KERNEL_MAX_DIMS || !dims)
+        return oclnn_fail(eb, OCLNN_STATUS_INVALID_SHAPE, "%s: rank must be 1 to %d, got %zu", who, OCLNN_KERNEL_MAX_DIMS, ndim);
     size_t count = 1;
     for (size_t i = 0; i < ndim; i++) {
         if (dims[i] < 1)
@@ -585,7 +585,7 @@ oclnn_status oclnn_prelu_create(oclnn_context *ctx, const oclnn_prelu_params *pa
     oclnn_status st = oclnn_elt_shape_set(eb, "prelu: slope", params->slope_ndim, params->slope_dims, &s);
     if (st == OCLNN_STATUS_INVALID_SHAPE)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "prelu: slope_dims must be 1 to %d dims of >= 1",
-                          OCLNN_MAX_DIMS);
+                          OCLNN_KERNEL_MAX_DIMS);
     if (st) return st;
     if (s.count != slope_count)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "prelu: slope has %zu values, its shape needs %zu",

@@ -19,7 +19,7 @@ enum { ELT_CREATED, ELT_RESHAPED, ELT_READY };
 
 typedef struct elt_shape {
     size_t ndim;
-    int64_t d[OCLNN_MAX_DIMS];
+    int64_t d[OCLNN_KERNEL_MAX_DIMS];
     size_t count;
 } elt_shape;
 

@@ -292,12 +292,12 @@ struct oclnn_matmul {
     int use_clblast;
     int b_const;
     size_t b_ndim;
-    int64_t b_dims[OCLNN_MAX_DIMS];
+    int64_t b_dims[OCLNN_KERNEL_MAX_DIMS];
     cl_mem b_mem;         /* constant B: packed per batch matrix (ours) or as given (CLBlast) */
     size_t b_mat_stride;  /* elements between the constant B's batch matrices in b_mem */
     gemm_exec ex;
     size_t a_ndim, bd_ndim, y_ndim;
-    int64_t a_dims[OCLNN_MAX_DIMS], bd[OCLNN_MAX_DIMS], y_dims[OCLNN_MAX_DIMS];
+    int64_t a_dims[OCLNN_KERNEL_MAX_DIMS], bd[OCLNN_KERNEL_MAX_DIMS], y_dims[OCLNN_KERNEL_MAX_DIMS];
     int state;
 };
 
@@ -307,10 +307,10 @@ oclnn_status oclnn_matmul_create(oclnn_context *ctx, oclnn_gemm_backend backend,
     if (!out) return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "matmul_create: out is NULL");
     *out = NULL;
     if (!ctx) return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "matmul_create: ctx is NULL");
-    if (b && (!b_dims || b_ndim < 1 || b_ndim > OCLNN_MAX_DIMS || dims_product(b_ndim, b_dims) < 0))
+    if (b && (!b_dims || b_ndim < 1 || b_ndim > OCLNN_KERNEL_MAX_DIMS || dims_product(b_ndim, b_dims) < 0))
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT,
                           "matmul: constant B needs 1 to %d dims of >= 1 and < 2^31 elements (got %zu dims)",
-                          OCLNN_MAX_DIMS, b_ndim);
+                          OCLNN_KERNEL_MAX_DIMS, b_ndim);
     oclnn_matmul *op = oclnn_calloc(ctx->alloc, 1, sizeof *op);
     if (!op) return oclnn_fail(eb, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "allocating matmul");
     op->ctx = ctx;
@@ -360,7 +360,7 @@ oclnn_status oclnn_matmul_reshape(oclnn_matmul *op, size_t a_ndim, const int64_t
     oclnn_errbuf *eb = &op->ctx->err;
     if (op->b_const) b_ndim = op->b_ndim, b_dims = op->b_dims;
     if (!a_dims || !b_dims) return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "matmul: the dims of A and B must be given");
-    if (a_ndim < 1 || a_ndim > OCLNN_MAX_DIMS || b_ndim < 1 || b_ndim > OCLNN_MAX_DIMS ||
+    if (a_ndim < 1 || a_ndim > OCLNN_KERNEL_MAX_DIMS || b_ndim < 1 || b_ndim > OCLNN_KERNEL_MAX_DIMS ||
         dims_product(a_ndim, a_dims) < 0 || dims_product(b_ndim, b_dims) < 0)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_SHAPE,
                           "matmul: A (%zu-D) and B (%zu-D) need 1 to 5 dims >= 1 and < 2^31 elements", a_ndim, b_ndim);
@@ -371,10 +371,10 @@ oclnn_status oclnn_matmul_reshape(oclnn_matmul *op, size_t a_ndim, const int64_t
                           (long long)K, (long long)Kb);
     size_t na = a_ndim > 2 ? a_ndim - 2 : 0, nb = b_ndim > 2 ? b_ndim - 2 : 0, no = na > nb ? na : nb;
     size_t yn = no + (a_ndim > 1) + (b_ndim > 1);
-    if (yn > OCLNN_MAX_DIMS)
+    if (yn > OCLNN_KERNEL_MAX_DIMS)
         return oclnn_fail(eb, OCLNN_STATUS_UNSUPPORTED, "matmul: the result would have %zu dims (at most %d)", yn,
-                          OCLNN_MAX_DIMS);
-    int64_t yd[OCLNN_MAX_DIMS], out3[3] = {1, 1, 1};
+                          OCLNN_KERNEL_MAX_DIMS);
+    int64_t yd[OCLNN_KERNEL_MAX_DIMS], out3[3] = {1, 1, 1};
     for (size_t i = 0; i < no; i++) {
         /* Right-aligned numpy broadcast of the batch dims. */
         int64_t da = i < no - na ? 1 : a_dims[i - (no - na)], db = i < no - nb ? 1 : b_dims[i - (no - nb)];

@@ -17,7 +17,7 @@ struct oclnn_lrn {
     cl_kernel kernel;
     /* Set by reshape. */
     size_t ndim;
-    int64_t dims[OCLNN_MAX_DIMS];
+    int64_t dims[OCLNN_KERNEL_MAX_DIMS];
     size_t n, c, inner;
     size_t global, local;
     int state;
@@ -74,9 +74,9 @@ oclnn_status oclnn_lrn_reshape(oclnn_lrn *op, size_t ndim, const int64_t *dims) 
     if (!op) return oclnn_fail(NULL, OCLNN_STATUS_INVALID_ARGUMENT, "lrn_reshape: op is NULL");
     oclnn_errbuf *eb = &op->ctx->err;
     size_t count, outer;
-    if (!dims || ndim < 2 || ndim > OCLNN_MAX_DIMS)
+    if (!dims || ndim < 2 || ndim > OCLNN_KERNEL_MAX_DIMS)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_SHAPE, "lrn: the input is N x C x ..., 2 to %d dimensions, got %zu",
-                          OCLNN_MAX_DIMS, dims ? ndim : 0);
+                          OCLNN_KERNEL_MAX_DIMS, dims ? ndim : 0);
     oclnn_status st = oclnn_axis_check_shape(eb, "lrn", ndim, dims, &count);
     if (st) return st;
     op->ndim = ndim;

@@ -104,7 +104,14 @@ oclnn_status oclnn_resize_create(oclnn_context *ctx, const oclnn_resize_params *
 static double source_coord(oclnn_resize_coord mode, double x, double scale, size_t in, size_t out) {
     switch (mode) {
     case OCLNN_RESIZE_PYTORCH_HALF_PIXEL: return out > 1 ? (x + 0.5) / scale - 0.5 : 0.0;
-    case OCLNN_RESIZE_ALIGN_CORNERS: return out > 1 ? x * (double)(in - 1) / (double)(out - 1) : 0.0;
+    case OCLNN_RESIZE_ALIGN_CORNERS: {
+        /* The spec's reference divides by in * scale - 1, not out - 1: with scales whose product with the input
+         * length is not whole (downsampling by 0.6) the two differ, and the backend tests expect the former. With
+         * sizes, scale = out / in and both agree. A single output reads x = 0. */
+        double len = scale * (double)in;
+        (void)out;
+        return len > 1 ? x * (double)(in - 1) / (len - 1) : 0.0;
+    }
     case OCLNN_RESIZE_ASYMMETRIC: return x / scale;
     case OCLNN_RESIZE_TF_HALF_PIXEL_FOR_NN: return (x + 0.5) / scale;
     case OCLNN_RESIZE_HALF_PIXEL_SYMMETRIC: {

@@ -30,7 +30,7 @@ struct oclnn_softmax {
     int rows_ok; /* the device runs softmax_rows with ROWS_WG items */
     /* Set by reshape. */
     size_t ndim;
-    int64_t dims[OCLNN_MAX_DIMS];
+    int64_t dims[OCLNN_KERNEL_MAX_DIMS];
     size_t outer, len, inner;
     cl_kernel kernel; /* the one of the three that serves this shape (not owned) */
     size_t global, local;
@@ -49,9 +49,9 @@ oclnn_status oclnn_softmax_create(oclnn_context *ctx, const oclnn_softmax_params
     *out = NULL;
     if (!ctx || !params)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "softmax_create: ctx and params must be set");
-    if (params->axis < -OCLNN_MAX_DIMS || params->axis >= OCLNN_MAX_DIMS)
+    if (params->axis < -OCLNN_KERNEL_MAX_DIMS || params->axis >= OCLNN_KERNEL_MAX_DIMS)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "softmax: axis %d is outside [-%d, %d] for any tensor",
-                          params->axis, OCLNN_MAX_DIMS, OCLNN_MAX_DIMS - 1);
+                          params->axis, OCLNN_KERNEL_MAX_DIMS, OCLNN_KERNEL_MAX_DIMS - 1);
     if ((unsigned)params->log > 1 || (unsigned)params->flatten_2d > 1)
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "softmax: log (%d) and flatten_2d (%d) must be 0 or 1",
                           params->log, params->flatten_2d);

@@ -21,7 +21,8 @@
     X(DATAMOVE, "datamove.cl", ";-DPAD_MODE=1;-DPAD_MODE=2;-DPAD_MODE=3")                                  \
     X(RESIZE, "resize.cl", "")                                                                         \
     X(CONV2D_DEPTHWISE, "conv2d_depthwise.cl", OCLNN_CONV2D_DEPTHWISE_VARIANTS)                             \
-    X(CONV3D, "conv3d.cl", OCLNN_CONV3D_VARIANTS)
+    X(CONV3D, "conv3d.cl", OCLNN_CONV3D_VARIANTS)                                                       \
+    X(DECONV3D, "deconv3d.cl", ";-DHAS_BIAS=1;-DHAS_BIAS=1 -DKD=3 -DKH=3 -DKW=3 -DOC_TILE=8")
 
 /* The direct convolution's common configurations, written the way lib/ops/conv2d.c names them (options at
  * the file's default are left out): 1x1, 3x3 (+ residual), 3x3 s2, 3x3 d2, 5x5, 7x7 s2 stems, 1x7/7x1,

@@ -130,12 +130,13 @@ void ref_transpose(int ndim, const int64_t *dims, const int64_t *perm, const flo
     }
 }
 
-/* x_original as the Resize specification defines it (length_resized is the integer output length). */
+/* x_original as the Resize specification defines it (length_resized is the integer output length, except with
+ * align_corners, where the spec's reference uses in * scale). */
 static double resize_coord(int coord, double x, double scale, int in, int out) {
     switch (coord) {
     case 0: return (x + 0.5) / scale - 0.5;
     case 1: return out > 1 ? (x + 0.5) / scale - 0.5 : 0;
-    case 2: return out == 1 ? 0 : x * (in - 1) / (double)(out - 1);
+    case 2: return scale * in <= 1 ? 0 : x * (in - 1) / (scale * in - 1); /* the spec's length_resized = in * scale */
     case 3: return x / scale;
     case 4: return (x + 0.5) / scale;
     default: {
