@@ -105,12 +105,15 @@ oclnn_status tool_model_load(const char *path, const tool_model_options *opt, to
         snprintf(msg, msg_size, "%s", tool_one_line(oclnn_last_error(NULL)));
         return s;
     }
+    if (opt->stage) opt->stage("context");
     double t0 = tool_now_ms();
     s = oclnn_onnx_load_file(m->ctx, path, &m->graph);
     m->load_ms = tool_now_ms() - t0;
     if (s) {
         snprintf(msg, msg_size, "%s", tool_one_line(oclnn_last_error(m->ctx)));
         tool_model_close(m);
+    } else if (opt->stage) {
+        opt->stage("load");
     }
     return s;
 }
@@ -153,6 +156,11 @@ oclnn_status tool_model_prepare(const tool_model_options *opt, tool_model *m, ch
     s = oclnn_runtime_create(m->ctx, m->graph, &ro, &m->rt);
     m->create_ms = tool_now_ms() - t0;
     if (s) goto fail;
+    if (opt->stage) opt->stage("runtime");
+    /* the runtime is independent of the graph: its constants (the weights' host copy) are freed here */
+    oclnn_graph_destroy(m->graph);
+    m->graph = NULL;
+    if (opt->stage) opt->stage("graph destroyed");
     return OCLNN_STATUS_OK;
 fail:
     snprintf(msg, msg_size, "%s", tool_one_line(oclnn_last_error(m->ctx)));

@@ -36,6 +36,8 @@ struct oclnn_runtime {
     oclnn_tensor **own;  /* graph inputs' and outputs' own buffers */
     uint64_t *arena_off; /* per root in the arena */
     oclnn_tensor *arena;
+    cl_mem *ws;        /* per queue and slot (num_queues x OCLNN_RT_WS_SLOTS): scratch the steps share, grow-only */
+    size_t *ws_bytes;
     uint8_t *view_concat; /* per step: a concat whose producers wrote in place (no kernel) */
     uint8_t *alias_copy;  /* per step: an alias whose output is a graph output (a buffer copy) */
     uint64_t *time_ns;
@@ -98,6 +100,10 @@ void oclnn_runtime_destroy(oclnn_runtime *rt) {
         for (size_t v = 0; v < rt->g->num_values; v++)
             oclnn_tensor_destroy(rt->own[v]);
     oclnn_tensor_destroy(rt->arena);
+    for (size_t i = 0; rt->ws && i < (size_t)rt->num_queues * OCLNN_RT_WS_SLOTS; i++)
+        if (rt->ws[i]) clw_ReleaseMemObject(rt->ws[i]);
+    oclnn_free(A(rt), rt->ws);
+    oclnn_free(A(rt), rt->ws_bytes);
     oclnn_free(A(rt), rt->steps);
     oclnn_free(A(rt), rt->step_of_node);
     oclnn_free(A(rt), rt->queue);
@@ -743,6 +749,39 @@ static oclnn_status value_arrays(oclnn_runtime *rt) {
     return OCLNN_STATUS_OK;
 }
 
+/* Input slots whose constant data an op reads only when it is created (it packs or uploads them then): weights,
+ * biases, normalisation parameters. Shape-like constants (Reshape's shape, Resize's scales, Pad's pads...) are read
+ * again when shapes change, so they are not listed. */
+static int read_at_create_only(const char *op, size_t k) {
+    static const struct {
+        const char *op;
+        uint32_t mask;
+    } t[] = {{"Conv", 0x6}, {"ConvTranspose", 0x6}, {"BatchNormalization", 0x1e}, {"PRelu", 0x2},
+             {"Gemm", 0x7}, {"MatMul", 0x3}};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (!strcmp(t[i].op, op)) return k < 32 && ((t[i].mask >> k) & 1);
+    return 0;
+}
+
+/* Drops the runtime's reference to the host bytes of constants that every live reader has packed into its own
+ * device buffers at create: the graph the runtime was made from keeps its copy (shared, ir.h), and once the caller
+ * destroys it the weights live only on the device. */
+static oclnn_status drop_packed_constants(oclnn_runtime *rt) {
+    oclnn_graph *g = rt->g;
+    uint8_t *keep = oclnn_calloc(A(rt), g->num_values ? g->num_values : 1, 1);
+    if (!keep) return oom(rt);
+    for (size_t i = 0; i < g->num_nodes; i++) {
+        const oclnn_ir_node *n = &g->nodes[i];
+        if (n->dead) continue;
+        for (size_t k = 0; k < n->num_inputs; k++)
+            if (n->inputs[k] >= 0 && !read_at_create_only(n->op_type, k)) keep[n->inputs[k]] = 1;
+    }
+    for (size_t v = 0; v < g->num_values; v++)
+        if (g->values[v].kind == OCLNN_IR_CONSTANT && !keep[v] && !g->values[v].is_output) oclnn_ir_drop_data(g, (int)v);
+    oclnn_free(A(rt), keep);
+    return OCLNN_STATUS_OK;
+}
+
 /* Runs the passes again on the kept original with the new input shapes, and swaps the result in when it has the
  * same live nodes (the steps, and their compiled kernels, stay); a different structure cannot be reshaped. */
 static oclnn_status refold(oclnn_runtime *rt) {
@@ -783,7 +822,40 @@ static oclnn_status refold(oclnn_runtime *rt) {
         oclnn_tensor_destroy(rt->own[v]);
     oclnn_ir_destroy(rt->g);
     rt->g = g2;
-    return value_arrays(rt);
+    s = drop_packed_constants(rt);
+    return s ? s : value_arrays(rt);
+}
+
+/* One scratch buffer per queue and slot, as large as the largest need of the steps on that queue: steps of one
+ * queue run one after another, so they can share it (DenseNet-121's 58 Winograd convs held 57 MiB of workspaces
+ * of their own, 4.6 MiB shared). Grown, never shrunk, like the arena's users expect of reshape. */
+static oclnn_status bind_workspaces(oclnn_runtime *rt) {
+    size_t nq = rt->num_queues, n = nq * OCLNN_RT_WS_SLOTS;
+    if (!rt->ws) {
+        rt->ws = oclnn_calloc(A(rt), n, sizeof *rt->ws);
+        rt->ws_bytes = oclnn_calloc(A(rt), n, sizeof *rt->ws_bytes);
+        if (!rt->ws || !rt->ws_bytes) return oom(rt);
+    }
+    for (size_t q = 0; q < nq; q++)
+        for (size_t k = 0; k < OCLNN_RT_WS_SLOTS; k++) {
+            size_t need = 0, slot = q * OCLNN_RT_WS_SLOTS + k;
+            for (size_t i = 0; i < rt->num_steps; i++)
+                if (rt->queue[i] == q && rt->steps[i].ws_need[k] > need) need = rt->steps[i].ws_need[k];
+            if (need <= rt->ws_bytes[slot]) continue;
+            if (rt->ws[slot]) clw_ReleaseMemObject(rt->ws[slot]);
+            rt->ws_bytes[slot] = 0;
+            cl_int err;
+            rt->ws[slot] = clw_CreateBuffer(rt->ctx->cl, CL_MEM_READ_WRITE, need, NULL, &err);
+            if (!rt->ws[slot]) return clw_fail(E(rt), err, "clCreateBuffer (runtime workspace)");
+            rt->ws_bytes[slot] = need;
+        }
+    for (size_t i = 0; i < rt->num_steps; i++)
+        for (size_t k = 0; k < OCLNN_RT_WS_SLOTS; k++) {
+            size_t slot = rt->queue[i] * OCLNN_RT_WS_SLOTS + k;
+            rt->steps[i].ws[k] = rt->ws[slot];
+            rt->steps[i].ws_bytes[k] = rt->ws_bytes[slot];
+        }
+    return OCLNN_STATUS_OK;
 }
 
 static oclnn_status prepare(oclnn_runtime *rt, int reinfer) {
@@ -805,6 +877,7 @@ static oclnn_status prepare(oclnn_runtime *rt, int reinfer) {
         if (st->vt->reshape && (s = st->vt->reshape(st, g, &g->nodes[st->node]))) return s;
         macs += st->macs;
     }
+    if ((s = bind_workspaces(rt))) return s;
     if ((s = own_buffers(rt))) return s;
     if ((s = plan_memory(rt))) return s;
     if ((s = bind(rt))) return s;
@@ -1023,6 +1096,7 @@ oclnn_status oclnn_runtime_create(oclnn_context *ctx, const oclnn_graph *graph, 
     }
     if (!s) s = schedule(rt);
     if (!s) s = prepare(rt, 0);
+    if (!s) s = drop_packed_constants(rt);
     if (s) {
         oclnn_runtime_destroy(rt);
         return s;

@@ -56,7 +56,7 @@ static int set_has(const name_set *set, const char *s) {
 typedef struct importer {
     oclnn_context *ctx;
     oclnn_graph *g;
-    const Onnx__ModelProto *m;
+    Onnx__ModelProto *m; /* its tensors' raw bytes move into the graph as they are read */
     const char *base_dir;
     int64_t opset;
 } importer;
@@ -113,21 +113,25 @@ static oclnn_status read_opset(importer *im) {
     return OCLNN_STATUS_OK;
 }
 
-/* Decodes @p t and adds it as a constant called @p name (or sets the existing, not yet produced value). */
-static oclnn_status add_tensor(importer *im, const Onnx__TensorProto *t, const char *name, const char *what,
-                               int *index) {
+/* Decodes @p t and adds it as a constant called @p name (or sets the existing, not yet produced value). The
+ * decoded bytes go to the graph without a copy, and t's raw bytes are moved or freed (decode_tensor_consume). */
+static oclnn_status add_tensor(importer *im, Onnx__TensorProto *t, const char *name, const char *what, int *index) {
     oclnn_onnx_tensor ten;
-    oclnn_status s = oclnn_onnx_decode_tensor(im->ctx, t, im->base_dir, what, &ten);
+    oclnn_status s = oclnn_onnx_decode_tensor_consume(im->ctx, t, im->base_dir, what, &ten);
     if (s) return s;
     int idx = oclnn_ir_find(im->g, name);
+    void *data = ten.data;
+    ten.data = NULL; /* taken by the graph, which frees it on failure too */
     if (idx >= 0) {
         const oclnn_ir_value *v = &im->g->values[idx];
-        if (v->kind != OCLNN_IR_INTERMEDIATE || v->producer >= 0)
+        if (v->kind != OCLNN_IR_INTERMEDIATE || v->producer >= 0) {
+            oclnn_free(im->ctx->alloc, data);
             s = oclnn_fail(ERR(im), OCLNN_STATUS_INVALID_MODEL, "onnx: %s: '%s' is defined twice", what, name);
-        else
-            s = oclnn_ir_set_constant(im->g, idx, ten.dtype, ten.ndim, ten.dims, ten.data);
+        } else {
+            s = oclnn_ir_set_constant_take(im->g, idx, ten.dtype, ten.ndim, ten.dims, data);
+        }
     } else {
-        s = oclnn_ir_add_constant(im->g, name, ten.dtype, ten.ndim, ten.dims, ten.data, &idx);
+        s = oclnn_ir_add_constant_take(im->g, name, ten.dtype, ten.ndim, ten.dims, data, &idx);
     }
     oclnn_onnx_tensor_free(im->ctx, &ten);
     if (!s && index) *index = idx;
@@ -138,7 +142,7 @@ static oclnn_status add_tensor(importer *im, const Onnx__TensorProto *t, const c
 static oclnn_status read_initializers(importer *im, const name_set *used, name_set *skipped) {
     const Onnx__GraphProto *gp = im->m->graph;
     for (size_t i = 0; i < gp->n_initializer; i++) {
-        const Onnx__TensorProto *t = gp->initializer[i];
+        Onnx__TensorProto *t = gp->initializer[i];
         if (!t->name || !*t->name)
             return oclnn_fail(ERR(im), OCLNN_STATUS_INVALID_MODEL, "onnx: initializer %zu has no name", i);
         oclnn_dtype dt;
@@ -478,6 +482,31 @@ static oclnn_status import_model(importer *im) {
     return s;
 }
 
+/* Parses @p size bytes at @p data into *m (protobuf-c, through the context's allocator held by @p pa). */
+static oclnn_status unpack(oclnn_context *ctx, const void *data, size_t size, oclnn_onnx_pballoc *pa,
+                           Onnx__ModelProto **m) {
+    oclnn_onnx_pballoc_init(pa, ctx);
+    *m = onnx__model_proto__unpack(&pa->pb, size, data ? data : "");
+    if (*m) return OCLNN_STATUS_OK;
+    if (pa->failed) return oclnn_fail(&ctx->err, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "onnx_load: out of host memory");
+    return oclnn_fail(&ctx->err, OCLNN_STATUS_INVALID_MODEL, "not an ONNX model: protobuf parse failed");
+}
+
+/* Builds the graph from a parsed model and frees the model. */
+static oclnn_status import_unpacked(oclnn_context *ctx, Onnx__ModelProto *m, oclnn_onnx_pballoc *pa,
+                                    const char *base_dir, oclnn_graph **out) {
+    importer im = {.ctx = ctx, .m = m, .base_dir = base_dir};
+    oclnn_status s = oclnn_ir_create(ctx, &im.g);
+    if (!s) s = import_model(&im);
+    onnx__model_proto__free_unpacked(m, &pa->pb);
+    if (s) {
+        oclnn_ir_destroy(im.g);
+        return s;
+    }
+    *out = im.g;
+    return OCLNN_STATUS_OK;
+}
+
 oclnn_status oclnn_onnx_load_buffer(oclnn_context *ctx, const void *data, size_t size, const char *base_dir,
                                     oclnn_graph **out) {
     if (!out) return oclnn_fail(ctx ? &ctx->err : NULL, OCLNN_STATUS_INVALID_ARGUMENT, "onnx_load: out is NULL");
@@ -488,22 +517,9 @@ oclnn_status oclnn_onnx_load_buffer(oclnn_context *ctx, const void *data, size_t
         return oclnn_fail(&ctx->err, OCLNN_STATUS_LIMIT_EXCEEDED, "onnx_load: %zu bytes (protobuf's limit is 2 GiB)",
                           size);
     oclnn_onnx_pballoc pa;
-    oclnn_onnx_pballoc_init(&pa, ctx);
-    Onnx__ModelProto *m = onnx__model_proto__unpack(&pa.pb, size, data ? data : "");
-    if (!m) {
-        if (pa.failed) return oclnn_fail(&ctx->err, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "onnx_load: out of host memory");
-        return oclnn_fail(&ctx->err, OCLNN_STATUS_INVALID_MODEL, "not an ONNX model: protobuf parse failed");
-    }
-    importer im = {.ctx = ctx, .m = m, .base_dir = base_dir};
-    oclnn_status s = oclnn_ir_create(ctx, &im.g);
-    if (!s) s = import_model(&im);
-    onnx__model_proto__free_unpacked(m, &pa.pb);
-    if (s) {
-        oclnn_ir_destroy(im.g);
-        return s;
-    }
-    *out = im.g;
-    return OCLNN_STATUS_OK;
+    Onnx__ModelProto *m;
+    oclnn_status s = unpack(ctx, data, size, &pa, &m);
+    return s ? s : import_unpacked(ctx, m, &pa, base_dir, out);
 }
 
 oclnn_status oclnn_onnx_load_file(oclnn_context *ctx, const char *path, oclnn_graph **out) {
@@ -513,10 +529,6 @@ oclnn_status oclnn_onnx_load_file(oclnn_context *ctx, const char *path, oclnn_gr
         return oclnn_fail(ctx ? &ctx->err : NULL, OCLNN_STATUS_INVALID_ARGUMENT, "onnx_load: ctx and path must be set");
     if (strlen(path) >= PATH_MAX)
         return oclnn_fail(&ctx->err, OCLNN_STATUS_INVALID_ARGUMENT, "onnx_load: path is too long");
-    void *buf;
-    size_t size;
-    oclnn_status s = oclnn_onnx_read_file(ctx, path, OCLNN_ONNX_MAX_FILE, &buf, &size);
-    if (s) return s;
     /* external data lives next to the model */
     char dir[PATH_MAX];
     const char *slash = strrchr(path, '/');
@@ -528,7 +540,14 @@ oclnn_status oclnn_onnx_load_file(oclnn_context *ctx, const char *path, oclnn_gr
         memcpy(dir, path, (size_t)(slash - path)); /* shorter than PATH_MAX: checked above */
         dir[slash - path] = 0;
     }
-    s = oclnn_onnx_load_buffer(ctx, buf, size, dir, out);
-    oclnn_free(ctx->alloc, buf);
-    return s;
+    /* The file is mapped, not read into a buffer, and unmapped as soon as it is parsed: the parsed model and the
+     * graph made from it are the only copies of the weights that stay (the graph takes the parsed bytes over). */
+    oclnn_onnx_file f;
+    oclnn_status s = oclnn_onnx_map_file(ctx, path, OCLNN_ONNX_MAX_FILE, &f);
+    if (s) return s;
+    oclnn_onnx_pballoc pa;
+    Onnx__ModelProto *m;
+    s = unpack(ctx, f.data, f.size, &pa, &m);
+    oclnn_onnx_unmap_file(ctx, &f);
+    return s ? s : import_unpacked(ctx, m, &pa, dir, out);
 }
