@@ -26,8 +26,8 @@ static void usage(FILE *f) {
           "  -p, --profile          per-node times (one extra profiled run)\n"
           "      --no-cold          skip the cold and warm first-run measurements (they start child processes)\n"
           "      --no-fuse          run node by node\n"
-          "      --rss              print VmRSS/VmHWM at each stage (bare process, context, load, runtime, graph\n"
-          "                         destroyed, first invoke, steady), and the peak above the context-only process\n"
+          "      --rss              print VmRSS/VmHWM at each stage (bare process, context, load, runtime, first\n"
+          "                         invoke, steady), and the peak above the context-only process\n"
           "  -h, --help\n",
           f);
 }

@@ -153,14 +153,11 @@ oclnn_status tool_model_prepare(const tool_model_options *opt, tool_model *m, ch
     ro.profile = opt->profile;
     ro.fuse = opt->fuse;
     double t0 = tool_now_ms();
-    s = oclnn_runtime_create(m->ctx, m->graph, &ro, &m->rt);
+    /* the graph is handed over: its weights are freed on the host as they are packed into device memory */
+    s = oclnn_runtime_create_consume(m->ctx, &m->graph, &ro, &m->rt);
     m->create_ms = tool_now_ms() - t0;
     if (s) goto fail;
     if (opt->stage) opt->stage("runtime");
-    /* the runtime is independent of the graph: its constants (the weights' host copy) are freed here */
-    oclnn_graph_destroy(m->graph);
-    m->graph = NULL;
-    if (opt->stage) opt->stage("graph destroyed");
     return OCLNN_STATUS_OK;
 fail:
     snprintf(msg, msg_size, "%s", tool_one_line(oclnn_last_error(m->ctx)));

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- protobuf-c allocator ---- */
 
@@ -111,6 +112,16 @@ oclnn_status oclnn_onnx_map_file(oclnn_context *ctx, const char *path, size_t ca
     if (s) return s;
     out->size = (size_t)len;
     return OCLNN_STATUS_OK;
+}
+
+size_t oclnn_onnx_page_size(void) {
+    long p = sysconf(_SC_PAGESIZE);
+    return p > 0 ? (size_t)p : 4096;
+}
+
+void oclnn_onnx_drop_range(const void *addr, size_t len) {
+    /* a private read-only file mapping: the pages are read from the file again if touched */
+    (void)madvise((void *)addr, len, MADV_DONTNEED);
 }
 
 void oclnn_onnx_unmap_file(oclnn_context *ctx, oclnn_onnx_file *f) {

@@ -42,6 +42,10 @@ typedef struct oclnn_onnx_file {
 /* Maps a whole regular file (at most @p cap bytes); release it with oclnn_onnx_unmap_file. */
 oclnn_status oclnn_onnx_map_file(oclnn_context *ctx, const char *path, size_t cap, oclnn_onnx_file *out);
 void oclnn_onnx_unmap_file(oclnn_context *ctx, oclnn_onnx_file *f);
+/* Gives the pages of a mapped file in [addr, addr + len) back to the kernel (addr and len page-aligned); they are
+ * read again if touched. */
+void oclnn_onnx_drop_range(const void *addr, size_t len);
+size_t oclnn_onnx_page_size(void);
 
 /* The ONNX data type's name ("FLOAT", "BFLOAT16", ...) for messages; "type N" for unknown ones. */
 const char *oclnn_onnx_dtype_name(int32_t onnx_type);
