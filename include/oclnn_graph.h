@@ -132,7 +132,7 @@ OCLNN_API oclnn_status oclnn_runtime_create(oclnn_context *ctx, const oclnn_grap
 /**
  * The same, handing the graph over: the runtime compiles *graph itself instead of a copy and frees each weight's
  * host bytes as soon as its operator has packed them into device memory, so host and device copies of the weights
- * never coexist in full (lower peak memory; see README "Memory"). *graph is destroyed, on failure too, and set to
+ * never coexist in full (lower peak memory; see README "Peak memory"). *graph is destroyed, on failure too, and set to
  * NULL. The graph must have been made on @p ctx (else OCLNN_STATUS_INVALID_ARGUMENT).
  */
 OCLNN_API oclnn_status oclnn_runtime_create_consume(oclnn_context *ctx, oclnn_graph **graph,

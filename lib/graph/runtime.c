@@ -864,7 +864,7 @@ static oclnn_status refold(oclnn_runtime *rt) {
 
 /* One scratch buffer per queue and slot, as large as the largest need of the steps on that queue: steps of one
  * queue run one after another, so they can share it (DenseNet-121's 58 Winograd convs held 57 MiB of workspaces
- * of their own, 4.6 MiB shared). Grown, never shrunk, like the arena's users expect of reshape. */
+ * of their own, 4.6 MiB shared). Grown, never shrunk: a reshape back to a smaller input keeps them. */
 static oclnn_status bind_workspaces(oclnn_runtime *rt) {
     size_t nq = rt->num_queues, n = nq * OCLNN_RT_WS_SLOTS;
     if (!rt->ws) {
