@@ -37,9 +37,9 @@ static oclnn_status upload(oclnn_context *ctx, const char *what, const float *da
 }
 
 /* @p batches matrices of K x N (element (k, n) of matrix z at src[z*mat + k*s_k + n*s_n]) packed into panels of
- * NR columns for our kernel; *mat_stride receives the packed size of one matrix. The panels go through a staging
- * buffer of about 4 MiB, written a chunk at a time: packing the whole matrix on the host first held the weights
- * three times while they were uploaded (the caller's, the packed copy, the device's: 3 x 392 MiB for VGG-16's first
+ * NR columns for our kernel; *mat_stride receives the packed size of one matrix. Above OCLNN_STAGED_UPLOAD_MIN
+ * bytes the panels go through a staging buffer of about 4 MiB, written a chunk at a time: packing the whole matrix
+ * on the host first held the weights three times while they were uploaded (the caller's, the packed copy, the device's: 3 x 392 MiB for VGG-16's first
  * classifier layer). */
 #define GEMM_STAGE_BYTES ((size_t)4 << 20)
 static oclnn_status upload_packed_b(oclnn_context *ctx, const float *src, size_t batches, size_t mat, size_t K,
@@ -52,6 +52,16 @@ static oclnn_status upload_packed_b(oclnn_context *ctx, const float *src, size_t
     if (bytes > ctx->info.max_alloc_bytes)
         return oclnn_fail(&ctx->err, OCLNN_STATUS_OUT_OF_DEVICE_MEMORY,
                           "clCreateBuffer (gemm packed B): %zu bytes exceed the device's largest allocation", bytes);
+    if (bytes <= OCLNN_STAGED_UPLOAD_MIN) { /* in one piece, with the buffer: creating enqueues nothing */
+        float *packed = oclnn_malloc(ctx->alloc, bytes ? bytes : 1);
+        if (!packed) return oclnn_fail(&ctx->err, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "gemm: packing %zu weights", total);
+        for (size_t z = 0; z < batches; z++)
+            oclnn_gemm_pack(src + z * mat, s_n, s_k, N, K, OCLNN_GEMM_DEFAULT_NR, packed + z * one);
+        oclnn_status st = upload(ctx, "clCreateBuffer (gemm packed B)", packed, total, out);
+        oclnn_free(ctx->alloc, packed);
+        *mat_stride = one;
+        return st;
+    }
     size_t panel = (size_t)OCLNN_GEMM_DEFAULT_NR * K, panels = (N + OCLNN_GEMM_DEFAULT_NR - 1) / OCLNN_GEMM_DEFAULT_NR;
     size_t per = GEMM_STAGE_BYTES / sizeof(float) / (panel ? panel : 1);
     if (per < 1) per = 1;
