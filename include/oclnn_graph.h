@@ -129,6 +129,15 @@ OCLNN_API void oclnn_runtime_options_init(oclnn_runtime_options *options);
 OCLNN_API oclnn_status oclnn_runtime_create(oclnn_context *ctx, const oclnn_graph *graph,
                                             const oclnn_runtime_options *options, oclnn_runtime **out);
 
+/**
+ * The same, handing the graph over: the runtime compiles *graph itself instead of a copy and frees each weight's
+ * host bytes as soon as its operator has packed them into device memory, so host and device copies of the weights
+ * never coexist in full (lower peak memory; see README "Peak memory"). *graph is destroyed, on failure too, and set to
+ * NULL. The graph must have been made on @p ctx (else OCLNN_STATUS_INVALID_ARGUMENT).
+ */
+OCLNN_API oclnn_status oclnn_runtime_create_consume(oclnn_context *ctx, oclnn_graph **graph,
+                                                    const oclnn_runtime_options *options, oclnn_runtime **out);
+
 /** NULL is a no-op. */
 OCLNN_API void oclnn_runtime_destroy(oclnn_runtime *rt);
 

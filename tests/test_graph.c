@@ -2113,6 +2113,101 @@ static void test_weight_inputs(void **state) {
     oclnn_context_destroy(ctx);
 }
 
+/* ---- a consumed graph, shared workspaces ----
+ * A chain of three Winograd convs with different channel counts (so different workspace needs) and a BN folded into
+ * the first: made once with oclnn_runtime_create (the graph kept, destroyed later) and once with
+ * oclnn_runtime_create_consume (the graph handed over and freed). Both match the reference, also after a reshape to
+ * a larger input, which must grow the runtime's shared workspaces. */
+
+static oclnn_graph *wino_chain(oclnn_context *ctx, uint64_t *seed, float **w, float **b, bn_w *bn) {
+    oclnn_graph *g;
+    assert_ok(ctx, oclnn_graph_create(ctx, &g));
+    int64_t xd[4] = {1, 5, 23, 19};
+    assert_ok(ctx, oclnn_graph_add_input(g, "x", OCLNN_DTYPE_F32, 4, xd));
+    conv_node(g, seed, "c1", "x", "y1", 5, 7, 3, 1, 1, &w[0], &b[0]);
+    *bn = bn_node(g, seed, "bn", "y1", "n1", 7);
+    relu_node(g, "relu", "n1", "r1");
+    conv_node(g, seed, "c2", "r1", "y2", 7, 19, 3, 1, 1, &w[1], &b[1]);
+    conv_node(g, seed, "c3", "y2", "y", 19, 6, 3, 1, 1, &w[2], &b[2]);
+    assert_ok(ctx, oclnn_graph_add_output(g, "y"));
+    return g;
+}
+
+static void test_consume_shared_workspaces(void **state) {
+    (void)state;
+    oclnn_context *ctx = test_context(cache_dir);
+    uint64_t seed = TEST_SEED ^ 21;
+    float *w[3], *b[3];
+    bn_w bn;
+    oclnn_graph *g = wino_chain(ctx, &seed, w, b, &bn);
+    oclnn_runtime_options o;
+    oclnn_runtime_options_init(&o);
+    setenv("OCLNN_CONV_ALGO", "winograd4x4", 1);
+    oclnn_runtime *kept, *consumed;
+    assert_ok(ctx, oclnn_runtime_create(ctx, g, &o, &kept));
+    assert_ok(ctx, oclnn_runtime_create_consume(ctx, &g, &o, &consumed));
+    unsetenv("OCLNN_CONV_ALGO");
+    assert_null(g);
+    size_t wino = 0;
+    for (size_t i = 0; i < oclnn_runtime_num_steps(consumed); i++) {
+        oclnn_node_info info;
+        assert_ok(ctx, oclnn_runtime_step_info(consumed, i, &info));
+        wino += !strcmp(info.algo, "winograd4x4");
+    }
+    assert_int_equal(wino, 3);
+    oclnn_runtime_stats st;
+    assert_ok(ctx, oclnn_runtime_stats_get(consumed, &st));
+    assert_int_equal(st.params, (7 * 5 * 9 + 7) + 2 * 7 + (19 * 7 * 9 + 19) + (6 * 19 * 9 + 6));
+    const int64_t sizes[2][4] = {{1, 5, 23, 19}, {2, 5, 37, 29}};
+    for (int i = 0; i < 2; i++) {
+        assert_ok(ctx, oclnn_runtime_reshape(kept, "x", 4, sizes[i]));
+        assert_ok(ctx, oclnn_runtime_reshape(consumed, "x", 4, sizes[i]));
+        tt x = tt_random(&seed, (int)sizes[i][0], 5, (int)sizes[i][2], (int)sizes[i][3]);
+        tt y1 = ref_conv(&x, w[0], b[0], 7, 3, 3, 1, 1, 0), n1 = ref_bn(&y1, bn.sc, bn.b, bn.mean, bn.var, 1e-5f);
+        tt r1 = ref_relu(&n1), y2 = ref_conv(&r1, w[1], b[1], 19, 3, 3, 1, 1, 0);
+        tt y = ref_conv(&y2, w[2], b[2], 6, 3, 3, 1, 1, 0);
+        float *a = run(ctx, kept, "x", &x, "y", tt_count(&y)), *c = run(ctx, consumed, "x", &x, "y", tt_count(&y));
+        char what[96];
+        snprintf(what, sizeof what, "Winograd chain [%d,5,%d,%d], graph kept", x.n, x.h, x.w);
+        check_close(what, a, &y);
+        snprintf(what, sizeof what, "Winograd chain [%d,5,%d,%d], graph consumed", x.n, x.h, x.w);
+        check_close(what, c, &y);
+        free(a), free(c);
+        tt_free(&x), tt_free(&y1), tt_free(&n1), tt_free(&r1), tt_free(&y2), tt_free(&y);
+    }
+    oclnn_runtime_destroy(kept);
+    oclnn_runtime_destroy(consumed);
+
+    /* negative cases: the graph is destroyed and *graph cleared whatever fails */
+    oclnn_runtime *rt = (oclnn_runtime *)&rt;
+    assert_int_equal(oclnn_runtime_create_consume(ctx, NULL, &o, &rt), OCLNN_STATUS_INVALID_ARGUMENT);
+    assert_null(rt);
+    g = NULL;
+    assert_int_equal(oclnn_runtime_create_consume(ctx, &g, &o, &rt), OCLNN_STATUS_INVALID_ARGUMENT);
+    assert_ok(ctx, oclnn_graph_create(ctx, &g));
+    assert_int_equal(oclnn_runtime_create_consume(ctx, &g, &o, NULL), OCLNN_STATUS_INVALID_ARGUMENT);
+    assert_null(g);
+    oclnn_context *other = test_context(cache_dir);
+    assert_ok(other, oclnn_graph_create(other, &g));
+    assert_int_equal(oclnn_runtime_create_consume(ctx, &g, &o, &rt), OCLNN_STATUS_INVALID_ARGUMENT);
+    assert_null(g);
+    assert_null(rt);
+    oclnn_context_destroy(other);
+    assert_ok(ctx, oclnn_graph_create(ctx, &g)); /* compiling fails: an op the runtime does not run */
+    int64_t d[2] = {2, 3};
+    assert_ok(ctx, oclnn_graph_add_input(g, "x", OCLNN_DTYPE_F32, 2, d));
+    const char *in = "x";
+    add_node(g, "NoSuchOp", "bad", 1, &in, "y", 0, NULL);
+    assert_ok(ctx, oclnn_graph_add_output(g, "y"));
+    assert_int_equal(oclnn_runtime_create_consume(ctx, &g, &o, &rt), OCLNN_STATUS_UNSUPPORTED);
+    assert_null(g);
+    assert_null(rt);
+    for (int i = 0; i < 3; i++)
+        free(w[i]), free(b[i]);
+    bn_free(&bn);
+    oclnn_context_destroy(ctx);
+}
+
 int main(void) {
     test_print_seed(__FILE__, TEST_SEED);
     cache_dir = test_tmpdir("graph_cache");
@@ -2126,7 +2221,7 @@ int main(void) {
         cmocka_unit_test(test_weight_inputs),     cmocka_unit_test(test_one_d),
         cmocka_unit_test(test_three_d_pool),      cmocka_unit_test(test_deconv3d_bn_training),
         cmocka_unit_test(test_six_d_pixel_shuffle),
-        cmocka_unit_test(test_run_fault_sweeps),
+        cmocka_unit_test(test_run_fault_sweeps),  cmocka_unit_test(test_consume_shared_workspaces),
     };
     /* slow devices (rusticl, Oclgrind) run the small table: the fused chain, the four-queue Inception module (for
      * Oclgrind's race detector), the fusion flags and the negative cases */

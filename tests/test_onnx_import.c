@@ -1240,6 +1240,92 @@ static void test_oom_sweep(void **state) {
     oclnn_context_destroy(c);
 }
 
+/* ---- split parse ----
+ * The importer unpacks the initializers one at a time from the model's bytes (lib/onnx/onnx_import.c, split_model).
+ * A model whose graph arrives as two fields (protobuf merges them) takes the whole-message path instead: both must
+ * give the same graph, with every initializer exact, from memory and from a (mapped) file. */
+
+static size_t put_varint_t(uint8_t *o, uint64_t v) {
+    size_t k = 0;
+    do {
+        o[k++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+    return k;
+}
+
+static void check_split_graph(const oclnn_graph *g, const float *extra, size_t n_extra) {
+    check_consistent(g);
+    const oclnn_ir_value *w = val(g, "W");
+    assert_int_equal(w->kind, OCLNN_IR_CONSTANT);
+    assert_memory_equal(w->data, w_data, sizeof w_data);
+    assert_memory_equal(val(g, "B")->data, b_data, sizeof b_data);
+    if (!extra) {
+        assert_int_equal(oclnn_ir_find(g, "extra"), -1);
+        return;
+    }
+    const oclnn_ir_value *e = val(g, "extra");
+    assert_int_equal(e->kind, OCLNN_IR_CONSTANT);
+    assert_int_equal(e->nbytes, n_extra * sizeof(float));
+    assert_memory_equal(e->data, extra, n_extra * sizeof(float));
+}
+
+static void test_split_parse(void **state) {
+    (void)state;
+    tmodel *t = standard_model();
+    size_t len;
+    uint8_t *buf = tm_pack(t, &len);
+    /* a second graph field holding one more initializer (5 x 7 floats, odd so no size is a round number) */
+    enum { NE = 35 };
+    float extra[NE];
+    for (int i = 0; i < NE; i++)
+        extra[i] = (float)i * 0.375f - 4.0f;
+    Onnx__TensorProto x = ONNX__TENSOR_PROTO__INIT;
+    int64_t xd[2] = {5, 7};
+    x.name = "extra";
+    x.has_data_type = 1;
+    x.data_type = ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT;
+    x.n_dims = 2;
+    x.dims = xd;
+    tm_raw(&x, extra, sizeof extra);
+    size_t tl = onnx__tensor_proto__get_packed_size(&x);
+    uint8_t *tb = malloc(tl), head[32], ghead[32];
+    assert_non_null(tb);
+    assert_int_equal(onnx__tensor_proto__pack(&x, tb), tl);
+    size_t hl = put_varint_t(head, (5u << 3) | 2u);
+    hl += put_varint_t(head + hl, tl);
+    size_t gl = put_varint_t(ghead, (7u << 3) | 2u);
+    gl += put_varint_t(ghead + gl, hl + tl);
+    size_t len2 = len + gl + hl + tl;
+    uint8_t *buf2 = malloc(len2);
+    assert_non_null(buf2);
+    memcpy(buf2, buf, len);
+    memcpy(buf2 + len, ghead, gl);
+    memcpy(buf2 + len + gl, head, hl);
+    memcpy(buf2 + len + gl + hl, tb, tl);
+    const uint8_t *bufs[2] = {buf, buf2};
+    const size_t lens[2] = {len, len2};
+    for (int k = 0; k < 2; k++) {
+        oclnn_graph *g;
+        assert_ok(ctx, oclnn_onnx_load_buffer(ctx, bufs[k], lens[k], NULL, &g));
+        check_split_graph(g, k ? extra : NULL, NE);
+        oclnn_graph_destroy(g);
+        char path[512];
+        snprintf(path, sizeof path, "%s/split%d.onnx", tmp, k);
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        assert_int_equal(fwrite(bufs[k], 1, lens[k], f), lens[k]);
+        fclose(f);
+        assert_ok(ctx, oclnn_onnx_load_file(ctx, path, &g));
+        check_split_graph(g, k ? extra : NULL, NE);
+        oclnn_graph_destroy(g);
+        unlink(path);
+    }
+    /* malformed initializers inside a well-framed graph: test_truncated_prefixes and its flipped bytes */
+    free(tb), free(buf), free(buf2);
+    free(t);
+}
+
 int main(void) {
     test_print_seed(__FILE__, TEST_SEED);
     tmp = test_tmpdir("onnx");
@@ -1254,6 +1340,7 @@ int main(void) {
         cmocka_unit_test(test_opsets),
         cmocka_unit_test(test_negative_table),
         cmocka_unit_test(test_truncated_prefixes),
+        cmocka_unit_test(test_split_parse),
         cmocka_unit_test(test_oom_sweep),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,6 +26,8 @@ static void usage(FILE *f) {
           "  -p, --profile          per-node times (one extra profiled run)\n"
           "      --no-cold          skip the cold and warm first-run measurements (they start child processes)\n"
           "      --no-fuse          run node by node\n"
+          "      --rss              print VmRSS/VmHWM at each stage (bare process, context, load, runtime, first\n"
+          "                         invoke, steady), and the peak above the context-only process\n"
           "  -h, --help\n",
           f);
 }
@@ -35,24 +37,46 @@ static int cmp_double(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-static long rss_kb(void) {
+/* VmRSS and VmHWM (peak) of this process in KiB, -1 when /proc cannot tell. */
+static void rss_read(long *rss, long *hwm) {
     FILE *f = fopen("/proc/self/status", "r");
     char line[256];
-    long v = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, "VmRSS:", 6)) v = atol(line + 6);
+    *rss = *hwm = -1;
+    while (f && fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "VmRSS:", 6)) *rss = atol(line + 6);
+        if (!strncmp(line, "VmHWM:", 6)) *hwm = atol(line + 6);
+    }
     if (f) fclose(f);
-    return v;
+}
+
+static long rss_kb(void) {
+    long r, h;
+    rss_read(&r, &h);
+    return r;
 }
 
 static long peak_rss_kb(void) {
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long v = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, "VmHWM:", 6)) v = atol(line + 6);
-    if (f) fclose(f);
-    return v;
+    long r, h;
+    rss_read(&r, &h);
+    return h;
+}
+
+/* --rss: one line per stage. The baseline is the process that has created the oclnn context and nothing else
+ * (POCL maps its libraries and LLVM there, and a process using oclnn pays that whatever the model); the bare
+ * process (before the context) is printed too. */
+static int rss_on;
+static long rss_ctx_kb = -1;
+
+static void rss_stage(const char *name) {
+    if (!rss_on) return;
+    long r, h;
+    rss_read(&r, &h);
+    if (!strcmp(name, "context")) rss_ctx_kb = r;
+    printf("rss %-16s VmRSS %7.1f MiB  VmHWM %7.1f MiB", name, r / 1024.0, h / 1024.0);
+    if (rss_ctx_kb >= 0) printf("  (above the context: RSS %+7.1f, peak %+7.1f)", (r - rss_ctx_kb) / 1024.0,
+                                (h - rss_ctx_kb) / 1024.0);
+    printf("\n");
+    fflush(stdout);
 }
 
 /* Fills every input with a fixed pseudo-random pattern in [-1, 1). */
@@ -137,6 +161,8 @@ static double spawn_first(char **argv0_args, const char *cache_dir, const char *
 }
 
 int main(int argc, char **argv) {
+    long bare_rss, bare_hwm;
+    rss_read(&bare_rss, &bare_hwm);
     const char *model = NULL, *device = NULL, *json = NULL;
     int iters = 20, warmup = 3, profile = 0, cold = 1, fuse = 1, child = 0;
     uint32_t queues = 1;
@@ -172,6 +198,8 @@ int main(int argc, char **argv) {
             profile = 1;
         } else if (tool_opt(argc, argv, &i, NULL, "--no-cold", NULL)) {
             cold = 0;
+        } else if (tool_opt(argc, argv, &i, NULL, "--rss", NULL)) {
+            rss_on = 1;
         } else if (tool_opt(argc, argv, &i, NULL, "--no-fuse", NULL)) {
             fuse = 0;
         } else if (tool_opt(argc, argv, &i, NULL, "--first-only", NULL)) {
@@ -187,7 +215,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "oclnn-bench: no model given (usage: oclnn-bench MODEL.onnx [options]; see --help)\n");
         return 2;
     }
-    tool_model_options mo = {device, queues, 0, fuse, shapes, nshapes};
+    tool_model_options mo = {device, queues, 0, fuse, shapes, nshapes, NULL};
     if (child) return first_only(model, &mo);
 
     double cold_ms = -1, warm_ms = -1;
@@ -222,7 +250,10 @@ int main(int argc, char **argv) {
     }
 
     long rss0 = rss_kb();
+    if (rss_on)
+        printf("rss %-16s VmRSS %7.1f MiB  VmHWM %7.1f MiB\n", "bare", bare_rss / 1024.0, bare_hwm / 1024.0);
     tool_model m;
+    mo.stage = rss_stage;
     if (tool_model_open(model, &mo, &m, msg, sizeof msg)) {
         fprintf(stderr, "oclnn-bench: %s\n", msg);
         return 1;
@@ -240,7 +271,9 @@ int main(int argc, char **argv) {
             goto out;
         }
         if (i >= warmup) t[i - warmup] = tool_now_ms() - t0;
+        if (i == 0) rss_stage("first invoke");
     }
+    rss_stage("steady");
     qsort(t, (size_t)iters, sizeof *t, cmp_double);
     double med = iters % 2 ? t[iters / 2] : 0.5 * (t[iters / 2 - 1] + t[iters / 2]);
     oclnn_runtime_stats st;
@@ -257,10 +290,15 @@ int main(int argc, char **argv) {
            st.arena_bytes / 1048576.0, st.naive_bytes / 1048576.0, st.lower_bound_bytes / 1048576.0,
            st.weight_bytes / 1048576.0);
     printf("process RSS: %.1f MiB before the model, peak %.1f MiB\n", rss0 / 1024.0, peak / 1024.0);
+    if (rss_on)
+        printf("rss peak above the context-only process %.1f MiB (budget: weights %.1f + arena %.1f + 64 = %.1f MiB)\n",
+               (peak - rss_ctx_kb) / 1024.0, st.weight_bytes / 1048576.0, st.arena_bytes / 1048576.0,
+               st.weight_bytes / 1048576.0 + st.arena_bytes / 1048576.0 + 64);
     if (profile) {
         tool_model pm;
         tool_model_options po = mo;
         po.profile = 1;
+        po.stage = NULL;
         tool_model_close(&m);
         if (tool_model_open(model, &po, &pm, msg, sizeof msg) || feed_inputs(&pm) || oclnn_runtime_invoke(pm.rt) ||
             oclnn_runtime_invoke(pm.rt)) {

@@ -31,7 +31,7 @@ static int model_info(const char *path, const char *device, const char *dot, con
                       size_t nshapes, int fuse) {
     char msg[2048];
     tool_model m;
-    tool_model_options mo = {device, 1, 0, fuse, shapes, nshapes};
+    tool_model_options mo = {device, 1, 0, fuse, shapes, nshapes, NULL};
     if (tool_model_open(path, &mo, &m, msg, sizeof msg)) {
         fprintf(stderr, "oclnn-info: %s\n", msg);
         return 1;

@@ -136,7 +136,7 @@ int main(int argc, char **argv) {
         }
     }
     /* Parse the model once: its inputs name the files' shapes, which then fix its dynamic dims. */
-    tool_model_options mo = {device, queues, profile, fuse, shapes, nin};
+    tool_model_options mo = {device, queues, profile, fuse, shapes, nin, NULL};
     if (tool_model_load(model, &mo, &m, msg, sizeof msg)) {
         fprintf(stderr, "oclnn-run: %s\n", msg);
         goto out;

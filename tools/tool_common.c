@@ -105,12 +105,15 @@ oclnn_status tool_model_load(const char *path, const tool_model_options *opt, to
         snprintf(msg, msg_size, "%s", tool_one_line(oclnn_last_error(NULL)));
         return s;
     }
+    if (opt->stage) opt->stage("context");
     double t0 = tool_now_ms();
     s = oclnn_onnx_load_file(m->ctx, path, &m->graph);
     m->load_ms = tool_now_ms() - t0;
     if (s) {
         snprintf(msg, msg_size, "%s", tool_one_line(oclnn_last_error(m->ctx)));
         tool_model_close(m);
+    } else if (opt->stage) {
+        opt->stage("load");
     }
     return s;
 }
@@ -150,9 +153,11 @@ oclnn_status tool_model_prepare(const tool_model_options *opt, tool_model *m, ch
     ro.profile = opt->profile;
     ro.fuse = opt->fuse;
     double t0 = tool_now_ms();
-    s = oclnn_runtime_create(m->ctx, m->graph, &ro, &m->rt);
+    /* the graph is handed over: its weights are freed on the host as they are packed into device memory */
+    s = oclnn_runtime_create_consume(m->ctx, &m->graph, &ro, &m->rt);
     m->create_ms = tool_now_ms() - t0;
     if (s) goto fail;
+    if (opt->stage) opt->stage("runtime");
     return OCLNN_STATUS_OK;
 fail:
     snprintf(msg, msg_size, "%s", tool_one_line(oclnn_last_error(m->ctx)));

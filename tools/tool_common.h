@@ -40,10 +40,14 @@ typedef struct tool_model_options {
     int fuse;
     const tool_shape *shapes;
     size_t num_shapes;
+    /* Called after the context is created, after the model is parsed and after the runtime is created (with
+     * "context", "load", "runtime"), for oclnn-bench --rss; NULL: none. */
+    void (*stage)(const char *name);
 } tool_model_options;
 
 /* Creates the context, loads @p path, fixes dynamic input dims from @p opt->shapes (a dynamic dim without one
- * is an error naming the input), and creates the runtime. On failure writes one line into @p msg and frees all. */
+ * is an error naming the input), and creates the runtime from the graph, which it consumes (m->graph is NULL
+ * afterwards: oclnn_runtime_create_consume). On failure writes one line into @p msg and frees all. */
 oclnn_status tool_model_open(const char *path, const tool_model_options *opt, tool_model *m, char *msg,
                              size_t msg_size);
 void tool_model_close(tool_model *m);

@@ -311,15 +311,22 @@ static int rewritable_conv(const oclnn_graph *g, const uint32_t *cnt, int x, con
     return bv < 0 || const_f32(g, bv, ci->m) != NULL;
 }
 
+/* Whether value @p v is read by one node only, the conv being rewritten: counted once (cnt, for the @p ncnt values
+ * that existed when the pass began), or made by an earlier fold of this conv, which only it reads. */
+static int only_this_conv(const oclnn_graph *g, const uint32_t *cnt, size_t ncnt, int v) {
+    return !g->values[v].is_output && ((size_t)v >= ncnt || cnt[v] == 1);
+}
+
 /*
  * y = conv(x) * scale[o] + shift[o] per output channel o (either may be NULL) as new weights and bias, computed in
  * double and rounded once; they are new values because the old ones may be shared with another node. The conv
  * takes over value @p y from the node @p dead, which is marked dead; @p what goes into the display spelling.
  */
 static oclnn_status rewrite_conv(oclnn_graph *g, const conv_info *ci, const double *scale, const double *shift,
-                                 int dead, int y, const char *what) {
+                                 int dead, int y, const char *what, const uint32_t *cnt, size_t ncnt) {
     const oclnn_ir_node *cv = &g->nodes[ci->node];
-    const oclnn_ir_value *wv = &g->values[cv->inputs[1]];
+    const int wv_index = cv->inputs[1];
+    const oclnn_ir_value *wv = &g->values[wv_index];
     int bv = cv->num_inputs > 2 ? cv->inputs[2] : -1, x = cv->outputs[0];
     const float *w = wv->data, *bias = bv >= 0 ? g->values[bv].data : NULL;
     size_t m = ci->m, total = ci->total;
@@ -367,6 +374,10 @@ static oclnn_status rewrite_conv(oclnn_graph *g, const conv_info *ci, const doub
     g->nodes[ci->node].inputs[1] = nwi;
     g->nodes[ci->node].inputs[2] = nbi;
     g->nodes[dead].dead = 1;
+    /* weights only this conv read are not needed any more: release their bytes now (a graph compiled from a copy
+     * only drops its reference; a consumed one frees them before the next conv's new weights are made) */
+    if (nwi != wv_index && only_this_conv(g, cnt, ncnt, wv_index)) oclnn_ir_drop_data(g, wv_index);
+    if (bv >= 0 && nbi != bv && only_this_conv(g, cnt, ncnt, bv)) oclnn_ir_drop_data(g, bv);
     take_output(g, ci->node, x, y);
     s = append_display(g, ci->node, what);
 out:
@@ -377,7 +388,7 @@ out:
     return s;
 }
 
-static oclnn_status fold_bn(oclnn_graph *g, int bi, const uint32_t *cnt) {
+static oclnn_status fold_bn(oclnn_graph *g, int bi, const uint32_t *cnt, size_t ncnt) {
     const oclnn_ir_node *bn = &g->nodes[bi];
     conv_info ci;
     if (bn->num_inputs != 5 || bn->num_outputs < 1 || bn->outputs[0] < 0) return OCLNN_STATUS_OK;
@@ -398,7 +409,7 @@ static oclnn_status fold_bn(oclnn_graph *g, int bi, const uint32_t *cnt) {
         f[o] = (double)scale[o] / sqrt((double)var[o] + eps);
         f[m + o] = (double)beta[o] - (double)mean[o] * f[o];
     }
-    oclnn_status s = rewrite_conv(g, &ci, f, f + m, bi, bn->outputs[0], "BatchNormalization");
+    oclnn_status s = rewrite_conv(g, &ci, f, f + m, bi, bn->outputs[0], "BatchNormalization", cnt, ncnt);
     oclnn_free(A(g), f);
     return s;
 }
@@ -419,7 +430,7 @@ static const float *channel_const(const oclnn_graph *g, int v, size_t m, size_t 
 
 /* Conv -> Mul / Add / Sub by a per-channel or scalar constant (PP-OCRv4's LearnableAffineBlock, a bias written as
  * an Add): folded into the conv's weights and bias. */
-static oclnn_status fold_affine(oclnn_graph *g, int ni, const uint32_t *cnt) {
+static oclnn_status fold_affine(oclnn_graph *g, int ni, const uint32_t *cnt, size_t ncnt) {
     const oclnn_ir_node *n = &g->nodes[ni];
     int mul = is_op(n, "Mul"), sub = is_op(n, "Sub");
     if ((!mul && !sub && !is_op(n, "Add")) || n->num_inputs != 2 || n->num_outputs != 1 || n->outputs[0] < 0 ||
@@ -436,7 +447,7 @@ static oclnn_status fold_affine(oclnn_graph *g, int ni, const uint32_t *cnt) {
         if (!v) return oom(g);
         for (size_t o = 0; o < ci.m; o++)
             v[o] = (sub ? -1.0 : 1.0) * (double)c[count == 1 ? 0 : o];
-        oclnn_status s = rewrite_conv(g, &ci, mul ? v : NULL, mul ? NULL : v, ni, n->outputs[0], n->op_type);
+        oclnn_status s = rewrite_conv(g, &ci, mul ? v : NULL, mul ? NULL : v, ni, n->outputs[0], n->op_type, cnt, ncnt);
         oclnn_free(A(g), v);
         return s;
     }
@@ -569,6 +580,7 @@ oclnn_status oclnn_ir_fuse(oclnn_graph *g, const oclnn_runtime_options *options)
         uint32_t *cnt = NULL;
         s = fuse_hardswish(g);
         if (!s) s = oclnn_ir_use_counts(g, &cnt);
+        size_t ncnt = g->num_values;
         /* In topological order, so Conv -> Add(bias) -> BN -> Mul(scale) folds step by step. A fold moves one
          * value from the folded node to the conv and uses nothing new: the counts stay valid. */
         int *order = NULL;
@@ -577,9 +589,9 @@ oclnn_status oclnn_ir_fuse(oclnn_graph *g, const oclnn_runtime_options *options)
         for (size_t k = 0; k < count && !s; k++) {
             int i = order[k];
             if (is_op(&g->nodes[i], "BatchNormalization"))
-                s = fold_bn(g, i, cnt);
+                s = fold_bn(g, i, cnt, ncnt);
             else
-                s = fold_affine(g, i, cnt);
+                s = fold_affine(g, i, cnt, ncnt);
         }
         oclnn_free(A(g), order);
         oclnn_free(A(g), cnt);

@@ -3,6 +3,7 @@
  */
 #include "graph/ir.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,27 @@
 
 static oclnn_status oom(oclnn_graph *g) {
     return oclnn_fail(E(g), OCLNN_STATUS_OUT_OF_HOST_MEMORY, "graph: out of host memory");
+}
+
+/* Atomic count: a runtime and the graph it was made from may be destroyed by different threads. */
+struct oclnn_ir_data {
+    _Atomic size_t refs;
+    void *bytes; /* from the context's allocator */
+};
+
+static void data_release(oclnn_graph *g, oclnn_ir_value *v) {
+    oclnn_ir_data *d = v->shared;
+    v->shared = NULL;
+    v->data = NULL;
+    if (!d) return;
+    if (atomic_fetch_sub(&d->refs, 1) == 1) {
+        oclnn_free(A(g), d->bytes);
+        oclnn_free(A(g), d);
+    }
+}
+
+void oclnn_ir_drop_data(oclnn_graph *g, int value) {
+    if (g && value >= 0 && (size_t)value < g->num_values) data_release(g, &g->values[value]);
 }
 
 /* Grows *arr (elements of @p size) to hold at least @p need; doubles. */
@@ -58,7 +80,7 @@ void oclnn_ir_destroy(oclnn_graph *g) {
     for (size_t i = 0; i < g->num_values; i++) {
         oclnn_ir_value *v = &g->values[i];
         oclnn_free(A(g), v->name);
-        oclnn_free(A(g), v->data);
+        data_release(g, v);
         for (size_t d = 0; d < OCLNN_IR_MAX_DIMS; d++) oclnn_free(A(g), v->dim_param[d]);
     }
     for (size_t i = 0; i < g->num_nodes; i++) {
@@ -146,60 +168,93 @@ oclnn_status oclnn_ir_get_or_add(oclnn_graph *g, const char *name, int *index) {
     return oclnn_ir_add_value(g, name, OCLNN_IR_INTERMEDIATE, index);
 }
 
+/* Sets @p v to a constant of @p dtype and @p dims holding @p data: copied, or taken when @p take (then freed on
+ * failure as well). */
 static oclnn_status set_data(oclnn_graph *g, oclnn_ir_value *v, oclnn_dtype dtype, size_t ndim, const int64_t *dims,
-                             const void *data) {
+                             const void *data, void *take) {
+    oclnn_status s = OCLNN_STATUS_OK;
     if (ndim > OCLNN_IR_MAX_DIMS)
-        return oclnn_fail(E(g), OCLNN_STATUS_UNSUPPORTED, "graph: constant '%s' has rank %zu (at most %d)", v->name,
-                          ndim, OCLNN_IR_MAX_DIMS);
-    size_t es = oclnn_dtype_size(dtype);
-    if (!es) return oclnn_fail(E(g), OCLNN_STATUS_UNSUPPORTED, "graph: constant '%s' has an unknown data type", v->name);
-    size_t n = 1;
-    for (size_t d = 0; d < ndim; d++) {
+        s = oclnn_fail(E(g), OCLNN_STATUS_UNSUPPORTED, "graph: constant '%s' has rank %zu (at most %d)", v->name,
+                       ndim, OCLNN_IR_MAX_DIMS);
+    size_t es = oclnn_dtype_size(dtype), n = 1, bytes = 0;
+    if (!s && !es)
+        s = oclnn_fail(E(g), OCLNN_STATUS_UNSUPPORTED, "graph: constant '%s' has an unknown data type", v->name);
+    for (size_t d = 0; d < ndim && !s; d++) {
         if (dims[d] < 0)
-            return oclnn_fail(E(g), OCLNN_STATUS_INVALID_MODEL, "graph: constant '%s' has a negative dim", v->name);
-        if (dims[d] > INT32_MAX)
-            return oclnn_fail(E(g), OCLNN_STATUS_LIMIT_EXCEEDED, "graph: constant '%s' has dim %zu = %lld (at most "
-                              "2^31-1)", v->name, d, (long long)dims[d]);
-        if (!oclnn_mul_size(n, (size_t)dims[d], &n))
-            return oclnn_fail(E(g), OCLNN_STATUS_LIMIT_EXCEEDED, "graph: constant '%s' is too large", v->name);
+            s = oclnn_fail(E(g), OCLNN_STATUS_INVALID_MODEL, "graph: constant '%s' has a negative dim", v->name);
+        else if (dims[d] > INT32_MAX)
+            s = oclnn_fail(E(g), OCLNN_STATUS_LIMIT_EXCEEDED,
+                           "graph: constant '%s' has dim %zu = %lld (at most 2^31-1)", v->name, d, (long long)dims[d]);
+        else if (!oclnn_mul_size(n, (size_t)dims[d], &n))
+            s = oclnn_fail(E(g), OCLNN_STATUS_LIMIT_EXCEEDED, "graph: constant '%s' is too large", v->name);
     }
-    size_t bytes;
-    if (!oclnn_mul_size(n, es, &bytes))
-        return oclnn_fail(E(g), OCLNN_STATUS_LIMIT_EXCEEDED, "graph: constant '%s' is too large", v->name);
-    if (bytes > g->ctx->limits.max_tensor_bytes)
-        return oclnn_fail(E(g), OCLNN_STATUS_LIMIT_EXCEEDED,
-                          "graph: constant '%s' has %zu bytes; the tensor limit (max_tensor_bytes, "
-                          "OCLNN_MAX_TENSOR_MB) is %llu",
-                          v->name, bytes, (unsigned long long)g->ctx->limits.max_tensor_bytes);
-    void *copy = oclnn_malloc(A(g), bytes ? bytes : 1);
-    if (!copy) return oom(g);
-    if (bytes) memcpy(copy, data, bytes);
-    oclnn_free(A(g), v->data);
+    if (!s && !oclnn_mul_size(n, es, &bytes))
+        s = oclnn_fail(E(g), OCLNN_STATUS_LIMIT_EXCEEDED, "graph: constant '%s' is too large", v->name);
+    if (!s && bytes > g->ctx->limits.max_tensor_bytes)
+        s = oclnn_fail(E(g), OCLNN_STATUS_LIMIT_EXCEEDED,
+                       "graph: constant '%s' has %zu bytes; the tensor limit (max_tensor_bytes, "
+                       "OCLNN_MAX_TENSOR_MB) is %llu",
+                       v->name, bytes, (unsigned long long)g->ctx->limits.max_tensor_bytes);
+    oclnn_ir_data *d = s ? NULL : oclnn_malloc(A(g), sizeof *d);
+    void *copy = take;
+    if (!s && !take && d && (copy = oclnn_malloc(A(g), bytes ? bytes : 1)) != NULL && bytes) memcpy(copy, data, bytes);
+    if (!s && (!d || !copy)) s = oom(g);
+    if (s) {
+        oclnn_free(A(g), d);
+        oclnn_free(A(g), copy);
+        return s;
+    }
+    atomic_init(&d->refs, 1);
+    d->bytes = copy;
+    data_release(g, v);
+    v->shared = d;
     v->data = copy;
     v->nbytes = bytes;
     v->kind = OCLNN_IR_CONSTANT;
     v->dtype = dtype;
     v->has_shape = 1;
     v->ndim = ndim;
-    for (size_t d = 0; d < OCLNN_IR_MAX_DIMS; d++) v->dims[d] = d < ndim ? dims[d] : 0;
+    for (size_t k = 0; k < OCLNN_IR_MAX_DIMS; k++) v->dims[k] = k < ndim ? dims[k] : 0;
     return OCLNN_STATUS_OK;
 }
 
-oclnn_status oclnn_ir_add_constant(oclnn_graph *g, const char *name, oclnn_dtype dtype, size_t ndim,
-                                   const int64_t *dims, const void *data, int *index) {
+static oclnn_status add_constant(oclnn_graph *g, const char *name, oclnn_dtype dtype, size_t ndim,
+                                 const int64_t *dims, const void *data, void *take, int *index) {
     int idx;
     oclnn_status s = oclnn_ir_add_value(g, name, OCLNN_IR_CONSTANT, &idx);
-    if (s) return s;
-    s = set_data(g, &g->values[idx], dtype, ndim, dims, data);
+    if (s) {
+        oclnn_free(A(g), take);
+        return s;
+    }
+    s = set_data(g, &g->values[idx], dtype, ndim, dims, data, take);
     if (s) return s; /* the value stays, as a constant without data; the graph is being torn down anyway */
     if (index) *index = idx;
     return OCLNN_STATUS_OK;
 }
 
+oclnn_status oclnn_ir_add_constant(oclnn_graph *g, const char *name, oclnn_dtype dtype, size_t ndim,
+                                   const int64_t *dims, const void *data, int *index) {
+    return add_constant(g, name, dtype, ndim, dims, data, NULL, index);
+}
+
+oclnn_status oclnn_ir_add_constant_take(oclnn_graph *g, const char *name, oclnn_dtype dtype, size_t ndim,
+                                        const int64_t *dims, void *data, int *index) {
+    return add_constant(g, name, dtype, ndim, dims, NULL, data, index);
+}
+
 oclnn_status oclnn_ir_set_constant(oclnn_graph *g, int value, oclnn_dtype dtype, size_t ndim, const int64_t *dims,
                                    const void *data) {
     oclnn_ir_value *v = &g->values[value];
-    oclnn_status s = set_data(g, v, dtype, ndim, dims, data);
+    oclnn_status s = set_data(g, v, dtype, ndim, dims, data, NULL);
+    if (s) return s;
+    v->producer = -1;
+    return OCLNN_STATUS_OK;
+}
+
+oclnn_status oclnn_ir_set_constant_take(oclnn_graph *g, int value, oclnn_dtype dtype, size_t ndim,
+                                        const int64_t *dims, void *data) {
+    oclnn_ir_value *v = &g->values[value];
+    oclnn_status s = set_data(g, v, dtype, ndim, dims, NULL, data);
     if (s) return s;
     v->producer = -1;
     return OCLNN_STATUS_OK;
@@ -353,15 +408,11 @@ oclnn_status oclnn_ir_clone(const oclnn_graph *src, oclnn_graph **out) {
         char *name = d->name;
         *d = *v;
         d->name = name;
-        d->data = NULL;
+        /* constant bytes are shared, not copied (they are never written once set) */
+        if (v->shared) atomic_fetch_add(&v->shared->refs, 1);
         for (size_t k = 0; k < OCLNN_IR_MAX_DIMS; k++) {
             d->dim_param[k] = NULL;
             if (v->dim_param[k] && !(d->dim_param[k] = oclnn_strdup(A(g), v->dim_param[k]))) s = oom(g);
-        }
-        if (!s && v->data) {
-            d->data = oclnn_malloc(A(g), v->nbytes ? v->nbytes : 1);
-            if (!d->data) s = oom(g);
-            else memcpy(d->data, v->data, v->nbytes);
         }
         d->producer = -1; /* set again by add_node */
     }

@@ -20,6 +20,11 @@ typedef enum oclnn_ir_kind {
     OCLNN_IR_INTERMEDIATE = 3, /* produced by a node */
 } oclnn_ir_kind;
 
+/* The bytes of a constant, shared by reference count between a graph and its clones (the runtime's copy, an
+ * inner runtime's): constant data is never written once set (passes make new values), so a clone costs no copy of
+ * the weights. Defined in ir.c. */
+typedef struct oclnn_ir_data oclnn_ir_data;
+
 typedef struct oclnn_ir_value {
     char *name;
     oclnn_ir_kind kind;
@@ -28,8 +33,9 @@ typedef struct oclnn_ir_value {
     size_t ndim;
     int64_t dims[OCLNN_IR_MAX_DIMS]; /* -1: unknown / dynamic */
     char *dim_param[OCLNN_IR_MAX_DIMS]; /* symbolic name of a dynamic input dim, or NULL */
-    void *data;         /* CONSTANT: host copy, row-major elements of dtype (owned) */
-    size_t nbytes;      /* CONSTANT: bytes of data */
+    void *data;         /* CONSTANT: host copy, row-major elements of dtype (read-only; held through shared) */
+    oclnn_ir_data *shared; /* CONSTANT: the reference-counted owner of data; NULL when the data was dropped */
+    size_t nbytes;      /* CONSTANT: bytes of data (kept when the data is dropped) */
     int is_output;      /* listed as a graph output */
     int producer;       /* node index; -1 for inputs and constants */
 } oclnn_ir_value;
@@ -115,6 +121,17 @@ oclnn_status oclnn_ir_add_constant(oclnn_graph *g, const char *name, oclnn_dtype
 /* Turns an existing value into a constant holding @p data (copied); used by constant folding. */
 oclnn_status oclnn_ir_set_constant(oclnn_graph *g, int value, oclnn_dtype dtype, size_t ndim, const int64_t *dims,
                                    const void *data);
+
+/* The same two without a copy: the graph takes @p data, a block from the context's allocator holding exactly the
+ * bytes the dims and dtype need (the importer hands over decoded tensors). It is freed on failure too. */
+oclnn_status oclnn_ir_add_constant_take(oclnn_graph *g, const char *name, oclnn_dtype dtype, size_t ndim,
+                                        const int64_t *dims, void *data, int *index);
+oclnn_status oclnn_ir_set_constant_take(oclnn_graph *g, int value, oclnn_dtype dtype, size_t ndim,
+                                        const int64_t *dims, void *data);
+
+/* Releases this graph's reference to a constant's bytes (data becomes NULL; kind, dims and nbytes stay): the
+ * runtime drops the weights it has packed into device buffers. */
+void oclnn_ir_drop_data(oclnn_graph *g, int value);
 
 /* A fresh name "prefix_N" that no value has. Returned string is owned by the caller (oclnn_free). */
 char *oclnn_ir_unique_name(oclnn_graph *g, const char *prefix);

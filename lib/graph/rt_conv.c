@@ -4,8 +4,11 @@
  * Outputs may be channel slices of a concat (out_offset). 1-D runs as 2-D with H = 1 on 4-D views of the 3-D tensors.
  */
 #include "graph/rt_util.h"
+#include "ops/conv2d_impl.h"
 
 #include <string.h>
+
+_Static_assert(OCLNN_RT_WS_SLOTS == OCLNN_CONV2D_WS_SLOTS, "a step's workspace slots are conv2d's");
 
 typedef struct rt_conv {
     oclnn_conv2d *conv;
@@ -394,6 +397,7 @@ static oclnn_status conv_create_common(oclnn_rt_step *st, const oclnn_graph *g, 
         p.residual = n->fuse.residual;
         s = oclnn_conv2d_create(st->ctx, &p, wd, wc, bd, bc, &c->conv);
         if (s) return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
+        oclnn_conv2d_borrow_workspaces(c->conv); /* the runtime's, shared by the convs of a queue */
         st->algo = oclnn_conv_algo_name(oclnn_conv2d_algo(c->conv));
     } else {
         oclnn_deconv2d_params p;
@@ -460,6 +464,7 @@ static oclnn_status conv_reshape(oclnn_rt_step *st, const oclnn_graph *g, const 
     if ((int64_t)oh != y4[2] || (int64_t)ow != y4[3])
         return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "operator output %zux%zu differs from the inferred %lldx%lld",
                        oh, ow, (long long)y4[2], (long long)y4[3]);
+    if (c->conv) oclnn_conv2d_workspace_need(c->conv, st->ws_need);
     /* macs: every output element of a conv sums C/g*kh*kw products; a deconv spreads every input the same way */
     uint64_t per = (uint64_t)w4[1] * (uint64_t)w4[2] * (uint64_t)w4[3];
     st->macs = c->conv ? (uint64_t)oclnn_ir_numel(y) * per : (uint64_t)oclnn_ir_numel(x) * per;
@@ -481,6 +486,7 @@ static oclnn_status conv_setup(oclnn_rt_step *st, const oclnn_graph *g, const oc
         if (c->view[k]) t[k] = c->view[k];
     }
     size_t roff = c->res_in >= 0 ? st->in_offset[c->res_in] : 0;
+    if (c->conv) oclnn_conv2d_lend_workspaces(c->conv, st->ws, st->ws_bytes);
     if (!s)
         s = c->conv ? oclnn_conv2d_setup(c->conv, t[0], t[1], st->out_offset[0], t[2], roff)
                     : oclnn_deconv2d_setup(c->deconv, t[0], t[1], st->out_offset[0], t[2], roff);

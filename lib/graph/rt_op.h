@@ -10,6 +10,7 @@
 
 #include "graph/ir.h"
 
+#define OCLNN_RT_WS_SLOTS 2 /* workspace slots of a step (conv2d's: OCLNN_CONV2D_WS_SLOTS) */
 #define OCLNN_RT_MAX_IO 64 /* inputs or outputs of one node (Concat of an Inception module, Split) */
 
 /* One executable step: one live (possibly fused) IR node. */
@@ -31,6 +32,11 @@ typedef struct oclnn_rt_step {
     uint64_t macs;     /* per run, set at reshape */
     uint32_t kernels;  /* kernels per run, set at reshape (0: metadata only) */
     int is_alias;      /* output shares the input's memory (Reshape, Flatten, Squeeze, Identity): no enqueue */
+    /* Scratch shared by the steps of one queue (they run one after another): reshape sets the bytes the step
+     * needs per slot, and the runtime binds buffers at least that large before setup. */
+    size_t ws_need[OCLNN_RT_WS_SLOTS];
+    cl_mem ws[OCLNN_RT_WS_SLOTS];
+    size_t ws_bytes[OCLNN_RT_WS_SLOTS];
 } oclnn_rt_step;
 
 typedef struct oclnn_rt_op {

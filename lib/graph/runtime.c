@@ -36,6 +36,8 @@ struct oclnn_runtime {
     oclnn_tensor **own;  /* graph inputs' and outputs' own buffers */
     uint64_t *arena_off; /* per root in the arena */
     oclnn_tensor *arena;
+    cl_mem *ws;        /* per queue and slot (num_queues x OCLNN_RT_WS_SLOTS): scratch the steps share, grow-only */
+    size_t *ws_bytes;
     uint8_t *view_concat; /* per step: a concat whose producers wrote in place (no kernel) */
     uint8_t *alias_copy;  /* per step: an alias whose output is a graph output (a buffer copy) */
     uint64_t *time_ns;
@@ -98,6 +100,10 @@ void oclnn_runtime_destroy(oclnn_runtime *rt) {
         for (size_t v = 0; v < rt->g->num_values; v++)
             oclnn_tensor_destroy(rt->own[v]);
     oclnn_tensor_destroy(rt->arena);
+    for (size_t i = 0; rt->ws && i < (size_t)rt->num_queues * OCLNN_RT_WS_SLOTS; i++)
+        if (rt->ws[i]) clw_ReleaseMemObject(rt->ws[i]);
+    oclnn_free(A(rt), rt->ws);
+    oclnn_free(A(rt), rt->ws_bytes);
     oclnn_free(A(rt), rt->steps);
     oclnn_free(A(rt), rt->step_of_node);
     oclnn_free(A(rt), rt->queue);
@@ -178,13 +184,18 @@ static oclnn_status infer_fold(oclnn_graph *g, int *folded) {
     return OCLNN_STATUS_OK;
 }
 
-/* The passes a runtime runs on a fresh copy of the graph. */
-static oclnn_status run_passes(oclnn_runtime *rt, oclnn_graph *g, int *folded) {
-    oclnn_status s = infer_fold(g, folded);
-    if (!s) s = oclnn_ir_fuse(g, &rt->opt);
+/* The passes after folding: fusion, dead nodes, final shapes. */
+static oclnn_status fuse_passes(oclnn_runtime *rt, oclnn_graph *g) {
+    oclnn_status s = oclnn_ir_fuse(g, &rt->opt);
     if (!s) s = oclnn_ir_remove_dead(g);
     if (!s) s = oclnn_ir_infer_shapes(g);
     return s;
+}
+
+/* The passes a runtime runs on a fresh copy of the graph. */
+static oclnn_status run_passes(oclnn_runtime *rt, oclnn_graph *g, int *folded) {
+    oclnn_status s = infer_fold(g, folded);
+    return s ? s : fuse_passes(rt, g);
 }
 
 /* Every value a live node reads or writes has a known shape, within device tensor limits. */
@@ -319,16 +330,75 @@ static oclnn_status schedule(oclnn_runtime *rt) {
     return st;
 }
 
+/* Input slots whose constant data an op reads only when it is created (it packs or uploads them then): weights,
+ * biases, normalisation parameters. Shape-like constants (Reshape's shape, Resize's scales, Pad's pads...) are read
+ * again when shapes change, so they are not listed. */
+static int read_at_create_only(const char *op, size_t k) {
+    static const struct {
+        const char *op;
+        uint32_t mask;
+    } t[] = {{"Conv", 0x6}, {"ConvTranspose", 0x6}, {"BatchNormalization", 0x1e}, {"PRelu", 0x2},
+             {"Gemm", 0x7}, {"MatMul", 0x3}};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (!strcmp(t[i].op, op)) return k < 32 && ((t[i].mask >> k) & 1);
+    return 0;
+}
+
+/* Per value of rt->g: how many live (node, input slot) uses read it only at create, or UINT32_MAX when another use
+ * reads it later (or it is not a constant). */
+static oclnn_status create_only_uses(oclnn_runtime *rt, uint32_t **out) {
+    oclnn_graph *g = rt->g;
+    uint32_t *c = oclnn_calloc(A(rt), g->num_values ? g->num_values : 1, sizeof *c);
+    if (!c) return oom(rt);
+    for (size_t v = 0; v < g->num_values; v++)
+        if (g->values[v].kind != OCLNN_IR_CONSTANT || g->values[v].is_output) c[v] = UINT32_MAX;
+    for (size_t i = 0; i < g->num_nodes; i++) {
+        const oclnn_ir_node *n = &g->nodes[i];
+        if (n->dead) continue;
+        for (size_t k = 0; k < n->num_inputs; k++) {
+            int v = n->inputs[k];
+            if (v < 0 || c[v] == UINT32_MAX) continue;
+            c[v] = read_at_create_only(n->op_type, k) ? c[v] + 1 : UINT32_MAX;
+        }
+    }
+    *out = c;
+    return OCLNN_STATUS_OK;
+}
+
+/* Drops the runtime's reference to the host bytes of constants that every live reader has packed into its own
+ * device buffers at create: the graph the runtime was made from keeps its copy (shared, ir.h) unless it was handed
+ * over (oclnn_runtime_create_consume), and once it is gone the weights live only on the device. */
+static oclnn_status drop_packed_constants(oclnn_runtime *rt) {
+    uint32_t *c;
+    oclnn_status s = create_only_uses(rt, &c);
+    if (s) return s;
+    for (size_t v = 0; v < rt->g->num_values; v++)
+        if (c[v] != UINT32_MAX) oclnn_ir_drop_data(rt->g, (int)v);
+    oclnn_free(A(rt), c);
+    return OCLNN_STATUS_OK;
+}
+
+/* Creates one step per live node in topological order. A constant that only creates read is dropped as soon as its
+ * last reader has packed it, so the host copies shrink while the device copies grow (peak memory). */
 static oclnn_status build_steps(oclnn_runtime *rt) {
     oclnn_graph *g = rt->g;
     int *order;
     size_t count;
-    oclnn_status s = oclnn_ir_topo_order(g, &order, &count);
+    uint32_t *left;
+    oclnn_status s = create_only_uses(rt, &left);
     if (s) return s;
+    for (size_t v = 0; v < g->num_values; v++) /* no live reader: weights the passes replaced (BN folding) */
+        if (!left[v]) oclnn_ir_drop_data(g, (int)v);
+    s = oclnn_ir_topo_order(g, &order, &count);
+    if (s) {
+        oclnn_free(A(rt), left);
+        return s;
+    }
     rt->steps = oclnn_calloc(A(rt), count ? count : 1, sizeof *rt->steps);
     rt->step_of_node = oclnn_malloc(A(rt), (g->num_nodes ? g->num_nodes : 1) * sizeof(int));
     if (!rt->steps || !rt->step_of_node) {
         oclnn_free(A(rt), order);
+        oclnn_free(A(rt), left);
         return oom(rt);
     }
     for (size_t i = 0; i < g->num_nodes; i++)
@@ -353,8 +423,13 @@ static oclnn_status build_steps(oclnn_runtime *rt) {
         st->vt = vt;
         st->is_alias = vt->alias_output;
         if ((s = vt->create(st, g, n))) break;
+        for (size_t k = 0; k < n->num_inputs; k++) {
+            int v = n->inputs[k];
+            if (v >= 0 && left[v] != UINT32_MAX && left[v] && !--left[v]) oclnn_ir_drop_data(g, v);
+        }
     }
     oclnn_free(A(rt), order);
+    oclnn_free(A(rt), left);
     return s;
 }
 
@@ -785,7 +860,40 @@ static oclnn_status refold(oclnn_runtime *rt) {
         oclnn_tensor_destroy(rt->own[v]);
     oclnn_ir_destroy(rt->g);
     rt->g = g2;
-    return value_arrays(rt);
+    s = drop_packed_constants(rt);
+    return s ? s : value_arrays(rt);
+}
+
+/* One scratch buffer per queue and slot, as large as the largest need of the steps on that queue: steps of one
+ * queue run one after another, so they can share it (DenseNet-121's 58 Winograd convs held 57 MiB of workspaces
+ * of their own, 4.6 MiB shared). Grown, never shrunk: a reshape back to a smaller input keeps them. */
+static oclnn_status bind_workspaces(oclnn_runtime *rt) {
+    size_t nq = rt->num_queues, n = nq * OCLNN_RT_WS_SLOTS;
+    if (!rt->ws) {
+        rt->ws = oclnn_calloc(A(rt), n, sizeof *rt->ws);
+        rt->ws_bytes = oclnn_calloc(A(rt), n, sizeof *rt->ws_bytes);
+        if (!rt->ws || !rt->ws_bytes) return oom(rt);
+    }
+    for (size_t q = 0; q < nq; q++)
+        for (size_t k = 0; k < OCLNN_RT_WS_SLOTS; k++) {
+            size_t need = 0, slot = q * OCLNN_RT_WS_SLOTS + k;
+            for (size_t i = 0; i < rt->num_steps; i++)
+                if (rt->queue[i] == q && rt->steps[i].ws_need[k] > need) need = rt->steps[i].ws_need[k];
+            if (need <= rt->ws_bytes[slot]) continue;
+            if (rt->ws[slot]) clw_ReleaseMemObject(rt->ws[slot]);
+            rt->ws_bytes[slot] = 0;
+            cl_int err;
+            rt->ws[slot] = clw_CreateBuffer(rt->ctx->cl, CL_MEM_READ_WRITE, need, NULL, &err);
+            if (!rt->ws[slot]) return clw_fail(E(rt), err, "clCreateBuffer (runtime workspace)");
+            rt->ws_bytes[slot] = need;
+        }
+    for (size_t i = 0; i < rt->num_steps; i++)
+        for (size_t k = 0; k < OCLNN_RT_WS_SLOTS; k++) {
+            size_t slot = rt->queue[i] * OCLNN_RT_WS_SLOTS + k;
+            rt->steps[i].ws[k] = rt->ws[slot];
+            rt->steps[i].ws_bytes[k] = rt->ws_bytes[slot];
+        }
+    return OCLNN_STATUS_OK;
 }
 
 static oclnn_status prepare(oclnn_runtime *rt, int reinfer) {
@@ -807,6 +915,7 @@ static oclnn_status prepare(oclnn_runtime *rt, int reinfer) {
         if (st->vt->reshape && (s = st->vt->reshape(st, g, &g->nodes[st->node]))) return s;
         macs += st->macs;
     }
+    if ((s = bind_workspaces(rt))) return s;
     if ((s = own_buffers(rt))) return s;
     if ((s = plan_memory(rt))) return s;
     if ((s = bind(rt))) return s;
@@ -968,15 +1077,16 @@ static oclnn_status weight_set_input(oclnn_runtime *rt, int v, const void *data,
     return OCLNN_STATUS_OK;
 }
 
-oclnn_status oclnn_runtime_create(oclnn_context *ctx, const oclnn_graph *graph, const oclnn_runtime_options *options,
-                                  oclnn_runtime **out) {
-    if (!out) return oclnn_fail(ctx ? &ctx->err : NULL, OCLNN_STATUS_INVALID_ARGUMENT, "runtime_create: out is NULL");
-    *out = NULL;
-    if (!ctx || !graph)
-        return oclnn_fail(ctx ? &ctx->err : NULL, OCLNN_STATUS_INVALID_ARGUMENT,
-                          "runtime_create: ctx or graph is NULL");
+/* Creates a runtime from @p graph: compiles a clone of it, or @p owned itself (== graph), which the runtime then
+ * owns (destroyed on failure too). */
+static oclnn_status create(oclnn_context *ctx, const oclnn_graph *graph, oclnn_graph *owned,
+                           const oclnn_runtime_options *options, oclnn_runtime **out) {
     oclnn_runtime *rt = oclnn_calloc(ctx->alloc, 1, sizeof *rt);
-    if (!rt) return oclnn_fail(&ctx->err, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "runtime_create: out of host memory");
+    if (!rt) {
+        oclnn_ir_destroy(owned);
+        return oclnn_fail(&ctx->err, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "runtime_create: out of host memory");
+    }
+    rt->g = owned;
     rt->ctx = ctx;
     if (options)
         rt->opt = *options;
@@ -994,7 +1104,7 @@ oclnn_status oclnn_runtime_create(oclnn_context *ctx, const oclnn_graph *graph, 
         rt->align = bits / 8;
     else
         rt->align = 256;
-    if (!s) s = oclnn_ir_clone(graph, &rt->g);
+    if (!s && !owned) s = oclnn_ir_clone(graph, &rt->g);
     if (!s) s = weight_find(rt);
     if (!s && rt->weight_mode) {
         *out = rt; /* compiled at the first invoke, when the weight inputs' data is known */
@@ -1005,13 +1115,24 @@ oclnn_status oclnn_runtime_create(oclnn_context *ctx, const oclnn_graph *graph, 
         rt->stats.params = count_params(graph);
         s = check_graph(rt);
     }
-    oclnn_graph *g = rt->g;
+    oclnn_graph *g = rt->g, *given = NULL;
+    /* an owned graph is changed by the passes: a clone of it as given (its constants' bytes are shared, not copied)
+     * is kept until it is known whether folding needs it, and dropped before fusion, so that the weights BN folding
+     * replaces can be freed as it goes */
+    if (!s && owned) s = oclnn_ir_clone(owned, &given);
     int folded = 0;
-    if (!s) s = run_passes(rt, g, &folded);
-    if (!s) s = check_graph(rt); /* passes must leave every read value produced */
+    if (!s) s = infer_fold(g, &folded);
     /* folding may have evaluated shape sub-graphs (Shape -> Gather -> Concat -> Reshape) for these input shapes:
      * keep the graph as given, to fold again when an input is reshaped */
-    if (!s && folded) s = oclnn_ir_clone(graph, &rt->src);
+    if (!s && folded && given) {
+        rt->src = given;
+        given = NULL;
+    } else if (!s && folded) {
+        s = oclnn_ir_clone(graph, &rt->src);
+    }
+    oclnn_ir_destroy(given);
+    if (!s) s = fuse_passes(rt, g);
+    if (!s) s = check_graph(rt); /* passes must leave every read value produced */
     if (!s) s = check_shapes(rt);
     if (!s) s = rt_check_programs(g, ctx->limits.max_programs, &rt->stats.programs); /* before compiling */
     if (!s) s = build_steps(rt);
@@ -1026,6 +1147,7 @@ oclnn_status oclnn_runtime_create(oclnn_context *ctx, const oclnn_graph *graph, 
     }
     if (!s) s = schedule(rt);
     if (!s) s = prepare(rt, 0);
+    if (!s) s = drop_packed_constants(rt);
     if (s) {
         oclnn_runtime_destroy(rt);
         return s;
@@ -1033,6 +1155,35 @@ oclnn_status oclnn_runtime_create(oclnn_context *ctx, const oclnn_graph *graph, 
     rt->stats.steps = (uint32_t)rt->num_steps;
     *out = rt;
     return OCLNN_STATUS_OK;
+}
+
+oclnn_status oclnn_runtime_create(oclnn_context *ctx, const oclnn_graph *graph, const oclnn_runtime_options *options,
+                                  oclnn_runtime **out) {
+    if (!out) return oclnn_fail(ctx ? &ctx->err : NULL, OCLNN_STATUS_INVALID_ARGUMENT, "runtime_create: out is NULL");
+    *out = NULL;
+    if (!ctx || !graph)
+        return oclnn_fail(ctx ? &ctx->err : NULL, OCLNN_STATUS_INVALID_ARGUMENT,
+                          "runtime_create: ctx or graph is NULL");
+    return create(ctx, graph, NULL, options, out);
+}
+
+oclnn_status oclnn_runtime_create_consume(oclnn_context *ctx, oclnn_graph **graph, const oclnn_runtime_options *options,
+                                          oclnn_runtime **out) {
+    oclnn_graph *g = graph ? *graph : NULL;
+    if (graph) *graph = NULL;
+    if (!out || !ctx || !g) {
+        oclnn_ir_destroy(g);
+        if (out) *out = NULL;
+        return oclnn_fail(ctx ? &ctx->err : NULL, OCLNN_STATUS_INVALID_ARGUMENT,
+                          "runtime_create_consume: ctx, graph, *graph and out must be set");
+    }
+    *out = NULL;
+    if (g->ctx != ctx) { /* the graph's constants are freed through its context's allocator */
+        oclnn_ir_destroy(g);
+        return oclnn_fail(&ctx->err, OCLNN_STATUS_INVALID_ARGUMENT,
+                          "runtime_create_consume: the graph was made on another context");
+    }
+    return create(ctx, g, g, options, out);
 }
 
 /* ---- inputs, outputs, shapes ---- */

@@ -53,12 +53,24 @@ static int set_has(const name_set *set, const char *s) {
 
 /* ---- import state ---- */
 
+/* Where one initializer's serialized TensorProto lies in the model's bytes. */
+typedef struct init_span {
+    size_t off, len;
+} init_span;
+
 typedef struct importer {
     oclnn_context *ctx;
     oclnn_graph *g;
-    const Onnx__ModelProto *m;
+    Onnx__ModelProto *m; /* its tensors' raw bytes move into the graph as they are read */
     const char *base_dir;
     int64_t opset;
+    /* Split parse (see split_model): the initializers were cut out of m and are unpacked one at a time from
+     * bytes[spans[i]]; bytes is a read-only file mapping when `mapped` (its pages are dropped once read). */
+    const uint8_t *bytes;
+    const init_span *spans;
+    size_t num_spans;
+    int mapped;
+    oclnn_onnx_pballoc *pa;
 } importer;
 
 #define ERR(im) (&(im)->ctx->err)
@@ -113,47 +125,90 @@ static oclnn_status read_opset(importer *im) {
     return OCLNN_STATUS_OK;
 }
 
-/* Decodes @p t and adds it as a constant called @p name (or sets the existing, not yet produced value). */
-static oclnn_status add_tensor(importer *im, const Onnx__TensorProto *t, const char *name, const char *what,
-                               int *index) {
+/* Decodes @p t and adds it as a constant called @p name (or sets the existing, not yet produced value). The
+ * decoded bytes go to the graph without a copy, and t's raw bytes are moved or freed (decode_tensor_consume). */
+static oclnn_status add_tensor(importer *im, Onnx__TensorProto *t, const char *name, const char *what, int *index) {
     oclnn_onnx_tensor ten;
-    oclnn_status s = oclnn_onnx_decode_tensor(im->ctx, t, im->base_dir, what, &ten);
+    oclnn_status s = oclnn_onnx_decode_tensor_consume(im->ctx, t, im->base_dir, what, &ten);
     if (s) return s;
     int idx = oclnn_ir_find(im->g, name);
+    void *data = ten.data;
+    ten.data = NULL; /* taken by the graph, which frees it on failure too */
     if (idx >= 0) {
         const oclnn_ir_value *v = &im->g->values[idx];
-        if (v->kind != OCLNN_IR_INTERMEDIATE || v->producer >= 0)
+        if (v->kind != OCLNN_IR_INTERMEDIATE || v->producer >= 0) {
+            oclnn_free(im->ctx->alloc, data);
             s = oclnn_fail(ERR(im), OCLNN_STATUS_INVALID_MODEL, "onnx: %s: '%s' is defined twice", what, name);
-        else
-            s = oclnn_ir_set_constant(im->g, idx, ten.dtype, ten.ndim, ten.dims, ten.data);
+        } else {
+            s = oclnn_ir_set_constant_take(im->g, idx, ten.dtype, ten.ndim, ten.dims, data);
+        }
     } else {
-        s = oclnn_ir_add_constant(im->g, name, ten.dtype, ten.ndim, ten.dims, ten.data, &idx);
+        s = oclnn_ir_add_constant_take(im->g, name, ten.dtype, ten.ndim, ten.dims, data, &idx);
     }
     oclnn_onnx_tensor_free(im->ctx, &ten);
     if (!s && index) *index = idx;
     return s;
 }
 
-/* Initializers that a node or a graph output uses (others with a type we cannot hold are dropped). */
-static oclnn_status read_initializers(importer *im, const name_set *used, name_set *skipped) {
-    const Onnx__GraphProto *gp = im->m->graph;
-    for (size_t i = 0; i < gp->n_initializer; i++) {
-        const Onnx__TensorProto *t = gp->initializer[i];
-        if (!t->name || !*t->name)
-            return oclnn_fail(ERR(im), OCLNN_STATUS_INVALID_MODEL, "onnx: initializer %zu has no name", i);
-        oclnn_dtype dt;
-        if (!set_has(used, t->name) && t->has_data_type && !oclnn_onnx_dtype_supported(t->data_type, &dt)) {
-            set_add(skipped, t->name); /* so that a graph input of that name is not taken for a real input */
-            continue;
-        }
-        char what[256];
-        snprintf(what, sizeof what, "initializer '%.160s'", t->name);
-        if (oclnn_ir_find(im->g, t->name) >= 0)
-            return oclnn_fail(ERR(im), OCLNN_STATUS_INVALID_MODEL, "onnx: %s is defined twice", what);
-        oclnn_status s = add_tensor(im, t, t->name, what, NULL);
-        if (s) return s;
+/* One initializer: dropped when unused and of a type we cannot hold, else decoded into the graph. */
+static oclnn_status read_initializer(importer *im, Onnx__TensorProto *t, size_t i, const name_set *used,
+                                     name_set *skipped, int *skip) {
+    *skip = 0;
+    if (!t->name || !*t->name)
+        return oclnn_fail(ERR(im), OCLNN_STATUS_INVALID_MODEL, "onnx: initializer %zu has no name", i);
+    oclnn_dtype dt;
+    if (!set_has(used, t->name) && t->has_data_type && !oclnn_onnx_dtype_supported(t->data_type, &dt)) {
+        *skip = 1;
+        if (skipped) set_add(skipped, t->name); /* so that a graph input of that name is not taken for a real input */
+        return OCLNN_STATUS_OK;
     }
-    return OCLNN_STATUS_OK;
+    char what[256];
+    snprintf(what, sizeof what, "initializer '%.160s'", t->name);
+    if (oclnn_ir_find(im->g, t->name) >= 0)
+        return oclnn_fail(ERR(im), OCLNN_STATUS_INVALID_MODEL, "onnx: %s is defined twice", what);
+    return add_tensor(im, t, t->name, what, NULL);
+}
+
+/* Gives the pages of a mapped model that lie wholly inside [off, off + len) back to the kernel: they were read. */
+static void drop_pages(const importer *im, size_t off, size_t len) {
+    if (!im->mapped) return;
+    size_t page = oclnn_onnx_page_size(), b = (off + page - 1) / page * page, e = (off + len) / page * page;
+    if (e > b) oclnn_onnx_drop_range(im->bytes + b, e - b);
+}
+
+/* Initializers that a node or a graph output uses (others with a type we cannot hold are dropped). With a split
+ * parse each is unpacked on its own and freed once in the graph, so the weights are held once, not twice. The
+ * names of skipped ones are kept in *skip_names (for the set, which holds pointers). */
+static oclnn_status read_initializers(importer *im, const name_set *used, name_set *skipped, char ***skip_names,
+                                      size_t *num_skip) {
+    const Onnx__GraphProto *gp = im->m->graph;
+    oclnn_status s = OCLNN_STATUS_OK;
+    int skip;
+    for (size_t i = 0; i < gp->n_initializer && !s; i++)
+        s = read_initializer(im, gp->initializer[i], i, used, skipped, &skip);
+    for (size_t i = 0; i < im->num_spans && !s; i++) {
+        Onnx__TensorProto *t = onnx__tensor_proto__unpack(&im->pa->pb, im->spans[i].len, im->bytes + im->spans[i].off);
+        if (!t)
+            return im->pa->failed ? oom(im)
+                                  : oclnn_fail(ERR(im), OCLNN_STATUS_INVALID_MODEL,
+                                               "not an ONNX model: protobuf parse failed (initializer %zu)", i);
+        s = read_initializer(im, t, i, used, NULL, &skip);
+        if (!s && skip) {
+            char *name = oclnn_strdup(A(im->ctx), t->name);
+            char **grown = name ? oclnn_realloc(A(im->ctx), *skip_names, (*num_skip + 1) * sizeof *grown) : NULL;
+            if (!grown) {
+                oclnn_free(A(im->ctx), name);
+                s = oom(im);
+            } else {
+                *skip_names = grown;
+                grown[(*num_skip)++] = name;
+                set_add(skipped, name);
+            }
+        }
+        onnx__tensor_proto__free_unpacked(t, &im->pa->pb);
+        drop_pages(im, im->spans[i].off, im->spans[i].len);
+    }
+    return s;
 }
 
 /* Graph inputs that are not initializers, with dtype and dims from their type. */
@@ -467,15 +522,192 @@ static oclnn_status import_model(importer *im) {
                           gp->n_node, (unsigned long long)im->ctx->limits.max_nodes);
     if (!gp->n_output) return oclnn_fail(ERR(im), OCLNN_STATUS_INVALID_MODEL, "onnx: the graph has no outputs");
     name_set used = {0}, skipped = {0};
+    char **skip_names = NULL;
+    size_t num_skip = 0;
     s = collect_used(im, &used);
-    if (!s && !set_init(im->ctx, &skipped, gp->n_initializer)) s = oom(im);
-    if (!s) s = read_initializers(im, &used, &skipped);
+    if (!s && !set_init(im->ctx, &skipped, gp->n_initializer + im->num_spans)) s = oom(im);
+    if (!s) s = read_initializers(im, &used, &skipped, &skip_names, &num_skip);
     if (!s) s = read_inputs(im, &skipped);
     oclnn_free(A(im->ctx), used.slots);
     oclnn_free(A(im->ctx), skipped.slots);
+    for (size_t i = 0; i < num_skip; i++)
+        oclnn_free(A(im->ctx), skip_names[i]);
+    oclnn_free(A(im->ctx), skip_names);
     if (!s) s = read_nodes(im);
     if (!s) s = check_graph(im);
     return s;
+}
+
+/* ---- split parse ----
+ * protobuf-c copies every bytes field when it unpacks a message, so unpacking a whole ModelProto holds the weights
+ * twice (the model's bytes and the parsed copies). The model is therefore cut in two: the bytes of the graph's
+ * initializer entries (GraphProto field 5) are located by walking the wire format's framing (tags and lengths only;
+ * protobuf-c still decodes every message), the rest is copied into a small buffer that protobuf-c unpacks, and each
+ * initializer is unpacked on its own while the graph is built. Anything the walk does not expect (a second graph
+ * field, a deprecated group, a truncated length) sends the model through the whole-message path, whose parser
+ * then reports what is wrong. */
+
+/* Reads a varint at p[*i] (below n); 0 when malformed. */
+static int wire_varint(const uint8_t *p, size_t n, size_t *i, uint64_t *v) {
+    *v = 0;
+    for (int shift = 0; shift < 64 && *i < n; shift += 7) {
+        uint8_t b = p[(*i)++];
+        *v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) return 1;
+    }
+    return 0;
+}
+
+/* The field at p[*i]: its number, and where its value starts and ends (a length-delimited one's payload). */
+static int wire_field(const uint8_t *p, size_t n, size_t *i, uint32_t *field, int *wt, size_t *vb, size_t *ve) {
+    uint64_t tag, v;
+    if (!wire_varint(p, n, i, &tag) || tag >> 3 == 0 || tag >> 3 > UINT32_MAX) return 0;
+    *field = (uint32_t)(tag >> 3);
+    *wt = (int)(tag & 7);
+    *vb = *i;
+    switch (*wt) {
+    case 0:
+        if (!wire_varint(p, n, i, &v)) return 0;
+        break;
+    case 1:
+    case 5: {
+        size_t len = *wt == 1 ? 8 : 4;
+        if (n - *i < len) return 0;
+        *i += len;
+        break;
+    }
+    case 2:
+        if (!wire_varint(p, n, i, &v) || v > n - *i) return 0;
+        *vb = *i;
+        *i += (size_t)v;
+        break;
+    default: return 0; /* groups (deprecated) and invalid wire types */
+    }
+    *ve = *i;
+    return 1;
+}
+
+static size_t put_varint(uint8_t *o, uint64_t v) {
+    size_t k = 0;
+    do {
+        o[k++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+    return k;
+}
+
+/* Finds the initializer entries of @p p (a ModelProto); on success *stripped (context allocator) holds the model
+ * without them and *spans their payloads. Returns 0 (nothing allocated) to take the whole-message path: a walk
+ * failure, or no initializers. OUT_OF_HOST_MEMORY is reported through @p s. */
+static int split_model(oclnn_context *ctx, const uint8_t *p, size_t n, uint8_t **stripped, size_t *stripped_len,
+                       init_span **spans, size_t *num_spans, oclnn_status *s) {
+    *s = OCLNN_STATUS_OK;
+    *stripped = NULL;
+    *spans = NULL;
+    size_t i = 0, gb = 0, ge = 0, fb = 0, graphs = 0;
+    while (i < n) {
+        size_t start = i, vb, ve;
+        uint32_t f;
+        int wt;
+        if (!wire_field(p, n, &i, &f, &wt, &vb, &ve)) return 0;
+        if (f == 7) {
+            if (wt != 2 || graphs++) return 0;
+            fb = start, gb = vb, ge = ve;
+        }
+    }
+    if (!graphs) return 0;
+    size_t count = 0, kept = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (i = gb; i < ge;) {
+            size_t start = i, vb, ve;
+            uint32_t f;
+            int wt;
+            if (!wire_field(p, ge, &i, &f, &wt, &vb, &ve)) goto walk_failed;
+            if (f == 5 && wt != 2) goto walk_failed;
+            if (f != 5) {
+                if (pass) memcpy(*stripped + kept, p + start, i - start);
+                kept += i - start;
+            } else if (pass) {
+                (*spans)[count].off = vb;
+                (*spans)[count].len = ve - vb;
+                count++;
+            } else {
+                count++;
+            }
+        }
+        if (pass) break;
+        if (!count) return 0;
+        /* [fields before the graph][tag 7, new length, graph fields but the initializers][fields after the graph],
+         * sized exactly: a buffer as large as the model would be a large block freed at once, which raises glibc's
+         * mmap threshold so that the weights allocated next come from the heap, where freeing them leaves holes */
+        uint8_t head[32];
+        size_t hl = put_varint(head, (7u << 3) | 2u);
+        hl += put_varint(head + hl, kept);
+        *stripped_len = fb + hl + kept + (n - ge);
+        *spans = oclnn_malloc(ctx->alloc, count * sizeof **spans);
+        *stripped = oclnn_malloc(ctx->alloc, *stripped_len);
+        if (!*spans || !*stripped) {
+            *s = oclnn_fail(&ctx->err, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "onnx_load: out of host memory");
+            goto walk_failed;
+        }
+        count = 0;
+        kept = 0;
+    }
+    /* the graph fields were written at offset 0: move them behind the new header */
+    uint8_t head[32];
+    size_t hl = put_varint(head, (7u << 3) | 2u);
+    hl += put_varint(head + hl, kept);
+    memmove(*stripped + fb + hl, *stripped, kept);
+    memcpy(*stripped, p, fb);
+    memcpy(*stripped + fb, head, hl);
+    memcpy(*stripped + fb + hl + kept, p + ge, n - ge);
+    *num_spans = count;
+    return 1;
+walk_failed: /* only the first pass can get here (the second walks the same bytes), but free either way */
+    oclnn_free(ctx->alloc, *spans);
+    oclnn_free(ctx->alloc, *stripped);
+    *spans = NULL;
+    *stripped = NULL;
+    return 0;
+}
+
+/* Parses @p size bytes at @p data into *m (protobuf-c, through the context's allocator held by @p pa). */
+static oclnn_status unpack(oclnn_context *ctx, const void *data, size_t size, oclnn_onnx_pballoc *pa,
+                           Onnx__ModelProto **m) {
+    oclnn_onnx_pballoc_init(pa, ctx);
+    *m = onnx__model_proto__unpack(&pa->pb, size, data ? data : "");
+    if (*m) return OCLNN_STATUS_OK;
+    if (pa->failed) return oclnn_fail(&ctx->err, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "onnx_load: out of host memory");
+    return oclnn_fail(&ctx->err, OCLNN_STATUS_INVALID_MODEL, "not an ONNX model: protobuf parse failed");
+}
+
+/* Parses the model at @p data (split when it can be, see above), builds the graph and frees the parsed model. */
+static oclnn_status load(oclnn_context *ctx, const void *data, size_t size, int mapped, const char *base_dir,
+                         oclnn_graph **out) {
+    oclnn_onnx_pballoc pa;
+    Onnx__ModelProto *m = NULL;
+    uint8_t *stripped = NULL;
+    size_t stripped_len = 0;
+    init_span *spans = NULL;
+    size_t num_spans = 0;
+    oclnn_status s = OCLNN_STATUS_OK;
+    if (data && split_model(ctx, data, size, &stripped, &stripped_len, &spans, &num_spans, &s))
+        s = unpack(ctx, stripped, stripped_len, &pa, &m);
+    else if (!s)
+        s = unpack(ctx, data, size, &pa, &m);
+    oclnn_free(ctx->alloc, stripped);
+    importer im = {.ctx = ctx, .m = m, .base_dir = base_dir, .bytes = data, .spans = spans,
+                   .num_spans = num_spans, .mapped = mapped, .pa = &pa};
+    if (!s) s = oclnn_ir_create(ctx, &im.g);
+    if (!s) s = import_model(&im);
+    if (m) onnx__model_proto__free_unpacked(m, &pa.pb);
+    oclnn_free(ctx->alloc, spans);
+    if (s) {
+        oclnn_ir_destroy(im.g);
+        return s;
+    }
+    *out = im.g;
+    return OCLNN_STATUS_OK;
 }
 
 oclnn_status oclnn_onnx_load_buffer(oclnn_context *ctx, const void *data, size_t size, const char *base_dir,
@@ -487,23 +719,7 @@ oclnn_status oclnn_onnx_load_buffer(oclnn_context *ctx, const void *data, size_t
     if (size > OCLNN_ONNX_MAX_FILE)
         return oclnn_fail(&ctx->err, OCLNN_STATUS_LIMIT_EXCEEDED, "onnx_load: %zu bytes (protobuf's limit is 2 GiB)",
                           size);
-    oclnn_onnx_pballoc pa;
-    oclnn_onnx_pballoc_init(&pa, ctx);
-    Onnx__ModelProto *m = onnx__model_proto__unpack(&pa.pb, size, data ? data : "");
-    if (!m) {
-        if (pa.failed) return oclnn_fail(&ctx->err, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "onnx_load: out of host memory");
-        return oclnn_fail(&ctx->err, OCLNN_STATUS_INVALID_MODEL, "not an ONNX model: protobuf parse failed");
-    }
-    importer im = {.ctx = ctx, .m = m, .base_dir = base_dir};
-    oclnn_status s = oclnn_ir_create(ctx, &im.g);
-    if (!s) s = import_model(&im);
-    onnx__model_proto__free_unpacked(m, &pa.pb);
-    if (s) {
-        oclnn_ir_destroy(im.g);
-        return s;
-    }
-    *out = im.g;
-    return OCLNN_STATUS_OK;
+    return load(ctx, data, size, 0, base_dir, out);
 }
 
 oclnn_status oclnn_onnx_load_file(oclnn_context *ctx, const char *path, oclnn_graph **out) {
@@ -513,10 +729,6 @@ oclnn_status oclnn_onnx_load_file(oclnn_context *ctx, const char *path, oclnn_gr
         return oclnn_fail(ctx ? &ctx->err : NULL, OCLNN_STATUS_INVALID_ARGUMENT, "onnx_load: ctx and path must be set");
     if (strlen(path) >= PATH_MAX)
         return oclnn_fail(&ctx->err, OCLNN_STATUS_INVALID_ARGUMENT, "onnx_load: path is too long");
-    void *buf;
-    size_t size;
-    oclnn_status s = oclnn_onnx_read_file(ctx, path, OCLNN_ONNX_MAX_FILE, &buf, &size);
-    if (s) return s;
     /* external data lives next to the model */
     char dir[PATH_MAX];
     const char *slash = strrchr(path, '/');
@@ -528,7 +740,12 @@ oclnn_status oclnn_onnx_load_file(oclnn_context *ctx, const char *path, oclnn_gr
         memcpy(dir, path, (size_t)(slash - path)); /* shorter than PATH_MAX: checked above */
         dir[slash - path] = 0;
     }
-    s = oclnn_onnx_load_buffer(ctx, buf, size, dir, out);
-    oclnn_free(ctx->alloc, buf);
+    /* The file is mapped, not read into a buffer: its pages are clean and given back as the initializers are read,
+     * so the graph holds the only copy of the weights that stays. */
+    oclnn_onnx_file f;
+    oclnn_status s = oclnn_onnx_map_file(ctx, path, OCLNN_ONNX_MAX_FILE, &f);
+    if (s) return s;
+    s = load(ctx, f.data, f.size, f.mapped, dir, out);
+    oclnn_onnx_unmap_file(ctx, &f);
     return s;
 }

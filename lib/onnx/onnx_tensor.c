@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- protobuf-c allocator ---- */
 
@@ -81,6 +83,53 @@ oclnn_status oclnn_onnx_read_file(oclnn_context *ctx, const char *path, size_t c
     fclose(f);
     if (!s) *size = (size_t)len;
     return s;
+}
+
+oclnn_status oclnn_onnx_map_file(oclnn_context *ctx, const char *path, size_t cap, oclnn_onnx_file *out) {
+    memset(out, 0, sizeof *out);
+    FILE *f;
+    uint64_t len;
+    oclnn_status s = open_regular(ctx, path, "model", &f, &len);
+    if (s) return s;
+    if (len > cap) {
+        fclose(f);
+        return oclnn_fail(&ctx->err, OCLNN_STATUS_LIMIT_EXCEEDED, "onnx: '%s' has %llu bytes (at most %zu)", path,
+                          (unsigned long long)len, cap);
+    }
+    if (len) {
+        /* read-only private mapping: clean file pages the kernel can drop; a file system that cannot map is read */
+        void *p = mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE, fileno(f), 0);
+        if (p != MAP_FAILED) {
+            out->data = p;
+            out->mapped = 1;
+        } else {
+            void *buf;
+            s = read_range(ctx, f, path, "model", 0, (size_t)len, &buf);
+            out->data = buf;
+        }
+    }
+    fclose(f);
+    if (s) return s;
+    out->size = (size_t)len;
+    return OCLNN_STATUS_OK;
+}
+
+size_t oclnn_onnx_page_size(void) {
+    long p = sysconf(_SC_PAGESIZE);
+    return p > 0 ? (size_t)p : 4096;
+}
+
+void oclnn_onnx_drop_range(const void *addr, size_t len) {
+    /* a private read-only file mapping: the pages are read from the file again if touched */
+    (void)madvise((void *)addr, len, MADV_DONTNEED);
+}
+
+void oclnn_onnx_unmap_file(oclnn_context *ctx, oclnn_onnx_file *f) {
+    if (f->mapped)
+        munmap((void *)f->data, f->size);
+    else
+        oclnn_free(ctx->alloc, (void *)f->data);
+    memset(f, 0, sizeof *f);
 }
 
 /* ---- data types ---- */
@@ -295,8 +344,14 @@ static const char *typed_field(const Onnx__TensorProto *t, size_t *count) {
     }
 }
 
-oclnn_status oclnn_onnx_decode_tensor(oclnn_context *ctx, const Onnx__TensorProto *t, const char *base_dir,
-                                      const char *what, oclnn_onnx_tensor *out) {
+static int host_is_little_endian(void) {
+    const uint16_t one = 1;
+    return *(const uint8_t *)&one == 1;
+}
+
+/* The decoder; @p owner is @p t itself when its raw_data may be taken or freed (the importer), else NULL. */
+static oclnn_status decode(oclnn_context *ctx, const Onnx__TensorProto *t, Onnx__TensorProto *owner,
+                           const char *base_dir, const char *what, oclnn_onnx_tensor *out) {
     oclnn_errbuf *eb = &ctx->err;
     memset(out, 0, sizeof *out);
     if (!t->has_data_type || t->data_type == ONNX__TENSOR_PROTO__DATA_TYPE__UNDEFINED)
@@ -336,6 +391,16 @@ oclnn_status oclnn_onnx_decode_tensor(oclnn_context *ctx, const Onnx__TensorProt
                               "onnx: %s holds %zu bytes of raw data; its dims and type need %zu", what, t->raw_data.len,
                               src_bytes);
         raw = t->raw_data.data;
+        /* the same bytes in the same layout: the buffer protobuf-c made (from the same allocator) moves over */
+        if (owner && src_bytes && src_bytes == dst_bytes && host_is_little_endian()) {
+            out->name = oclnn_strdup(ctx->alloc, t->name ? t->name : "");
+            if (!out->name) return oclnn_fail(eb, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "onnx: %s: out of host memory", what);
+            out->data = owner->raw_data.data;
+            owner->raw_data.data = NULL;
+            owner->raw_data.len = 0;
+            owner->has_raw_data = 0;
+            goto done;
+        }
     } else {
         size_t count;
         const char *field = typed_field(t, &count);
@@ -354,13 +419,30 @@ oclnn_status oclnn_onnx_decode_tensor(oclnn_context *ctx, const Onnx__TensorProt
         convert_raw(t->data_type, raw, numel, out->data);
     else
         convert_typed(t, numel, out->data);
+    if (owner && raw && !external) { /* converted: the parsed copy is not needed any more */
+        oclnn_free(ctx->alloc, owner->raw_data.data);
+        owner->raw_data.data = NULL;
+        owner->raw_data.len = 0;
+        owner->has_raw_data = 0;
+    }
     oclnn_free(ctx->alloc, external);
+done:
     out->dtype = dtype;
     out->ndim = t->n_dims;
     for (size_t d = 0; d < t->n_dims; d++)
         out->dims[d] = t->dims[d];
     out->nbytes = dst_bytes;
     return OCLNN_STATUS_OK;
+}
+
+oclnn_status oclnn_onnx_decode_tensor(oclnn_context *ctx, const Onnx__TensorProto *t, const char *base_dir,
+                                      const char *what, oclnn_onnx_tensor *out) {
+    return decode(ctx, t, NULL, base_dir, what, out);
+}
+
+oclnn_status oclnn_onnx_decode_tensor_consume(oclnn_context *ctx, Onnx__TensorProto *t, const char *base_dir,
+                                              const char *what, oclnn_onnx_tensor *out) {
+    return decode(ctx, t, t, base_dir, what, out);
 }
 
 void oclnn_onnx_tensor_free(oclnn_context *ctx, oclnn_onnx_tensor *t) {

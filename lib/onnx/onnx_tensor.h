@@ -32,6 +32,21 @@ void oclnn_onnx_pballoc_init(oclnn_onnx_pballoc *a, oclnn_context *ctx);
 /* Reads a whole regular file (at most @p cap bytes) into memory from the context's allocator. */
 oclnn_status oclnn_onnx_read_file(oclnn_context *ctx, const char *path, size_t cap, void **data, size_t *size);
 
+/* A model file in memory: mapped read-only, or read into a buffer where mapping fails. */
+typedef struct oclnn_onnx_file {
+    const void *data; /* NULL for an empty file */
+    size_t size;
+    int mapped;
+} oclnn_onnx_file;
+
+/* Maps a whole regular file (at most @p cap bytes); release it with oclnn_onnx_unmap_file. */
+oclnn_status oclnn_onnx_map_file(oclnn_context *ctx, const char *path, size_t cap, oclnn_onnx_file *out);
+void oclnn_onnx_unmap_file(oclnn_context *ctx, oclnn_onnx_file *f);
+/* Gives the pages of a mapped file in [addr, addr + len) back to the kernel (addr and len page-aligned); they are
+ * read again if touched. */
+void oclnn_onnx_drop_range(const void *addr, size_t len);
+size_t oclnn_onnx_page_size(void);
+
 /* The ONNX data type's name ("FLOAT", "BFLOAT16", ...) for messages; "type N" for unknown ones. */
 const char *oclnn_onnx_dtype_name(int32_t onnx_type);
 
@@ -47,6 +62,13 @@ int oclnn_onnx_dtype_supported(int32_t onnx_type, oclnn_dtype *dtype);
  */
 oclnn_status oclnn_onnx_decode_tensor(oclnn_context *ctx, const Onnx__TensorProto *t, const char *base_dir,
                                       const char *what, oclnn_onnx_tensor *out);
+
+/* The same for the importer, which decodes each tensor of the parsed model once: when raw_data needs no conversion
+ * (FLOAT, FLOAT16, INT32, INT64 on a little-endian host) its buffer moves into out->data instead of being copied,
+ * and otherwise it is freed once converted, so the parsed model shrinks while the graph grows. @p t must come from
+ * a protobuf-c unpack with oclnn_onnx_pballoc on @p ctx (same allocator); its raw_data is empty afterwards. */
+oclnn_status oclnn_onnx_decode_tensor_consume(oclnn_context *ctx, Onnx__TensorProto *t, const char *base_dir,
+                                              const char *what, oclnn_onnx_tensor *out);
 
 /* Reads one serialized TensorProto (the ONNX backend tests' .pb files). External data is read relative to
  * @p base_dir (NULL: refused). Free the result with oclnn_onnx_tensor_free. */

@@ -335,6 +335,11 @@ oclnn_status oclnn_conv2d_setup(oclnn_conv2d *op, const oclnn_tensor *input, ocl
                          (size_t)output->dims[1],
                          has_res ? residual_channel_offset : 0,
                          has_res ? (size_t)residual->dims[1] : 0};
+    for (int k = 0; op->ws_lent && k < OCLNN_CONV2D_WS_SLOTS; k++)
+        if (op->ws_need[k] && (!op->ws[k] || op->ws_bytes[k] < op->ws_need[k]))
+            return oclnn_fail(eb, OCLNN_STATUS_INVALID_STATE,
+                              "conv2d: workspace %d needs %zu bytes and %zu were lent (lend them after reshape)", k,
+                              op->ws_need[k], op->ws[k] ? op->ws_bytes[k] : (size_t)0);
     op->state = CONV_RESHAPED;
     if ((st = op->impl_fns->setup(op, &bd))) return st;
     op->state = CONV_READY;
@@ -357,8 +362,34 @@ oclnn_status oclnn_conv2d_enqueue(oclnn_conv2d *op, uint32_t queue, oclnn_event 
 
 oclnn_conv_algo oclnn_conv2d_algo(const oclnn_conv2d *op) { return op ? op->algo : OCLNN_CONV_ALGO_AUTO; }
 
+void oclnn_conv2d_borrow_workspaces(oclnn_conv2d *op) {
+    if (op) op->ws_lent = 1;
+}
+
+void oclnn_conv2d_workspace_need(const oclnn_conv2d *op, size_t need[OCLNN_CONV2D_WS_SLOTS]) {
+    for (int k = 0; k < OCLNN_CONV2D_WS_SLOTS; k++)
+        need[k] = op && op->ws_lent ? op->ws_need[k] : 0;
+}
+
+void oclnn_conv2d_lend_workspaces(oclnn_conv2d *op, const cl_mem ws[OCLNN_CONV2D_WS_SLOTS],
+                                  const size_t bytes[OCLNN_CONV2D_WS_SLOTS]) {
+    if (!op || !op->ws_lent) return;
+    for (int k = 0; k < OCLNN_CONV2D_WS_SLOTS; k++) {
+        if (ws[k] == op->ws[k]) {
+            op->ws_bytes[k] = ws[k] ? bytes[k] : 0;
+            continue;
+        }
+        if (ws[k]) clw_RetainMemObject(ws[k]);
+        if (op->ws[k]) clw_ReleaseMemObject(op->ws[k]);
+        op->ws[k] = ws[k];
+        op->ws_bytes[k] = ws[k] ? bytes[k] : 0;
+    }
+}
+
 void oclnn_conv2d_destroy(oclnn_conv2d *op) {
     if (!op) return;
     if (op->impl_fns) op->impl_fns->destroy(op);
+    for (int k = 0; k < OCLNN_CONV2D_WS_SLOTS; k++)
+        if (op->ws[k]) clw_ReleaseMemObject(op->ws[k]);
     oclnn_free(op->ctx->alloc, op);
 }

@@ -3,6 +3,7 @@
  */
 #include "ops/conv2d_direct_pack.h"
 #include "ops/conv2d_impl.h"
+#include "ops/gemm_impl.h" /* OCLNN_STAGED_UPLOAD_MIN */
 
 typedef struct direct_state {
     int oc_tile, ow_tile;
@@ -45,13 +46,39 @@ static oclnn_status direct_create(oclnn_conv2d *op, const float *weights, const 
     if (!oclnn_mul_size(packed_n, sizeof(float), &bytes) || bytes > ctx->info.max_alloc_bytes)
         return oclnn_fail(&ctx->err, OCLNN_STATUS_OUT_OF_DEVICE_MEMORY,
                           "conv2d: packed weights of %zu floats exceed the device's largest allocation", packed_n);
-    float *packed = oclnn_malloc(ctx->alloc, bytes);
-    if (!packed) return oclnn_fail(&ctx->err, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "conv2d: packing %zu weights", packed_n);
-    oclnn_conv2d_direct_pack(weights, packed, K, C, G, (int)p->kernel_h, (int)p->kernel_w, s->oc_tile);
+    /* Large weights are packed a few MiB of channel blocks at a time through a staging buffer: packing all of them
+     * on the host first held them three times during the upload (the caller's, the packed copy, the device's: 3 x
+     * 392 MiB for FCN-8s's 7x7 fc6). Smaller ones go in with their buffer in one piece, so that creating an
+     * operator enqueues nothing (a blocking write would wait for whatever another thread queued meanwhile). */
+    size_t blocks = (size_t)G * (size_t)oclnn_conv2d_direct_blocks_per_group(K, G, s->oc_tile);
+    size_t block = blocks ? packed_n / blocks : 0, per = block ? ((size_t)4 << 20) / sizeof(float) / block : 1;
+    if (per < 1) per = 1;
+    if (per > blocks || bytes <= OCLNN_STAGED_UPLOAD_MIN) per = blocks;
+    float *stage = oclnn_malloc(ctx->alloc, (per * block > 0 ? per * block : 1) * sizeof(float));
+    if (!stage) return oclnn_fail(&ctx->err, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "conv2d: packing %zu weights", packed_n);
     cl_int err;
-    s->weights = clw_CreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes, packed, &err);
-    oclnn_free(ctx->alloc, packed);
-    if (!s->weights) return clw_fail(&ctx->err, err, "clCreateBuffer (conv2d weights)");
+    if (per == blocks) { /* one piece */
+        oclnn_conv2d_direct_pack_blocks(weights, stage, K, C, G, (int)p->kernel_h, (int)p->kernel_w, s->oc_tile, 0,
+                                        blocks);
+        s->weights = clw_CreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes, stage, &err);
+        oclnn_free(ctx->alloc, stage);
+        if (!s->weights) return clw_fail(&ctx->err, err, "clCreateBuffer (conv2d weights)");
+        blocks = 0; /* nothing left to stage */
+        stage = NULL;
+    } else {
+        s->weights = clw_CreateBuffer(ctx->cl, CL_MEM_READ_ONLY, bytes, NULL, &err);
+    }
+    oclnn_status st = s->weights ? OCLNN_STATUS_OK : clw_fail(&ctx->err, err, "clCreateBuffer (conv2d weights)");
+    for (size_t b = 0; b < blocks && !st; b += per) {
+        size_t n = blocks - b < per ? blocks - b : per;
+        oclnn_conv2d_direct_pack_blocks(weights, stage, K, C, G, (int)p->kernel_h, (int)p->kernel_w, s->oc_tile, b,
+                                        n);
+        err = clw_EnqueueWriteBuffer(ctx->queues[0], s->weights, CL_TRUE, b * block * sizeof(float),
+                                     n * block * sizeof(float), stage, 0, NULL, NULL);
+        if (err != CL_SUCCESS) st = clw_fail(&ctx->err, err, "clEnqueueWriteBuffer (conv2d weights)");
+    }
+    oclnn_free(ctx->alloc, stage);
+    if (st) return st; /* s->weights, if made, is released by destroy */
     if (bias) {
         s->bias = clw_CreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, (size_t)K * sizeof(float),
                                    (void *)bias, &err);

@@ -25,6 +25,12 @@ size_t oclnn_conv2d_direct_packed_size(int K, int C, int groups, int KH, int KW,
 void oclnn_conv2d_direct_pack(const float *w, float *packed, int K, int C, int groups,
                               int KH, int KW, int oc_tile);
 
+/* The same for channel blocks [first, first + count) only (block b = g * blocks_per_group + kb), written from
+ * packed[0]: the packed buffer is those blocks one after another, each (C/groups) * KH * KW * oc_tile floats,
+ * so it can be filled a chunk at a time. */
+void oclnn_conv2d_direct_pack_blocks(const float *w, float *packed, int K, int C, int groups,
+                                     int KH, int KW, int oc_tile, size_t first, size_t count);
+
 /* Global / local sizes for the kernel (local is always 1x1x1, as the kernel requires):
  *   global[0] = ceil(OW / ow_tile)              tile of ow_tile output columns
  *   global[1] = OH                              output row

@@ -98,7 +98,9 @@ static oclnn_status gemm_reshape(oclnn_conv2d *op) {
                           "conv2d gemm: the im2col workspace (%zu x %zu per image and group) exceeds the device's "
                           "largest allocation or 2^31 elements",
                           kdim, ohw);
-    if (need > s->ws_elems) {
+    if (op->ws_lent) { /* the graph runtime lends a shared one before setup */
+        op->ws_need[0] = bytes;
+    } else if (need > s->ws_elems) {
         if (s->workspace) clw_ReleaseMemObject(s->workspace);
         s->ws_elems = 0;
         cl_int err;
@@ -128,7 +130,7 @@ static oclnn_status gemm_setup(oclnn_conv2d *op, const conv2d_binding *b) {
         l->b.bs[0] = Cg * hw, l->b.bs[1] = p->in_channels * hw;
     } else {
         long per_z = (long)(s->im2col_global[0] * (size_t)kdim);
-        l->b.mem = s->workspace, l->b.s1 = kdim * OCLNN_GEMM_DEFAULT_NR;
+        l->b.mem = op->ws_lent ? op->ws[0] : s->workspace, l->b.s1 = kdim * OCLNN_GEMM_DEFAULT_NR;
         l->b.bs[0] = per_z, l->b.bs[1] = per_z * G;
     }
     if (s->bias) l->c.mem = s->bias, l->c.s0 = 1, l->c.s1 = 0, l->c.bs[0] = Kg;
@@ -147,7 +149,8 @@ static oclnn_status gemm_setup(oclnn_conv2d *op, const conv2d_binding *b) {
     cl_uint i = 0;
     err |= clw_SetKernelArg(k, i++, sizeof(cl_mem), &b->in);
     for (size_t a = 0; a < sizeof args / sizeof args[0]; a++) err |= clw_SetKernelArg(k, i++, sizeof(int), &args[a]);
-    err |= clw_SetKernelArg(k, i++, sizeof(cl_mem), &s->workspace);
+    cl_mem ws = op->ws_lent ? op->ws[0] : s->workspace;
+    err |= clw_SetKernelArg(k, i++, sizeof(cl_mem), &ws);
     for (size_t a = 0; a < sizeof args2 / sizeof args2[0]; a++) err |= clw_SetKernelArg(k, i++, sizeof(int), &args2[a]);
     if (err != CL_SUCCESS) return oclnn_fail(&op->ctx->err, OCLNN_STATUS_OPENCL_ERROR, "conv2d gemm: clSetKernelArg failed");
     return OCLNN_STATUS_OK;

@@ -7,6 +7,8 @@
 
 #include "program/program.h"
 
+#define OCLNN_CONV2D_WS_SLOTS 2 /* winograd: transformed input V and products M; gemm: im2col */
+
 struct oclnn_conv2d {
     oclnn_context *ctx;
     oclnn_conv2d_params p;
@@ -18,6 +20,13 @@ struct oclnn_conv2d {
     size_t n, h, w, oh, ow;
     uint32_t pad_top, pad_left; /* begin pads after auto_pad */
     int state;                  /* CREATED, RESHAPED, READY */
+    /* Workspaces lent by the graph runtime, which shares one set among the convs of a queue (they run one after
+     * another): with ws_lent set, an algorithm's reshape records the bytes it needs per slot in ws_need instead of
+     * allocating its own, and its setup binds ws[] (checked to hold ws_need by oclnn_conv2d_setup). */
+    int ws_lent;
+    size_t ws_need[OCLNN_CONV2D_WS_SLOTS];
+    cl_mem ws[OCLNN_CONV2D_WS_SLOTS]; /* retained */
+    size_t ws_bytes[OCLNN_CONV2D_WS_SLOTS];
 };
 
 /* Tensors bound by setup, already checked against the shapes. Offsets are in elements. */
@@ -46,6 +55,14 @@ extern const conv2d_algorithm oclnn_conv2d_winograd2x2_algorithm;
 extern const conv2d_algorithm oclnn_conv2d_winograd4x4_algorithm;
 extern const conv2d_algorithm oclnn_conv2d_gemm_algorithm;
 extern const conv2d_algorithm oclnn_conv2d_depthwise_algorithm;
+
+/* For the graph runtime (lib/graph/rt_conv.c): switches @p op to lent workspaces (call right after create, before
+ * the first reshape); after each reshape, the bytes needed per slot; before setup, the buffers (at least that
+ * large; retained by the operator until it is destroyed or lent others). */
+void oclnn_conv2d_borrow_workspaces(oclnn_conv2d *op);
+void oclnn_conv2d_workspace_need(const oclnn_conv2d *op, size_t need[OCLNN_CONV2D_WS_SLOTS]);
+void oclnn_conv2d_lend_workspaces(oclnn_conv2d *op, const cl_mem ws[OCLNN_CONV2D_WS_SLOTS],
+                                  const size_t bytes[OCLNN_CONV2D_WS_SLOTS]);
 
 /* Checks that @p t is a 4-D f32 tensor n x (>= c_off + c) x h x w at a whole-element offset: the input, output
  * or residual of a conv-like operator (@p op names it in the message). INVALID_SHAPE, or INVALID_ARGUMENT if NULL. */

@@ -147,8 +147,14 @@ static oclnn_status winograd_reshape(oclnn_conv2d *op) {
                           "conv2d winograd: a workspace (%zu or %zu bytes) exceeds the device's largest allocation", vb,
                           mb);
     oclnn_status st;
-    if ((st = grow(ctx, &s->v, &s->v_bytes, vb, "clCreateBuffer (conv2d winograd input workspace)"))) return st;
-    if ((st = grow(ctx, &s->mw, &s->mw_bytes, mb, "clCreateBuffer (conv2d winograd product workspace)"))) return st;
+    if (op->ws_lent) { /* the graph runtime lends shared ones before setup */
+        op->ws_need[0] = vb;
+        op->ws_need[1] = mb;
+    } else {
+        if ((st = grow(ctx, &s->v, &s->v_bytes, vb, "clCreateBuffer (conv2d winograd input workspace)"))) return st;
+        if ((st = grow(ctx, &s->mw, &s->mw_bytes, mb, "clCreateBuffer (conv2d winograd product workspace)")))
+            return st;
+    }
     s->th = th;
     s->tw = tw;
     s->p = (int)p;
@@ -167,6 +173,7 @@ static oclnn_status winograd_setup(oclnn_conv2d *op, const conv2d_binding *b) {
     const oclnn_conv2d_params *p = &op->p;
     cl_mem res_mem = b->res ? b->res : s->u; /* any valid buffer stands in for an unused one */
     cl_mem bias_mem = s->bias ? s->bias : s->u;
+    cl_mem v = op->ws_lent ? op->ws[0] : s->v, mw = op->ws_lent ? op->ws[1] : s->mw;
     int in_off = (int)b->in_off, out_off = (int)b->out_off, res_off = (int)b->res_off;
     int C = (int)p->in_channels, K = (int)p->out_channels;
     int in_args[] = {C, (int)op->h, (int)op->w, (int)op->pad_top, (int)op->pad_left, s->th, s->tw, s->p, s->pb};
@@ -178,19 +185,19 @@ static oclnn_status winograd_setup(oclnn_conv2d *op, const conv2d_binding *b) {
     cl_uint i = 0;
     err |= clw_SetKernelArg(s->input, i++, sizeof(cl_mem), &b->in);
     err |= clw_SetKernelArg(s->input, i++, sizeof(int), &in_off);
-    err |= clw_SetKernelArg(s->input, i++, sizeof(cl_mem), &s->v);
+    err |= clw_SetKernelArg(s->input, i++, sizeof(cl_mem), &v);
     err |= clw_SetKernelArg(s->input, i++, sizeof(int), &s->vts);
     for (size_t a = 0; a < sizeof in_args / sizeof in_args[0]; a++)
         err |= clw_SetKernelArg(s->input, i++, sizeof(int), &in_args[a]);
     i = 0;
     err |= clw_SetKernelArg(s->gemm, i++, sizeof(cl_mem), &s->u);
-    err |= clw_SetKernelArg(s->gemm, i++, sizeof(cl_mem), &s->v);
-    err |= clw_SetKernelArg(s->gemm, i++, sizeof(cl_mem), &s->mw);
+    err |= clw_SetKernelArg(s->gemm, i++, sizeof(cl_mem), &v);
+    err |= clw_SetKernelArg(s->gemm, i++, sizeof(cl_mem), &mw);
     err |= clw_SetKernelArg(s->gemm, i++, sizeof(int), &s->vts);
     for (size_t a = 0; a < sizeof gemm_args / sizeof gemm_args[0]; a++)
         err |= clw_SetKernelArg(s->gemm, i++, sizeof(int), &gemm_args[a]);
     i = 0;
-    err |= clw_SetKernelArg(s->output, i++, sizeof(cl_mem), &s->mw);
+    err |= clw_SetKernelArg(s->output, i++, sizeof(cl_mem), &mw);
     err |= clw_SetKernelArg(s->output, i++, sizeof(cl_mem), &bias_mem);
     err |= clw_SetKernelArg(s->output, i++, sizeof(cl_mem), &b->out);
     err |= clw_SetKernelArg(s->output, i++, sizeof(int), &out_off);

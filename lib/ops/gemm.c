@@ -37,18 +37,55 @@ static oclnn_status upload(oclnn_context *ctx, const char *what, const float *da
 }
 
 /* @p batches matrices of K x N (element (k, n) of matrix z at src[z*mat + k*s_k + n*s_n]) packed into panels of
- * NR columns for our kernel; *mat_stride receives the packed size of one matrix. */
+ * NR columns for our kernel; *mat_stride receives the packed size of one matrix. Above OCLNN_STAGED_UPLOAD_MIN
+ * bytes the panels go through a staging buffer of about 4 MiB, written a chunk at a time: packing the whole matrix
+ * on the host first held the weights three times while they were uploaded (the caller's, the packed copy, the device's: 3 x 392 MiB for VGG-16's first
+ * classifier layer). */
+#define GEMM_STAGE_BYTES ((size_t)4 << 20)
 static oclnn_status upload_packed_b(oclnn_context *ctx, const float *src, size_t batches, size_t mat, size_t K,
                                     size_t N, size_t s_k, size_t s_n, size_t *mat_stride, cl_mem *out) {
+    *out = NULL;
     size_t one = oclnn_gemm_packed_size(N, K, OCLNN_GEMM_DEFAULT_NR), total;
     if (!oclnn_mul_size(one, batches, &total) || total > (size_t)GEMM_MAX_ELEMS)
         return oclnn_fail(&ctx->err, OCLNN_STATUS_UNSUPPORTED, "gemm: packed B above 2^31 elements");
-    float *packed = oclnn_malloc(ctx->alloc, total * sizeof(float));
-    if (!packed) return oclnn_fail(&ctx->err, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "gemm: packing %zu weights", total);
-    for (size_t z = 0; z < batches; z++)
-        oclnn_gemm_pack(src + z * mat, s_n, s_k, N, K, OCLNN_GEMM_DEFAULT_NR, packed + z * one);
-    oclnn_status st = upload(ctx, "clCreateBuffer (gemm packed B)", packed, total, out);
-    oclnn_free(ctx->alloc, packed);
+    size_t bytes = total * sizeof(float);
+    if (bytes > ctx->info.max_alloc_bytes)
+        return oclnn_fail(&ctx->err, OCLNN_STATUS_OUT_OF_DEVICE_MEMORY,
+                          "clCreateBuffer (gemm packed B): %zu bytes exceed the device's largest allocation", bytes);
+    if (bytes <= OCLNN_STAGED_UPLOAD_MIN) { /* in one piece, with the buffer: creating enqueues nothing */
+        float *packed = oclnn_malloc(ctx->alloc, bytes ? bytes : 1);
+        if (!packed) return oclnn_fail(&ctx->err, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "gemm: packing %zu weights", total);
+        for (size_t z = 0; z < batches; z++)
+            oclnn_gemm_pack(src + z * mat, s_n, s_k, N, K, OCLNN_GEMM_DEFAULT_NR, packed + z * one);
+        oclnn_status st = upload(ctx, "clCreateBuffer (gemm packed B)", packed, total, out);
+        oclnn_free(ctx->alloc, packed);
+        *mat_stride = one;
+        return st;
+    }
+    size_t panel = (size_t)OCLNN_GEMM_DEFAULT_NR * K, panels = (N + OCLNN_GEMM_DEFAULT_NR - 1) / OCLNN_GEMM_DEFAULT_NR;
+    size_t per = GEMM_STAGE_BYTES / sizeof(float) / (panel ? panel : 1);
+    if (per < 1) per = 1;
+    if (per > panels) per = panels;
+    size_t stage_n = per * panel > 0 ? per * panel : 1;
+    float *stage = oclnn_malloc(ctx->alloc, stage_n * sizeof(float));
+    if (!stage) return oclnn_fail(&ctx->err, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "gemm: packing %zu weights", total);
+    cl_int err;
+    *out = clw_CreateBuffer(ctx->cl, CL_MEM_READ_ONLY, bytes ? bytes : sizeof(float), NULL, &err);
+    oclnn_status st = *out ? OCLNN_STATUS_OK : clw_fail(&ctx->err, err, "clCreateBuffer (gemm packed B)");
+    for (size_t z = 0; z < batches && !st; z++)
+        for (size_t p0 = 0; p0 < panels && !st; p0 += per) {
+            size_t np = panels - p0 < per ? panels - p0 : per, r0 = p0 * OCLNN_GEMM_DEFAULT_NR;
+            size_t rows = N - r0 < np * OCLNN_GEMM_DEFAULT_NR ? N - r0 : np * OCLNN_GEMM_DEFAULT_NR;
+            oclnn_gemm_pack(src + z * mat + r0 * s_n, s_n, s_k, rows, K, OCLNN_GEMM_DEFAULT_NR, stage);
+            err = clw_EnqueueWriteBuffer(ctx->queues[0], *out, CL_TRUE, (z * one + p0 * panel) * sizeof(float),
+                                         np * panel * sizeof(float), stage, 0, NULL, NULL);
+            if (err != CL_SUCCESS) st = clw_fail(&ctx->err, err, "clEnqueueWriteBuffer (gemm packed B)");
+        }
+    oclnn_free(ctx->alloc, stage);
+    if (st && *out) {
+        clw_ReleaseMemObject(*out);
+        *out = NULL;
+    }
     *mat_stride = one;
     return st;
 }

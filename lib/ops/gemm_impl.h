@@ -7,6 +7,11 @@
 
 #include "program/program.h"
 
+/* Packed weights above this many bytes are uploaded through a staging buffer of a few MiB, a chunk at a time
+ * (conv2d direct, gemm); smaller ones go in with their buffer (CL_MEM_COPY_HOST_PTR), so creating an operator
+ * enqueues nothing. */
+#define OCLNN_STAGED_UPLOAD_MIN ((size_t)16 << 20)
+
 /* cl/gemm.cl's defaults: 6 rows x 16 columns (2 AVX2 vectors) per work-item, 12 of 16 ymm registers of sums. */
 #define OCLNN_GEMM_DEFAULT_MR 6
 #define OCLNN_GEMM_DEFAULT_NR 16
