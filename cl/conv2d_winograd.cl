@@ -247,7 +247,10 @@ void winograd_output(__global const float *restrict mw, __global const float *re
         const int ty = nty % TH;
         const int n = nty / TH;
         const int oy0 = ty * WINO_M, ox0 = tx * WINO_M;
-        _Pragma("unroll") for (int q = 0; q < KV; ++q) {
+        /* The q and j loops stay loops: unrolled, their 2 x 8 x 16 guarded stores made this the costliest kernel
+         * for POCL to compile (1.2 s of CPU at the first launch, 0.37 s now) and were no faster (DenseNet-121's
+         * 3x3 layers in oclnn-bench-conv). */
+        _Pragma("unroll 1") for (int q = 0; q < KV; ++q) {
             float8 m[WT], tmp[WINO_M * WA], y[WINO_M * WINO_M];
             _Pragma("unroll") for (int t = 0; t < WT; ++t)
                 m[t] = vload8(0, mblk + (t * P_TILE + i) * K_TILE + q * 8);
@@ -260,7 +263,7 @@ void winograd_output(__global const float *restrict mw, __global const float *re
             }
             float ys[WINO_M * WINO_M][8];
             _Pragma("unroll") for (int e = 0; e < WINO_M * WINO_M; ++e) vstore8(y[e], 0, &ys[e][0]);
-            _Pragma("unroll") for (int j = 0; j < 8; ++j) {
+            _Pragma("unroll 1") for (int j = 0; j < 8; ++j) {
                 const int k = kb * K_TILE + q * 8 + j;
                 if (k >= K)
                     break;

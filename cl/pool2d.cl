@@ -335,15 +335,18 @@ __attribute__((always_inline)) void window1(__global const float *src, __global 
  * a time through window8 (explicit vectors: POCL's implicit vectoriser would put neighbouring work-items, i.e.
  * blocks of rows, in the lanes); a last group that would pass the interior is moved back to end there and
  * recomputes a few outputs rather than falling to scalar code. The border columns, and rows with fewer than eight
- * interior columns, take window1. global = (ceil(OH / ROWS), N*C). */
+ * interior columns, take window1. One dimension, block b of channel z = n * C + c at z * ceil(OH / ROWS) + b: the host
+ * may round the range up (work-items past N*C channels return) so that every layer launches one work-group size,
+ * which POCL compiles a kernel for once rather than once per map size. */
 __kernel void pool2d_window(__global const float *restrict in, int in_off, __global float *restrict out, int out_off,
-                            int C, int H, int W, int OH, int OW, int pad_top, int pad_left, int ext_h, int ext_w,
-                            int out_c_offset, int out_c_total)
+                            int C, int NC, int H, int W, int OH, int OW, int pad_top, int pad_left, int ext_h,
+                            int ext_w, int out_c_offset, int out_c_total)
 {
-    const int oyb = get_global_id(0) * ROWS;
-    const int z = get_global_id(1); /* n * C + c */
-    if (oyb >= OH)
+    const int blocks = (OH + ROWS - 1) / ROWS;
+    const int z = (int)get_global_id(0) / blocks; /* n * C + c */
+    if (z >= NC)
         return;
+    const int oyb = ((int)get_global_id(0) - z * blocks) * ROWS;
     const int nrows = min(ROWS, OH - oyb);
     const int n = z / C;
     const int c = z - n * C;
@@ -367,10 +370,10 @@ __kernel void pool2d_window(__global const float *restrict in, int in_off, __glo
      * a few outputs are computed twice). */
     const bool edge = EDGE3 && pad_left == 1 && ext_w == W + 1 && W > 8;
     if (!edge) {
-        for (int ox = 0; ox < vlo; ++ox)
-            window1(src, dst, H, W, OW, iy0, ox, pad_top, pad_left, ext_h, ext_w, nrows);
-        for (int ox = vhi; ox < OW; ++ox)
-            window1(src, dst, H, W, OW, iy0, ox, pad_top, pad_left, ext_h, ext_w, nrows);
+        /* The columns left of the vector groups, then those right of them: one loop, so window1 is inlined once. */
+        const int nb = vlo + OW - vhi;
+        for (int i = 0; i < nb; ++i)
+            window1(src, dst, H, W, OW, iy0, i < vlo ? i : vhi + i - vlo, pad_top, pad_left, ext_h, ext_w, nrows);
         if (vhi == 0)
             return;
     }
@@ -413,14 +416,15 @@ __kernel void pool2d_window(__global const float *restrict in, int in_off, __glo
 
 /* Windows too large to unroll (a kernel, stride or dilation above 64; KH..DW unused): plain loops over the window
  * with its sizes as arguments, one work-item per output row. Same arguments as pool2d_window, then kh, kw, sh, sw,
- * dh, dw. global = (OH, N*C). */
+ * dh, dw. global = OH * N*C, or more (work-items past it return). */
 __kernel void pool2d_large(__global const float *restrict in, int in_off, __global float *restrict out, int out_off,
-                           int C, int H, int W, int OH, int OW, int pad_top, int pad_left, int ext_h, int ext_w,
-                           int out_c_offset, int out_c_total, int kh, int kw, int sh, int sw, int dh, int dw)
+                           int C, int NC, int H, int W, int OH, int OW, int pad_top, int pad_left, int ext_h,
+                           int ext_w, int out_c_offset, int out_c_total, int kh, int kw, int sh, int sw, int dh, int dw)
 {
-    const int oy = get_global_id(0), z = get_global_id(1);
-    if (oy >= OH)
+    const int z = (int)get_global_id(0) / OH;
+    if (z >= NC)
         return;
+    const int oy = (int)get_global_id(0) - z * OH;
     const int n = z / C, c = z - n * C, iy0 = oy * sh - pad_top;
     __global const float *src = in + in_off + (size_t)z * (size_t)(H * W);
     __global float *dst = out + out_off + ((size_t)(n * out_c_total + out_c_offset + c) * OH + oy) * (size_t)OW;

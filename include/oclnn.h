@@ -201,6 +201,15 @@ typedef struct oclnn_cache_stats {
 
 OCLNN_API oclnn_status oclnn_context_cache_stats(const oclnn_context *ctx, oclnn_cache_stats *stats);
 
+/**
+ * Writes the disk-cache entries of the programs this context built from source and has not written yet. On POCL,
+ * entries are written here or when the context is destroyed rather than right after each build: reading a
+ * program's binary makes POCL compile every kernel of it once more, seconds that would otherwise delay the first
+ * result (elsewhere entries are written at build time and this does nothing). A failed write is logged as a
+ * warning, as at build time; the status is OK unless @p ctx is NULL.
+ */
+OCLNN_API oclnn_status oclnn_context_cache_flush(oclnn_context *ctx);
+
 /** The directory the disk cache uses, or "" when the disk cache is off. */
 OCLNN_API const char *oclnn_context_cache_dir(const oclnn_context *ctx);
 

@@ -1,6 +1,6 @@
 /* test_program.c - runtime compilation: canonical options, every registry variant builds, the in-memory and
- * disk caches (miss then hit, corrupt entries, key changes, concurrent writers), dev-mode kernels and build
- * errors that carry the compiler's log.
+ * disk caches (miss then hit, deferred writes, corrupt entries, key changes, concurrent writers), dev-mode kernels
+ * and build errors that carry the compiler's log.
  */
 #include "common.h"
 
@@ -72,6 +72,32 @@ static oclnn_cache_stats stats_of(oclnn_context *ctx) {
     return s;
 }
 
+/* Runs good.cl's kernel with @p opts on 8 floats of @p ctx, with work-groups of @p local (0: the driver's choice),
+ * and checks that it added @p value to each. */
+static void run_prog(oclnn_context *ctx, const char *opts, size_t local, float value) {
+    cl_program p;
+    assert_ok(ctx, oclnn_program_get_source(ctx, "good.cl", good_src, sizeof good_src - 1, opts, &p));
+    cl_int err;
+    cl_kernel k = clCreateKernel(p, "k", &err);
+    assert_int_equal(err, CL_SUCCESS);
+    int64_t dims[1] = {8};
+    oclnn_tensor *t;
+    assert_ok(ctx, oclnn_tensor_create(ctx, OCLNN_DTYPE_F32, 1, dims, &t));
+    float x[8] = {0, 1, 2, 3, 4, 5, 6, 7}, y[8];
+    assert_ok(ctx, oclnn_tensor_write(t, 0, sizeof x, x));
+    cl_mem m = oclnn_tensor_cl_mem(t, NULL);
+    clSetKernelArg(k, 0, sizeof m, &m);
+    size_t g = 8;
+    assert_int_equal(
+        clEnqueueNDRangeKernel(oclnn_context_cl_queue(ctx, 0), k, 1, NULL, &g, local ? &local : NULL, 0, NULL, NULL),
+        CL_SUCCESS);
+    assert_ok(ctx, oclnn_tensor_read(t, 0, sizeof y, y));
+    for (int i = 0; i < 8; i++) assert_true(y[i] == x[i] + value);
+    clReleaseKernel(k);
+    clw_ReleaseProgram(p);
+    oclnn_tensor_destroy(t);
+}
+
 static void test_cache_miss_then_hit(void **state) {
     (void)state;
     const char *dir = test_tmpdir("hit");
@@ -86,36 +112,63 @@ static void test_cache_miss_then_hit(void **state) {
     s = stats_of(a);
     assert_int_equal(s.memory_hits, 1);
     assert_int_equal(s.source_builds, 1);
+    /* Launched before its entry is written (POCL writes at the flush; its binary then also carries the work-group
+     * function this launch compiled), then flushed: one write, however often flushed. */
+    run_prog(a, "-DVALUE=1.0f", 4, 1.0f);
+    assert_ok(a, oclnn_context_cache_flush(a));
+    assert_ok(a, oclnn_context_cache_flush(a));
+    s = stats_of(a);
     assert_int_equal(s.disk_writes, 1); /* every device we test on returns program binaries */
+    assert_int_equal(s.source_builds, 1);
+    char path[4200], canon[256], key[2048];
+    assert_true(oclnn_options_canonical("-DVALUE=1.0f", canon, sizeof canon));
+    oclnn_cache_key(a, oclnn_hash64(good_src, sizeof good_src - 1, OCLNN_HASH_SEED), canon, key, sizeof key);
+    oclnn_cache_entry_path(a, key, path, sizeof path);
+    assert_int_equal(access(path, R_OK), 0);
     /* A second context (as a second process would) builds nothing. */
     oclnn_context *b = test_context(dir);
     get_prog(b, "-DVALUE=1.0f");
     s = stats_of(b);
     assert_int_equal(s.source_builds, 0);
     assert_int_equal(s.disk_hits, 1);
-    /* The program from the disk runs and computes what the source says. */
-    cl_kernel k;
-    cl_program p;
-    assert_ok(b, oclnn_program_get_source(b, "good.cl", good_src, sizeof good_src - 1, "-DVALUE=1.0f", &p));
-    cl_int err;
-    k = clCreateKernel(p, "k", &err);
-    assert_int_equal(err, CL_SUCCESS);
-    int64_t dims[1] = {8};
-    oclnn_tensor *t;
-    assert_ok(b, oclnn_tensor_create(b, OCLNN_DTYPE_F32, 1, dims, &t));
-    float x[8] = {0, 1, 2, 3, 4, 5, 6, 7}, y[8];
-    assert_ok(b, oclnn_tensor_write(t, 0, sizeof x, x));
-    cl_mem m = oclnn_tensor_cl_mem(t, NULL);
-    clSetKernelArg(k, 0, sizeof m, &m);
-    size_t g = 8;
-    assert_int_equal(clEnqueueNDRangeKernel(oclnn_context_cl_queue(b, 0), k, 1, NULL, &g, NULL, 0, NULL, NULL), CL_SUCCESS);
-    assert_ok(b, oclnn_tensor_read(t, 0, sizeof y, y));
-    for (int i = 0; i < 8; i++) assert_true(y[i] == x[i] + 1.0f);
-    clReleaseKernel(k);
-    clw_ReleaseProgram(p);
-    oclnn_tensor_destroy(t);
+    /* The program from the disk runs and computes what the source says, with the local size launched before the
+     * write and with another one. */
+    run_prog(b, "-DVALUE=1.0f", 4, 1.0f);
+    run_prog(b, "-DVALUE=1.0f", 2, 1.0f);
+    assert_ok(b, oclnn_context_cache_flush(b));
+    assert_int_equal(stats_of(b).disk_writes, 0); /* loaded entries are not written again */
     oclnn_context_destroy(a);
     oclnn_context_destroy(b);
+    assert_int_equal(oclnn_context_cache_flush(NULL), OCLNN_STATUS_INVALID_ARGUMENT);
+}
+
+/* Entries not flushed are written when the context goes, and entries of another context are its own business. */
+static void test_cache_written_at_destroy(void **state) {
+    (void)state;
+    const char *dir = test_tmpdir("destroy");
+    oclnn_context *a = test_context(dir);
+    run_prog(a, "-DVALUE=7.0f", 0, 7.0f);
+    get_prog(a, "-DVALUE=8.0f");
+    oclnn_context_destroy(a);
+    oclnn_context *b = test_context(dir);
+    run_prog(b, "-DVALUE=7.0f", 0, 7.0f);
+    run_prog(b, "-DVALUE=8.0f", 0, 8.0f);
+    oclnn_cache_stats s = stats_of(b);
+    assert_int_equal(s.disk_hits, 2);
+    assert_int_equal(s.source_builds, 0);
+    oclnn_context_destroy(b);
+    /* With the disk cache off nothing is pending and a flush is a no-op. */
+    oclnn_context_options o;
+    test_options(&o, dir);
+    o.disk_cache = 0;
+    oclnn_context *c;
+    assert_ok(NULL, oclnn_context_create(&o, &c));
+    run_prog(c, "-DVALUE=9.0f", 0, 9.0f);
+    assert_ok(c, oclnn_context_cache_flush(c));
+    s = stats_of(c);
+    assert_int_equal(s.disk_writes, 0);
+    assert_int_equal(s.source_builds, 1);
+    oclnn_context_destroy(c);
 }
 
 static void entry_path(oclnn_context *ctx, const char *opts, char *path, size_t cap) {
@@ -169,6 +222,7 @@ static void test_cache_corrupt_entry_recovered(void **state) {
         const char *dir = test_tmpdir("corrupt");
         oclnn_context *a = test_context(dir);
         get_prog(a, "-DVALUE=2.0f");
+        assert_ok(a, oclnn_context_cache_flush(a));
         char path[4200];
         entry_path(a, "-DVALUE=2.0f", path, sizeof path);
         assert_int_equal(access(path, R_OK), 0);
@@ -176,6 +230,7 @@ static void test_cache_corrupt_entry_recovered(void **state) {
         damage_file(path, kinds[i]);
         oclnn_context *b = test_context(dir);
         get_prog(b, "-DVALUE=2.0f");
+        assert_ok(b, oclnn_context_cache_flush(b));
         oclnn_cache_stats s = stats_of(b);
         if (s.disk_rejected != 1 || s.source_builds != 1 || s.disk_writes != 1)
             fail_msg("damage %zu: rejected %llu, builds %llu, writes %llu", i, (unsigned long long)s.disk_rejected,
@@ -349,6 +404,7 @@ int main(void) {
         cmocka_unit_test(test_options_canonical),
         cmocka_unit_test(test_all_kernels_build),
         cmocka_unit_test(test_cache_miss_then_hit),
+        cmocka_unit_test(test_cache_written_at_destroy),
         cmocka_unit_test(test_cache_corrupt_entry_recovered),
         cmocka_unit_test(test_cache_key_changes),
         cmocka_unit_test(test_cache_concurrent_writers),

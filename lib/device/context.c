@@ -243,13 +243,14 @@ oclnn_status oclnn_context_create_from_cl(cl_context context, cl_command_queue q
 
 void oclnn_context_destroy(oclnn_context *ctx) {
     if (!ctx) return;
+    /* Queues drained first: the program cache may still write deferred disk entries, from idle programs. */
+    if (ctx->queues)
+        for (uint32_t i = 0; i < ctx->num_queues; i++)
+            if (ctx->queues[i]) clFinish(ctx->queues[i]); /* never faulted: teardown must not fail half-way */
     if (ctx->programs_destroy) ctx->programs_destroy(ctx);
     if (ctx->queues) {
         for (uint32_t i = 0; i < ctx->num_queues; i++)
-            if (ctx->queues[i]) {
-                clFinish(ctx->queues[i]); /* never faulted: teardown must not fail half-way */
-                clw_ReleaseCommandQueue(ctx->queues[i]);
-            }
+            if (ctx->queues[i]) clw_ReleaseCommandQueue(ctx->queues[i]);
     }
     if (ctx->cl) clw_ReleaseContext(ctx->cl);
     const oclnn_allocator *a = ctx->alloc;

@@ -30,8 +30,7 @@ struct oclnn_pool2d {
     size_t n, c, h, w, oh, ow;
     uint32_t pad_top, pad_left;       /* begin pads after auto_pad */
     size_t ext_h, ext_w;              /* in + end pad: where the padded extent stops */
-    size_t global[2], local[2];
-    cl_uint dims;
+    size_t global[1], local[1];
     int use_local;
     int state;
 };
@@ -201,34 +200,35 @@ static void choose_global_kernel(oclnn_pool2d *op) {
     size_t lanes = (size_t)(d->compute_units ? d->compute_units : 1) * (d->type == OCLNN_DEVICE_TYPE_GPU ? 256 : 4);
     if (hw <= 64 || nc >= lanes || op->gwg < 2) {
         op->active = op->loop;
-        op->dims = 1;
         op->use_local = 0;
         op->global[0] = nc;
     } else {
         op->active = op->wg;
-        op->dims = 1;
         op->use_local = 1;
         op->global[0] = nc * (size_t)op->gwg;
         op->local[0] = (size_t)op->gwg;
     }
 }
 
-/* The work-groups of pool2d_window: on CPUs, whole columns of blocks times a divisor of N*C channels, so that
- * there are about WG_PER_CU work-groups per compute unit. Left to itself, POCL cuts the range into as many
- * work-groups as cores (14 x 32 twice for ResNet's stem pool), so one core busy elsewhere stalls the whole pool;
- * one work-group per channel instead pays POCL's per-work-group cost hundreds of times. Elsewhere (GPUs) the
- * driver chooses. */
+/* The work-groups of pool2d_window / pool2d_large over their @p items work-items (blocks of rows of each channel,
+ * in channel order). On CPUs, one size per device for every layer: POCL compiles a kernel anew for each work-group
+ * size it is launched with (0.4-0.9 s of CPU for pool2d_window), and DenseNet-121's four pools had four sizes. The
+ * size, a power of two up to 256, aims at about WG_PER_CU work-groups per compute unit for a ~1000-item layer (a
+ * 56x56 map of 64 channels, 28x28 of 128, ...; 128 on 2 cores, as fast as the per-layer sizes before on ResNet's
+ * stem and VGG's pool1 in bench-pool): left to itself, POCL cuts the range into as many work-groups as cores, so one
+ * core busy elsewhere stalls the whole pool, and one work-group per channel pays POCL's per-work-group cost hundreds
+ * of times. The range is rounded up to a whole number of groups. Elsewhere (GPUs) the driver chooses. */
 #define WG_PER_CU 4
-static void choose_window_local(oclnn_pool2d *op) {
+#define WINDOW_ITEMS 1024
+static void choose_window_local(oclnn_pool2d *op, size_t items) {
     const oclnn_device_info *d = &op->ctx->info;
-    uint64_t lim = d->max_work_group_size;
+    op->global[0] = items;
     op->use_local = 0;
-    if (d->type != OCLNN_DEVICE_TYPE_CPU || op->global[0] > lim || op->global[0] > d->max_work_item_sizes[0]) return;
-    size_t groups = (size_t)(d->compute_units ? d->compute_units : 1) * WG_PER_CU;
-    size_t l1 = op->global[1] / groups ? op->global[1] / groups : 1;
-    while (l1 > 1 && (op->global[1] % l1 || op->global[0] * l1 > lim || l1 > d->max_work_item_sizes[1])) l1--;
-    op->local[0] = op->global[0];
-    op->local[1] = l1;
+    if (d->type != OCLNN_DEVICE_TYPE_CPU) return;
+    size_t groups = (size_t)(d->compute_units ? d->compute_units : 1) * WG_PER_CU, l = 256;
+    while (l > 1 && (l * groups > WINDOW_ITEMS || l > d->max_work_group_size || l > d->max_work_item_sizes[0])) l /= 2;
+    op->local[0] = l;
+    op->global[0] = (items + l - 1) / l * l;
     op->use_local = 1;
 }
 
@@ -274,10 +274,9 @@ oclnn_status oclnn_pool2d_reshape(oclnn_pool2d *op, size_t batch, size_t channel
         choose_global_kernel(op);
     } else {
         op->active = op->window;
-        op->dims = 2;
-        op->global[0] = (oh + (size_t)op->rows - 1) / (size_t)op->rows;
-        op->global[1] = batch * channels;
-        choose_window_local(op);
+        /* (ceil(oh / rows) blocks) x N*C items: below 2^31 as oh * N*C, a product the output's element count bounds
+         * (checked at setup), plus less than one work-group. */
+        choose_window_local(op, (oh + (size_t)op->rows - 1) / (size_t)op->rows * batch * channels);
     }
     op->state = POOL_RESHAPED; /* the tensors must be bound again: their shapes are kernel arguments */
     if (out_height) *out_height = oh;
@@ -313,6 +312,7 @@ oclnn_status oclnn_pool2d_setup(oclnn_pool2d *op, const oclnn_tensor *input, ocl
         return oclnn_fail(eb, OCLNN_STATUS_INVALID_ARGUMENT, "pool2d: input and output overlap");
     size_t ctot = (size_t)output->dims[1], out_elems;
     if (!oclnn_mul_size(op->n * ctot, op->oh * op->ow, &out_elems) || out_elems > INT32_MAX ||
+        (!op->is_global && op->global[0] > INT32_MAX) ||
         input->offset / sizeof(float) > INT32_MAX || output->offset / sizeof(float) > INT32_MAX)
         return oclnn_fail(eb, OCLNN_STATUS_UNSUPPORTED, "pool2d: tensors above 2^31 elements");
     op->state = POOL_RESHAPED; /* until every argument is set */
@@ -327,8 +327,8 @@ oclnn_status oclnn_pool2d_setup(oclnn_pool2d *op, const oclnn_tensor *input, ocl
     err |= clw_SetKernelArg(k, i++, sizeof(int), &out_off);
     err |= clw_SetKernelArg(k, i++, sizeof(int), &C);
     if (!op->is_global) {
-        int args[] = {(int)op->h,      (int)op->w,        (int)op->oh,    (int)op->ow,    (int)op->pad_top,
-                      (int)op->pad_left, (int)op->ext_h, (int)op->ext_w};
+        int args[] = {(int)(op->n * op->c), (int)op->h,        (int)op->w,     (int)op->oh,   (int)op->ow,
+                      (int)op->pad_top,     (int)op->pad_left, (int)op->ext_h, (int)op->ext_w};
         for (size_t a = 0; a < sizeof args / sizeof args[0]; a++) err |= clw_SetKernelArg(k, i++, sizeof(int), &args[a]);
         if (is_large(&op->p)) { /* after out_c_offset and out_c_total */
             const oclnn_pool2d_params *p = &op->p;
@@ -357,7 +357,7 @@ oclnn_status oclnn_pool2d_enqueue(oclnn_pool2d *op, uint32_t queue, oclnn_event 
     if (queue >= ctx->num_queues)
         return oclnn_fail(&ctx->err, OCLNN_STATUS_INVALID_ARGUMENT, "pool2d: queue %u of %u", queue, ctx->num_queues);
     cl_event ev = NULL;
-    cl_int err = clw_EnqueueNDRangeKernel(ctx->queues[queue], op->active, op->dims, op->global,
+    cl_int err = clw_EnqueueNDRangeKernel(ctx->queues[queue], op->active, 1, op->global,
                                           op->use_local ? op->local : NULL, 0, NULL, event ? &ev : NULL);
     if (err != CL_SUCCESS) return clw_fail(&ctx->err, err, "clEnqueueNDRangeKernel (pool2d)");
     return event ? oclnn_event_wrap(ctx, ev, event) : OCLNN_STATUS_OK;

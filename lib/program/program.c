@@ -125,17 +125,56 @@ static const oclnn_embedded_kernel *find_embedded(const char *file) {
 typedef struct entry {
     char *key;
     cl_program prog;
+    int unsaved; /* built from source, its disk entry not written yet (deferred writes) */
 } entry;
 
 typedef struct program_cache {
     entry *v;
     size_t n, cap;
     oclnn_cache_stats stats;
+    /* Write disk entries at oclnn_context_cache_flush() / context destruction instead of right after the build. On
+     * POCL, reading a program's binary compiles a generic work-group function for every kernel of the program
+     * (pocl_driver_build_poclbinary), which POCL never runs while the program's LLVM IR is at hand: each launch
+     * compiles a version specialised to its local size instead. Done at build time, that doubled the codegen on
+     * the way to a cold first result (DenseNet-121: about 8 s of 15). Read later, the binary also carries the
+     * specialised functions of the launches made so far, so a start from oclnn's cache alone compiles nothing. */
+    int defer_writes;
 } program_cache;
+
+static void store_binary(oclnn_context *ctx, cl_program p, const char *key, program_cache *pc);
+
+/* Writes the entries of programs built from source whose writes were deferred. Takes the lock itself. */
+static void write_unsaved(oclnn_context *ctx, program_cache *pc) {
+    for (;;) {
+        pthread_mutex_lock(&ctx->lock);
+        size_t i = 0;
+        while (i < pc->n && !pc->v[i].unsaved) i++;
+        cl_program p = NULL;
+        char *key = NULL;
+        if (i < pc->n) {
+            pc->v[i].unsaved = 0;
+            /* Retained and copied, so the slow write runs unlocked while other threads use the cache. */
+            key = oclnn_strdup(ctx->alloc, pc->v[i].key);
+            if (key && clw_RetainProgram(pc->v[i].prog) == CL_SUCCESS) {
+                p = pc->v[i].prog;
+            } else {
+                oclnn_free(ctx->alloc, key);
+                key = NULL;
+            }
+        }
+        pthread_mutex_unlock(&ctx->lock);
+        if (i == pc->n) return;
+        if (!p) continue; /* out of memory: that entry is skipped (only speed is lost), the others still go */
+        store_binary(ctx, p, key, pc);
+        clw_ReleaseProgram(p);
+        oclnn_free(ctx->alloc, key);
+    }
+}
 
 static void cache_destroy(oclnn_context *ctx) {
     program_cache *pc = ctx->programs;
     if (!pc) return;
+    if (ctx->disk_cache) write_unsaved(ctx, pc);
     for (size_t i = 0; i < pc->n; i++) {
         clw_ReleaseProgram(pc->v[i].prog);
         oclnn_free(ctx->alloc, pc->v[i].key);
@@ -148,10 +187,23 @@ static void cache_destroy(oclnn_context *ctx) {
 /* Called with ctx->lock held. */
 static program_cache *cache_of(oclnn_context *ctx) {
     if (!ctx->programs) {
-        ctx->programs = oclnn_calloc(ctx->alloc, 1, sizeof(program_cache));
-        if (ctx->programs) ctx->programs_destroy = cache_destroy;
+        program_cache *pc = oclnn_calloc(ctx->alloc, 1, sizeof(program_cache));
+        if (pc) {
+            pc->defer_writes = strstr(ctx->info.platform_name, "Portable Computing Language") != NULL;
+            ctx->programs = pc;
+            ctx->programs_destroy = cache_destroy;
+        }
     }
     return ctx->programs;
+}
+
+oclnn_status oclnn_context_cache_flush(oclnn_context *ctx) {
+    if (!ctx) return oclnn_fail(NULL, OCLNN_STATUS_INVALID_ARGUMENT, "oclnn_context_cache_flush: NULL");
+    pthread_mutex_lock(&ctx->lock);
+    program_cache *pc = ctx->programs;
+    pthread_mutex_unlock(&ctx->lock);
+    if (pc && ctx->disk_cache) write_unsaved(ctx, pc);
+    return OCLNN_STATUS_OK;
 }
 
 oclnn_status oclnn_context_cache_stats(const oclnn_context *ctx, oclnn_cache_stats *stats) {
@@ -279,6 +331,8 @@ oclnn_status oclnn_program_get_source(oclnn_context *ctx, const char *name, cons
         }
     }
     double dt = oclnn_now_ms() - t0;
+    oclnn_log(&ctx->log, OCLNN_LOG_DEBUG, "%s '%s' with '%s' in %.1f ms", from_disk ? "loaded" : "built", name, canon,
+              dt);
     pthread_mutex_lock(&ctx->lock);
     pc->stats.build_ms += dt;
     pc->stats.disk_hits += from_disk;
@@ -286,7 +340,11 @@ oclnn_status oclnn_program_get_source(oclnn_context *ctx, const char *name, cons
     pc->stats.disk_rejected += rejected;
     pc->stats.source_builds += !from_disk;
     pthread_mutex_unlock(&ctx->lock);
-    if (!from_disk && ctx->disk_cache) store_binary(ctx, p, key, pc);
+    int unsaved = !from_disk && ctx->disk_cache;
+    if (unsaved && !pc->defer_writes) {
+        store_binary(ctx, p, key, pc);
+        unsaved = 0;
+    }
 
     pthread_mutex_lock(&ctx->lock);
     /* Another thread may have built the same program meanwhile: keep one, hand the caller that one. */
@@ -295,7 +353,7 @@ oclnn_status oclnn_program_get_source(oclnn_context *ctx, const char *name, cons
             pthread_mutex_unlock(&ctx->lock);
             clw_ReleaseProgram(p);
             *out = pc->v[i].prog;
-            return OCLNN_STATUS_OK;
+            return OCLNN_STATUS_OK; /* that one's builder saves it */
         }
     oclnn_status st = OCLNN_STATUS_OK;
     if (pc->n == pc->cap) {
@@ -308,7 +366,7 @@ oclnn_status oclnn_program_get_source(oclnn_context *ctx, const char *name, cons
     }
     char *kcopy = pc->n < pc->cap ? oclnn_strdup(ctx->alloc, key) : NULL;
     if (kcopy && clw_RetainProgram(p) == CL_SUCCESS) {
-        pc->v[pc->n++] = (entry){kcopy, p};
+        pc->v[pc->n++] = (entry){kcopy, p, unsaved};
     } else {
         /* Not remembering it is harmless except for speed; but out of memory is worth reporting now. */
         oclnn_free(ctx->alloc, kcopy);
@@ -414,5 +472,6 @@ oclnn_status oclnn_context_prebuild_all(oclnn_context *ctx, size_t *built) {
         }
     }
     if (built) *built = n;
-    return OCLNN_STATUS_OK;
+    /* Warming a cache is the point here: the entries are written now, not when the context goes. */
+    return oclnn_context_cache_flush(ctx);
 }
