@@ -1,27 +1,30 @@
 /* rt_pool.c - graph ops MaxPool, AveragePool, LpPool, GlobalAveragePool and GlobalMaxPool (1-D, 2-D, and 3-D
- * max/average windows) on oclnn_pool2d. Outputs may be channel slices of a concat (Inception's pool branch,
- * DenseNet's transition). 1-D runs as 2-D with H = 1 on 4-D views of the 3-D tensors. A 3-D max or average window is
- * a box, so it runs as two 2-D passes: (kh, kw) over every depth slice ([N, C*D, H, W]) into a scratch tensor, then
- * (kd, 1) over depth ([N, C, D, OH*OW]); max is exact, and the average divides by the two axes' counts in turn.
+ * max/average windows) on the rank-based oclnn_pool (include/oclnn_pool.h): 1-D runs there as 2-D with H = 1, 3-D as
+ * an (H, W) pass then a depth pass. Outputs may be channel slices of a concat (Inception's pool branch, DenseNet's
+ * transition).
  */
 #include "graph/rt_util.h"
 
 #include <string.h>
 
 typedef struct rt_pool {
-    oclnn_pool2d *pool;
-    oclnn_tensor *view[2]; /* 1-D and 3-D: 4-D views of X and Y, made at setup */
-    oclnn_pool2d *pool_d;  /* 3-D: the depth pass */
-    oclnn_tensor *scratch; /* 3-D: the (kh, kw) pass's output [N, C*D, OH, OW] */
-    oclnn_tensor *sview;   /* 3-D: scratch as [N, C, D, OH*OW] */
+    oclnn_pool *pool;
+    oclnn_pool_params p;
 } rt_pool;
 
-static void win_to_params(const oclnn_ir_node *n, const rt_window *w, oclnn_pool2d_params *p) {
-    p->kernel_h = (uint32_t)w->kh, p->kernel_w = (uint32_t)w->kw;
-    p->stride_h = (uint32_t)w->sh, p->stride_w = (uint32_t)w->sw;
-    p->dilation_h = (uint32_t)w->dh, p->dilation_w = (uint32_t)w->dw;
-    p->pad_top = (uint32_t)w->pt, p->pad_left = (uint32_t)w->pl, p->pad_bottom = (uint32_t)w->pb;
-    p->pad_right = (uint32_t)w->pr;
+/* The windows as rank-based params: rank 1 takes @p w's W axis, rank 2 its H and W axes, rank 3 the depth window
+ * @p wd (its H axis) then @p w's H and W. */
+static void win_to_params(const oclnn_ir_node *n, int rank, const rt_window *w, const rt_window *wd,
+                          oclnn_pool_params *p) {
+    int a = 0;
+    const int64_t *ax[3][5] = {{&wd->kh, &wd->sh, &wd->dh, &wd->pt, &wd->pb},
+                               {&w->kh, &w->sh, &w->dh, &w->pt, &w->pb},
+                               {&w->kw, &w->sw, &w->dw, &w->pl, &w->pr}};
+    for (int src = 3 - rank; src < 3; src++, a++) {
+        p->kernel[a] = (uint32_t)*ax[src][0], p->stride[a] = (uint32_t)*ax[src][1];
+        p->dilation[a] = (uint32_t)*ax[src][2];
+        p->pad_begin[a] = (uint32_t)*ax[src][3], p->pad_end[a] = (uint32_t)*ax[src][4];
+    }
     p->auto_pad = w->auto_pad;
     p->ceil_mode = w->ceil_mode;
     p->count_include_pad = (int)oclnn_ir_attr_int(n, "count_include_pad", 0);
@@ -99,10 +102,11 @@ static oclnn_status pool_spec_checks(const oclnn_graph *g, const oclnn_ir_node *
     return OCLNN_STATUS_OK;
 }
 
-/* The (kh, kw) pass's parameters and window; for 3-D also the depth pass's (pd, wd; NULL: not wanted). */
-static oclnn_status pool_params(const oclnn_graph *g, const oclnn_ir_node *n, oclnn_pool2d_params *p, rt_window *w,
-                                oclnn_pool2d_params *pd, rt_window *wd) {
-    oclnn_pool2d_params_init(p);
+/* The operator's parameters and the windows the output sizes are inferred from: @p w the (H, W) window (1-D: W with
+ * a window of 1 in H), @p wd the 3-D depth window as an (H) window of width 1. */
+static oclnn_status pool_params(const oclnn_graph *g, const oclnn_ir_node *n, oclnn_pool_params *p, rt_window *w,
+                                rt_window *wd) {
+    oclnn_pool_params_init(p);
     p->type = pool_type(n);
     const oclnn_ir_value *x = rt_in(g, n, 0);
     if (!x) return rt_fail(g, n, OCLNN_STATUS_INVALID_MODEL, "needs input X");
@@ -110,6 +114,7 @@ static oclnn_status pool_params(const oclnn_graph *g, const oclnn_ir_node *n, oc
     if (x->ndim != 4 && x->ndim != 3 && !three)
         return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED,
                        "only 1-D and 2-D pooling (3-D or 4-D input), and 3-D max or average windows, are supported");
+    p->rank = (uint32_t)x->ndim - 2;
     if (n->num_outputs > 1 && n->outputs[1] >= 0)
         return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "the Indices output is not supported");
     if (is_global(p->type)) return OCLNN_STATUS_OK;
@@ -125,29 +130,17 @@ static oclnn_status pool_params(const oclnn_graph *g, const oclnn_ir_node *n, oc
     }
     oclnn_status sv = pool_spec_checks(g, n, p->type);
     if (sv) return sv;
-    if (three) {
-        rt_window dwin;
-        oclnn_status s = windows3d(g, n, w, &dwin);
-        if (s) return s;
-        win_to_params(n, w, p);
-        if (pd) {
-            *pd = *p;
-            win_to_params(n, &dwin, pd);
-        }
-        if (wd) *wd = dwin;
-        return OCLNN_STATUS_OK;
-    }
-    oclnn_status s = rt_window_read(g, n, (int)x->ndim - 2, x->ndim == 3 ? 1 : 0, 0, w);
+    oclnn_status s = three ? windows3d(g, n, w, wd) : rt_window_read(g, n, (int)x->ndim - 2, x->ndim == 3 ? 1 : 0, 0, w);
     if (s) return s;
-    win_to_params(n, w, p);
+    win_to_params(n, (int)p->rank, w, wd, p);
     return OCLNN_STATUS_OK;
 }
 
 static oclnn_status pool_infer(oclnn_graph *g, const oclnn_ir_node *n) {
     if (!rt_known(g, n, 0)) return OCLNN_STATUS_OK;
-    oclnn_pool2d_params p;
+    oclnn_pool_params p;
     rt_window w, wd;
-    oclnn_status s = pool_params(g, n, &p, &w, NULL, &wd);
+    oclnn_status s = pool_params(g, n, &p, &w, &wd);
     if (s) return s;
     const oclnn_ir_value *x = rt_in(g, n, 0);
     if (x->ndim == 5) {
@@ -166,111 +159,63 @@ static oclnn_status pool_infer(oclnn_graph *g, const oclnn_ir_node *n) {
 }
 
 static oclnn_status pool_create(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
-    oclnn_pool2d_params p, pd;
-    rt_window w;
-    oclnn_status s = pool_params(g, n, &p, &w, &pd, NULL);
+    oclnn_pool_params p;
+    rt_window w, wd;
+    oclnn_status s = pool_params(g, n, &p, &w, &wd);
     if (s) return s;
     rt_pool *r = oclnn_calloc(st->ctx->alloc, 1, sizeof *r);
     if (!r) return rt_fail(g, n, OCLNN_STATUS_OUT_OF_HOST_MEMORY, "out of host memory");
     st->op = r;
-    s = oclnn_pool2d_create(st->ctx, &p, &r->pool);
-    if (!s && rt_in(g, n, 0)->ndim == 5) s = oclnn_pool2d_create(st->ctx, &pd, &r->pool_d);
-    if (s) return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
+    r->p = p;
+    if ((s = oclnn_pool_create(st->ctx, &p, &r->pool))) return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
     st->algo = "";
     return OCLNN_STATUS_OK;
 }
 
-/* 3-D: the (kh, kw) pass over [N, C*D, H, W] into the scratch tensor, then the depth pass over [N, C, D, OH*OW]. */
-static oclnn_status pool3d_reshape(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
-    const oclnn_ir_value *x = rt_in(g, n, 0), *y = rt_out(g, n, 0);
-    rt_pool *r = st->op;
-    size_t N = (size_t)x->dims[0], C = (size_t)x->dims[1], D = (size_t)x->dims[2], oh, ow, od, w2;
-    oclnn_status s = oclnn_pool2d_reshape(r->pool, N, C * D, (size_t)x->dims[3], (size_t)x->dims[4], &oh, &ow);
-    if (!s) s = oclnn_pool2d_reshape(r->pool_d, N, C, D, oh * ow, &od, &w2);
-    if (s) return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
-    if ((int64_t)od != y->dims[2] || (int64_t)oh != y->dims[3] || (int64_t)ow != y->dims[4] || w2 != oh * ow)
-        return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "operator output %zux%zux%zu differs from the inferred one",
-                       od, oh, ow);
-    oclnn_tensor_destroy(r->scratch);
-    r->scratch = NULL;
-    int64_t sd[4] = {(int64_t)N, (int64_t)(C * D), (int64_t)oh, (int64_t)ow};
-    if ((s = oclnn_tensor_create(st->ctx, OCLNN_DTYPE_F32, 4, sd, &r->scratch)))
-        return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
-    size_t c;
-    const int64_t *k = oclnn_ir_attr_ints(n, "kernel_shape", &c);
-    st->macs = (uint64_t)(N * C * D * oh * ow) * (uint64_t)(k[1] * k[2]) + oclnn_ir_numel(y) * (uint64_t)k[0];
-    st->kernels = 2;
-    return OCLNN_STATUS_OK;
-}
-
 static oclnn_status pool_reshape(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
-    if (rt_in(g, n, 0)->ndim == 5) return pool3d_reshape(st, g, n);
     const oclnn_ir_value *x = rt_in(g, n, 0), *y = rt_out(g, n, 0);
-    int64_t x4[4], y4[4];
-    rt_dims4(x, x4), rt_dims4(y, y4);
-    size_t oh, ow;
     rt_pool *r = st->op;
-    oclnn_status s =
-        oclnn_pool2d_reshape(r->pool, (size_t)x4[0], (size_t)x4[1], (size_t)x4[2], (size_t)x4[3], &oh, &ow);
+    uint32_t rank = r->p.rank;
+    size_t in[3], out[3];
+    for (uint32_t a = 0; a < rank; a++)
+        in[a] = (size_t)x->dims[a + 2];
+    oclnn_status s = oclnn_pool_reshape(r->pool, (size_t)x->dims[0], (size_t)x->dims[1], in, out);
     if (s) return rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx));
-    if ((int64_t)oh != y4[2] || (int64_t)ow != y4[3])
-        return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE, "operator output %zux%zu differs from the inferred %lldx%lld",
-                       oh, ow, (long long)y4[2], (long long)y4[3]);
-    oclnn_pool_type t = pool_type(n);
-    uint64_t win = is_global(t) ? (uint64_t)(x4[2] * x4[3]) : 1; /* window elements per output */
-    size_t c;
-    const int64_t *k = oclnn_ir_attr_ints(n, "kernel_shape", &c);
-    if (!is_global(t) && k && c == 2) win = (uint64_t)(k[0] * k[1]);
-    if (!is_global(t) && k && c == 1) win = (uint64_t)k[0];
+    for (uint32_t a = 0; a < rank; a++)
+        if ((int64_t)out[a] != y->dims[a + 2])
+            return rt_fail(g, n, OCLNN_STATUS_INVALID_SHAPE,
+                           "operator output %zu differs from the inferred %lld on spatial axis %u", out[a],
+                           (long long)y->dims[a + 2], a);
+    /* window elements per output; 3-D counts its two passes: the (H, W) window over every depth slice, then the
+     * depth window */
+    uint64_t win = 1, plane = 1;
+    for (uint32_t a = 0; a < rank; a++)
+        win *= is_global(r->p.type) ? in[a] : r->p.kernel[a];
     st->macs = oclnn_ir_numel(y) * win;
     st->kernels = 1;
+    if (rank == 3 && !is_global(r->p.type)) {
+        plane = (uint64_t)(x->dims[0] * x->dims[1] * x->dims[2]) * out[1] * out[2];
+        st->macs = plane * r->p.kernel[1] * r->p.kernel[2] + oclnn_ir_numel(y) * r->p.kernel[0];
+        st->kernels = 2;
+    }
     return OCLNN_STATUS_OK;
 }
 
 static oclnn_status pool_setup(oclnn_rt_step *st, const oclnn_graph *g, const oclnn_ir_node *n) {
     rt_pool *r = st->op;
-    oclnn_tensor *t[2] = {st->in[0], st->out[0]};
-    oclnn_status s = OCLNN_STATUS_OK;
-    if (r->pool_d) { /* 3-D: x as [N, C*D, H, W], the scratch as [N, C, D, OH*OW], y as [N, Ctot, OD, OH*OW] */
-        for (int k = 0; k < 2; k++)
-            oclnn_tensor_destroy(r->view[k]), r->view[k] = NULL;
-        oclnn_tensor_destroy(r->sview);
-        r->sview = NULL;
-        const int64_t *xd = t[0]->dims, *yd = t[1]->dims, *sd = r->scratch->dims;
-        int64_t v0[4] = {xd[0], xd[1] * xd[2], xd[3], xd[4]}, v1[4] = {yd[0], yd[1], yd[2], yd[3] * yd[4]};
-        int64_t vs[4] = {sd[0], xd[1], xd[2], sd[2] * sd[3]};
-        s = oclnn_tensor_view(t[0], 0, OCLNN_DTYPE_F32, 4, v0, &r->view[0]);
-        if (!s) s = oclnn_tensor_view(t[1], 0, OCLNN_DTYPE_F32, 4, v1, &r->view[1]);
-        if (!s) s = oclnn_tensor_view(r->scratch, 0, OCLNN_DTYPE_F32, 4, vs, &r->sview);
-        if (!s) s = oclnn_pool2d_setup(r->pool, r->view[0], r->scratch, 0);
-        if (!s) s = oclnn_pool2d_setup(r->pool_d, r->sview, r->view[1], st->out_offset[0]);
-        return s ? rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx)) : OCLNN_STATUS_OK;
-    }
-    for (int k = 0; k < 2; k++) { /* 1-D: the operator sees [N,C,1,W] */
-        oclnn_tensor_destroy(r->view[k]);
-        r->view[k] = NULL;
-        if (!s) s = rt_view4(t[k], &r->view[k]);
-        if (r->view[k]) t[k] = r->view[k];
-    }
-    if (!s) s = oclnn_pool2d_setup(r->pool, t[0], t[1], st->out_offset[0]);
+    oclnn_status s = oclnn_pool_setup(r->pool, st->in[0], st->out[0], st->out_offset[0]);
     return s ? rt_fail(g, n, s, "%s", oclnn_last_error(st->ctx)) : OCLNN_STATUS_OK;
 }
 
 static oclnn_status pool_enqueue(oclnn_rt_step *st, uint32_t queue) {
     rt_pool *r = st->op;
-    oclnn_status s = oclnn_pool2d_enqueue(r->pool, queue, NULL);
-    return s || !r->pool_d ? s : oclnn_pool2d_enqueue(r->pool_d, queue, NULL); /* in order on one queue */
+    return oclnn_pool_enqueue(r->pool, queue, NULL);
 }
 
 static void pool_destroy(oclnn_rt_step *st) {
     rt_pool *r = st->op;
     if (!r) return;
-    oclnn_pool2d_destroy(r->pool);
-    oclnn_pool2d_destroy(r->pool_d);
-    for (int k = 0; k < 2; k++)
-        oclnn_tensor_destroy(r->view[k]);
-    oclnn_tensor_destroy(r->sview);
-    oclnn_tensor_destroy(r->scratch);
+    oclnn_pool_destroy(r->pool);
     oclnn_free(st->ctx->alloc, r);
     st->op = NULL;
 }
