@@ -1844,8 +1844,9 @@ static void test_one_d(void **state) {
     oclnn_context_destroy(ctx);
 }
 
-/* ---- 3-D MaxPool and AveragePool ([N,C,D,H,W], run as a (kh, kw) pass then a depth pass) against a naive 3-D
- * window loop: max exact, average within 1e-6 relative (two divisions instead of one). ---- */
+/* ---- 3-D MaxPool, AveragePool, LpPool and the global pools ([N,C,D,H,W], on the rank-based oclnn_pool: a (kh, kw)
+ * pass then a depth pass) against a naive 3-D window loop: max exact, average within 1e-6 relative (two divisions
+ * instead of one), Lp p=2 within 1e-6 relative (two square roots), the global average within 1e-4 of max|x|. ---- */
 
 static void test_three_d_pool(void **state) {
     (void)state;
@@ -1859,11 +1860,14 @@ static void test_three_d_pool(void **state) {
     zval X = {"x", 0, 5, {N, C, D, H, W}, x, 0};
     /* kernel 3x2x3, strides 2x1x2, pads (1,0,1 / 1,1,0), dilation 1x2x1 for the max (AveragePool has dilations from op
      * set 19 on, above oclnn's 18); ceil_mode for the average */
-    const int k[3] = {3, 2, 3}, s[3] = {2, 1, 2}, pb[3] = {1, 0, 1}, pe[3] = {1, 1, 0};
     const int in[3] = {D, H, W};
-    for (int c = 0; c < 3; c++) { /* max, average excluding pads (ceil_mode), average including pads */
-        int avg = c > 0, cip = c == 2, ceil_mode = c == 1, o[3];
-        const int dl[3] = {1, avg ? 1 : 2, 1};
+    /* max, average excluding pads (ceil_mode), average including pads, Lp p=2, global average, global max */
+    for (int c = 0; c < 6; c++) {
+        int avg = c == 1 || c == 2, lp = c == 3, global = c >= 4, gmax = c == 5, cip = c == 2, ceil_mode = c == 1;
+        int k[3] = {3, 2, 3}, s[3] = {2, 1, 2}, pb[3] = {1, 0, 1}, pe[3] = {1, 1, 0}, o[3];
+        int dl[3] = {1, c == 0 ? 2 : 1, 1};
+        for (int a = 0; a < 3 && global; a++)
+            k[a] = in[a], s[a] = 1, pb[a] = pe[a] = 0;
         for (int a = 0; a < 3; a++) {
             int span = in[a] + pb[a] + pe[a] - dl[a] * (k[a] - 1) - 1;
             o[a] = (ceil_mode ? (span + s[a] - 1) / s[a] : span / s[a]) + 1;
@@ -1872,15 +1876,18 @@ static void test_three_d_pool(void **state) {
         int64_t ks[3] = {k[0], k[1], k[2]}, st[3] = {s[0], s[1], s[2]}, dd[3] = {dl[0], dl[1], dl[2]};
         int64_t pads[6] = {pb[0], pb[1], pb[2], pe[0], pe[1], pe[2]};
         oclnn_attr at[5] = {attr_ints("kernel_shape", 3, ks), attr_ints("strides", 3, st), attr_ints("pads", 6, pads),
-                            attr_int("ceil_mode", ceil_mode),
+                            lp ? attr_int("p", 2) : attr_int("ceil_mode", ceil_mode),
                             avg ? attr_int("count_include_pad", cip) : attr_ints("dilations", 3, dd)};
-        float *y = zoo_run(ctx, avg ? "AveragePool" : "MaxPool", 18, 1, &X, 1, y1, 5, at, 0, &n);
+        static const char *const ops[6] = {"MaxPool",     "AveragePool",       "AveragePool",
+                                           "LpPool",      "GlobalAveragePool", "GlobalMaxPool"};
+        float *y = zoo_run(ctx, ops[c], 18, 1, &X, 1, y1, global ? 0 : lp ? 4 : 5, global ? NULL : at, 0, &n);
+        double *mag = calloc(8192, sizeof *mag);
         size_t i = 0;
         for (int z = 0; z < N * C; z++)
             for (int od = 0; od < o[0]; od++)
                 for (int oy = 0; oy < o[1]; oy++)
                     for (int ox = 0; ox < o[2]; ox++, i++) {
-                        double acc = avg ? 0 : -INFINITY;
+                        double acc = avg || lp || (global && !gmax) ? 0 : -INFINITY, m = 0;
                         int cnt = 0, cntpad = 1, pos[3] = {od, oy, ox};
                         for (int a = 0; a < 3; a++) { /* taps inside the padded extent, per axis */
                             int t = 0;
@@ -1897,15 +1904,21 @@ static void test_three_d_pool(void **state) {
                                     int px = ox * s[2] + e * dl[2] - pb[2];
                                     if (pd < 0 || pd >= D || py < 0 || py >= H || px < 0 || px >= W) continue;
                                     double v = x[(((size_t)z * D + pd) * H + py) * W + px];
-                                    acc = avg ? acc + v : fmax(acc, v);
+                                    acc = lp ? acc + v * v : avg || (global && !gmax) ? acc + v : fmax(acc, v);
+                                    m = fmax(m, fabs(v));
                                     cnt++;
                                 }
-                        ref[i] = avg ? acc / (cip ? cntpad : cnt) : acc;
+                        ref[i] = lp ? sqrt(acc) : avg ? acc / (cip ? cntpad : cnt) : global && !gmax ? acc / cnt : acc;
+                        mag[i] = global && !gmax ? m : fabs(ref[i]);
                     }
-        const char *what[3] = {"MaxPool 3-D k3x2x3 s2x1x2 d1x2x1", "AveragePool 3-D ceil exclude pad",
-                               "AveragePool 3-D include pad"};
-        zoo_check(what[c], y, n, ref, i, NULL, avg ? 1e-6 : 0, avg ? 1e-7 : 0);
+        const char *what[6] = {"MaxPool 3-D k3x2x3 s2x1x2 d1x2x1", "AveragePool 3-D ceil exclude pad",
+                               "AveragePool 3-D include pad", "LpPool 3-D p=2 k3x2x3 s2x1x2",
+                               "GlobalAveragePool 5-D", "GlobalMaxPool 5-D"};
+        int exact = c == 0 || gmax;
+        /* the global average sums 495 arbitrary floats in one pass: <= 494 u of sum|x| / 495 <= 3e-5 of max|x| */
+        zoo_check(what[c], y, n, ref, i, mag, exact ? 0 : global ? 1e-4 : 1e-6, avg ? 1e-7 : 0);
         free(y);
+        free(mag);
     }
     free(x), free(ref);
     oclnn_context_destroy(ctx);

@@ -1,5 +1,5 @@
-/* rt_pool.c - graph ops MaxPool, AveragePool, LpPool, GlobalAveragePool and GlobalMaxPool (1-D, 2-D, and 3-D
- * max/average windows) on the rank-based oclnn_pool (include/oclnn_pool.h): 1-D runs there as 2-D with H = 1, 3-D as
+/* rt_pool.c - graph ops MaxPool, AveragePool, LpPool, GlobalAveragePool and GlobalMaxPool over 1, 2 or 3 spatial
+ * axes on the rank-based oclnn_pool (include/oclnn_pool.h): 1-D runs there as 2-D with H = 1, 3-D as
  * an (H, W) pass then a depth pass. Outputs may be channel slices of a concat (Inception's pool branch, DenseNet's
  * transition).
  */
@@ -110,10 +110,9 @@ static oclnn_status pool_params(const oclnn_graph *g, const oclnn_ir_node *n, oc
     p->type = pool_type(n);
     const oclnn_ir_value *x = rt_in(g, n, 0);
     if (!x) return rt_fail(g, n, OCLNN_STATUS_INVALID_MODEL, "needs input X");
-    int three = x->ndim == 5 && (p->type == OCLNN_POOL_MAX || p->type == OCLNN_POOL_AVG);
-    if (x->ndim != 4 && x->ndim != 3 && !three)
-        return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED,
-                       "only 1-D and 2-D pooling (3-D or 4-D input), and 3-D max or average windows, are supported");
+    int three = x->ndim == 5;
+    if (x->ndim < 3 || x->ndim > 5)
+        return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "only 1-D, 2-D and 3-D pooling (3-D to 5-D input) is supported");
     p->rank = (uint32_t)x->ndim - 2;
     if (n->num_outputs > 1 && n->outputs[1] >= 0)
         return rt_fail(g, n, OCLNN_STATUS_UNSUPPORTED, "the Indices output is not supported");
@@ -144,7 +143,11 @@ static oclnn_status pool_infer(oclnn_graph *g, const oclnn_ir_node *n) {
     if (s) return s;
     const oclnn_ir_value *x = rt_in(g, n, 0);
     if (x->ndim == 5) {
-        int64_t d[5] = {x->dims[0], x->dims[1], 0, 0, 0}, one;
+        int64_t d[5] = {x->dims[0], x->dims[1], 1, 1, 1}, one;
+        if (is_global(p.type)) {
+            rt_set_out(g, n, 0, OCLNN_DTYPE_F32, 5, d);
+            return OCLNN_STATUS_OK;
+        }
         if ((s = rt_window_out(g, n, &w, x->dims[3], x->dims[4], &d[3], &d[4]))) return s;
         if ((s = rt_window_out(g, n, &wd, x->dims[2], 1, &d[2], &one))) return s;
         rt_set_out(g, n, 0, OCLNN_DTYPE_F32, 5, d);
