@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 [ "${OCLNN_TEST_SKIP_INSTALL:-0}" = 1 ] || bash scripts/install-deps.sh || { echo "dependency install failed"; exit 1; }
 runs=${OCLNN_TEST_RUNS:-"pocl rusticl asan oclgrind fuzz tsan"}
 # Tests that launch kernels; Oclgrind runs these with their slow-device tables.
-oclgrind_tests="test_conv2d test_conv3d test_deconv test_pool2d test_pool3d test_gemm test_softmax test_argmax test_lrn test_eltwise test_datamove test_resize test_graph"
+oclgrind_tests="test_conv2d test_conv3d test_deconv test_deconv3d test_pool2d test_pool3d test_gemm test_softmax test_argmax test_lrn test_eltwise test_datamove test_resize test_graph"
 werror=-Dwerror=true
 # Whole networks and the ONNX backend suite run once, on POCL; the other runs take the unit tests.
 unit="--no-suite networks --no-suite conformance"
