@@ -75,7 +75,10 @@ OCLNN_API oclnn_status oclnn_graph_set_opset(oclnn_graph *graph, int64_t opset);
 
 /**
  * Loads an ONNX model (op sets 1-18 of the default domain). External data is read relative to the file's folder,
- * never outside it.
+ * never outside it. The file is mapped read-only while it loads (its pages are given back as the weights are read,
+ * so a large model is not held twice); as with any mapped file, another process truncating it during the load makes
+ * the system raise SIGBUS in this one. Where files can change underneath, read them yourself and use
+ * oclnn_onnx_load_buffer().
  * @retval OCLNN_STATUS_IO_ERROR when the file cannot be read
  * @retval OCLNN_STATUS_INVALID_MODEL for a corrupt protobuf or an inconsistent graph, naming the node/tensor
  * @retval OCLNN_STATUS_UNSUPPORTED for an op, attribute or data type we do not run, naming node and op_type
