@@ -150,16 +150,7 @@ static oclnn_status create_3d(oclnn_conv *op, const float *weights, const float 
     }
     oclnn_opts_int(&o, "OC_TILE", op->oc_tile, OCLNN_CONV2D_DIRECT_DEFAULT_OC_TILE);
     oclnn_opts_int(&o, "OW_TILE", op->ow_tile, OCLNN_CONV2D_DIRECT_DEFAULT_OW_TILE);
-    /* The epilogue's options, spelled as oclnn_conv2d_epilogue_options spells them for every conv kernel file. */
-    oclnn_opts_int(&o, "HAS_BIAS", op->has_bias, 0);
-    oclnn_opts_int(&o, "HAS_RESIDUAL", p->residual != OCLNN_RESIDUAL_NONE, 0);
-    oclnn_opts_int(&o, "RESIDUAL_AFTER_ACT", p->residual == OCLNN_RESIDUAL_AFTER_ACTIVATION, 0);
-    oclnn_opts_int(&o, "ACT", p->activation, 0);
-    if (p->activation == OCLNN_ACTIVATION_LEAKY_RELU || p->activation == OCLNN_ACTIVATION_CLIP ||
-        p->activation == OCLNN_ACTIVATION_HARD_SIGMOID) {
-        oclnn_opts_float(&o, "ACT_ALPHA", p->activation_alpha);
-        oclnn_opts_float(&o, "ACT_BETA", p->activation_beta);
-    }
+    oclnn_conv_epilogue_options(&o, op->has_bias, p->residual, p->activation, p->activation_alpha, p->activation_beta);
     return oclnn_kernel_create(ctx, OCLNN_KERNEL_CONV3D, o.buf, "conv3d_direct", &op->kernel);
 }
 

@@ -27,17 +27,21 @@ static const conv2d_algorithm *find_algorithm(oclnn_conv_algo a) {
     return NULL;
 }
 
+void oclnn_conv_epilogue_options(oclnn_opts *o, int has_bias, oclnn_residual residual, oclnn_activation act,
+                                 float alpha, float beta) {
+    oclnn_opts_int(o, "HAS_BIAS", has_bias, 0);
+    oclnn_opts_int(o, "HAS_RESIDUAL", residual != OCLNN_RESIDUAL_NONE, 0);
+    oclnn_opts_int(o, "RESIDUAL_AFTER_ACT", residual == OCLNN_RESIDUAL_AFTER_ACTIVATION, 0);
+    oclnn_opts_int(o, "ACT", act, 0);
+    if (act == OCLNN_ACTIVATION_LEAKY_RELU || act == OCLNN_ACTIVATION_CLIP || act == OCLNN_ACTIVATION_HARD_SIGMOID) {
+        oclnn_opts_float(o, "ACT_ALPHA", alpha);
+        oclnn_opts_float(o, "ACT_BETA", beta);
+    }
+}
+
 void oclnn_conv2d_epilogue_options(const oclnn_conv2d *op, oclnn_opts *o) {
     const oclnn_conv2d_params *p = &op->p;
-    oclnn_opts_int(o, "HAS_BIAS", op->has_bias, 0);
-    oclnn_opts_int(o, "HAS_RESIDUAL", p->residual != OCLNN_RESIDUAL_NONE, 0);
-    oclnn_opts_int(o, "RESIDUAL_AFTER_ACT", p->residual == OCLNN_RESIDUAL_AFTER_ACTIVATION, 0);
-    oclnn_opts_int(o, "ACT", p->activation, 0);
-    if (p->activation == OCLNN_ACTIVATION_LEAKY_RELU || p->activation == OCLNN_ACTIVATION_CLIP ||
-        p->activation == OCLNN_ACTIVATION_HARD_SIGMOID) {
-        oclnn_opts_float(o, "ACT_ALPHA", p->activation_alpha);
-        oclnn_opts_float(o, "ACT_BETA", p->activation_beta);
-    }
+    oclnn_conv_epilogue_options(o, op->has_bias, p->residual, p->activation, p->activation_alpha, p->activation_beta);
 }
 
 static const char *const algo_names[] = {

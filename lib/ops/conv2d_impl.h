@@ -69,7 +69,9 @@ void oclnn_conv2d_lend_workspaces(oclnn_conv2d *op, const cl_mem ws[OCLNN_CONV2D
 oclnn_status oclnn_check_nchw_slice(oclnn_errbuf *eb, const char *op, const char *what, const oclnn_tensor *t,
                                     size_t n, size_t c_off, size_t c, size_t h, size_t w);
 /* The fused epilogue's options (ACT, ACT_ALPHA, ACT_BETA, HAS_BIAS, HAS_RESIDUAL, RESIDUAL_AFTER_ACT), which every
- * conv kernel file spells the same way. */
+ * conv kernel file spells the same way (the 3-D conv and deconv kernels too); the second form reads a conv2d's. */
+void oclnn_conv_epilogue_options(oclnn_opts *o, int has_bias, oclnn_residual residual, oclnn_activation act,
+                                 float alpha, float beta);
 void oclnn_conv2d_epilogue_options(const oclnn_conv2d *op, oclnn_opts *o);
 
 #endif

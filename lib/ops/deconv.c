@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "ops/conv2d_impl.h" /* oclnn_conv_epilogue_options */
 #include "ops/deconv_impl.h"
 #include "program/program.h"
 
@@ -175,15 +176,7 @@ static oclnn_status build3(oclnn_deconv *op, const float *weights, const float *
         oclnn_opts_int(&o, dn[a], p->dilation[a], 1);
     }
     oclnn_opts_int(&o, "OC_TILE", op->oc_tile, D3_DEFAULT_OC_TILE);
-    oclnn_opts_int(&o, "HAS_BIAS", op->has_bias, 0);
-    oclnn_opts_int(&o, "HAS_RESIDUAL", p->residual != OCLNN_RESIDUAL_NONE, 0);
-    oclnn_opts_int(&o, "RESIDUAL_AFTER_ACT", p->residual == OCLNN_RESIDUAL_AFTER_ACTIVATION, 0);
-    oclnn_opts_int(&o, "ACT", p->activation, 0);
-    if (p->activation == OCLNN_ACTIVATION_LEAKY_RELU || p->activation == OCLNN_ACTIVATION_CLIP ||
-        p->activation == OCLNN_ACTIVATION_HARD_SIGMOID) {
-        oclnn_opts_float(&o, "ACT_ALPHA", p->activation_alpha);
-        oclnn_opts_float(&o, "ACT_BETA", p->activation_beta);
-    }
+    oclnn_conv_epilogue_options(&o, op->has_bias, p->residual, p->activation, p->activation_alpha, p->activation_beta);
     return oclnn_kernel_create(ctx, OCLNN_KERNEL_DECONV3D, o.buf, "deconv3d", &op->kernel);
 }
 
